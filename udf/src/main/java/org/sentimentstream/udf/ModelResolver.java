@@ -1,0 +1,244 @@
+package org.sentimentstream.udf;
+
+import org.sentimentstream.udf.internal.ModelDirectory;
+
+import org.apache.flink.core.fs.FileSystem;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Turns a model setting into a local model directory:
+ *
+ * <ul>
+ *   <li>a local path: used as it is;
+ *   <li>{@code hf:<repo>[@revision]}: the three contract files are downloaded from the Hugging Face hub into the
+ *       cache, atomically (a complete directory appears or nothing does), and reused from there, offline too;
+ *   <li>a Flink file system URI ({@code s3://}, {@code hdfs://}, {@code file://}, ...): copied into the cache by
+ *       whichever process opens the model, typically each TaskManager.
+ * </ul>
+ */
+public final class ModelResolver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelResolver.class);
+    private static final List<String> FILES =
+            List.of(ModelDirectory.MODEL_FILE, ModelDirectory.TOKENIZER_FILE, ModelDirectory.CONFIG_FILE);
+
+    private final Path cacheDir;
+    private final String expectedSha256;
+    private final String hfEndpoint;
+    private final String hfToken;
+
+    public ModelResolver(Path cacheDir, String expectedSha256) {
+        this(cacheDir, expectedSha256, envOr("HF_ENDPOINT", "https://huggingface.co"), System.getenv("HF_TOKEN"));
+    }
+
+    ModelResolver(Path cacheDir, String expectedSha256, String hfEndpoint, String hfToken) {
+        this.cacheDir = cacheDir;
+        this.expectedSha256 = expectedSha256;
+        this.hfEndpoint = hfEndpoint.replaceAll("/+$", "");
+        this.hfToken = hfToken;
+    }
+
+    public static ModelResolver forConfig(InferenceConfig config) {
+        return new ModelResolver(cacheDir(config), config.modelSha256());
+    }
+
+    /** The cache: the setting, else $SENTIMENT_MODEL_CACHE, else ~/.cache/sentiment-stream/models. */
+    public static Path cacheDir(InferenceConfig config) {
+        if (config.modelCacheDir() != null) {
+            return Paths.get(config.modelCacheDir());
+        }
+        String env = System.getenv("SENTIMENT_MODEL_CACHE");
+        if (env != null && !env.isBlank()) {
+            return Paths.get(env);
+        }
+        return Paths.get(System.getProperty("user.home"), ".cache", "sentiment-stream", "models");
+    }
+
+    /** A resolved model: its local directory and the name results carry. */
+    public static final class ResolvedModel {
+        private final Path dir;
+        private final String name;
+
+        ResolvedModel(Path dir, String name) {
+            this.dir = dir;
+            this.name = name;
+        }
+
+        public Path dir() {
+            return dir;
+        }
+
+        public String name() {
+            return name;
+        }
+    }
+
+    public ResolvedModel resolve(String spec) throws IOException {
+        ResolvedModel resolved;
+        if (spec.startsWith("hf:")) {
+            resolved = resolveHuggingFace(spec.substring(3));
+        } else if (spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*")) {
+            resolved = resolveFileSystem(URI.create(spec));
+        } else {
+            Path dir = Paths.get(spec);
+            resolved = new ResolvedModel(dir, dir.toAbsolutePath().normalize().getFileName().toString());
+        }
+        verifySha256(resolved.dir().resolve(ModelDirectory.MODEL_FILE));
+        return resolved;
+    }
+
+    private ResolvedModel resolveHuggingFace(String repoAndRevision) throws IOException {
+        int at = repoAndRevision.indexOf('@');
+        String repo = at < 0 ? repoAndRevision : repoAndRevision.substring(0, at);
+        String revision = at < 0 ? "main" : repoAndRevision.substring(at + 1);
+        if (!repo.matches("[\\w.-]+(/[\\w.-]+)?") || !revision.matches("[\\w.-]+")) {
+            throw new InvalidSettingException("Invalid setting '" + SentimentOptions.MODEL.key() + "': 'hf:"
+                    + repoAndRevision + "' is not hf:<owner>/<repo>[@revision]. Fix: e.g. "
+                    + SentimentOptions.DEFAULT_MODEL + ".");
+        }
+        String name = repo.substring(repo.lastIndexOf('/') + 1);
+        Path target = cacheDir.resolve("hf").resolve(repo.replace("/", "--")).resolve(revision);
+        if (isComplete(target)) {
+            LOG.info("Using cached model {} from {}", repoAndRevision, target);
+            return new ResolvedModel(target, name);
+        }
+        HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        populateAtomically(target, tmp -> {
+            for (String file : FILES) {
+                URI uri = URI.create(hfEndpoint + "/" + repo + "/resolve/" + revision + "/" + file);
+                LOG.info("Downloading {}", uri);
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10));
+                if (hfToken != null && !hfToken.isBlank()) {
+                    request.header("Authorization", "Bearer " + hfToken);
+                }
+                HttpResponse<Path> response;
+                try {
+                    response = http.send(request.build(), HttpResponse.BodyHandlers.ofFile(tmp.resolve(file)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while downloading " + uri, e);
+                }
+                if (response.statusCode() != 200) {
+                    throw new IOException("GET " + uri + " answered HTTP " + response.statusCode()
+                            + (response.statusCode() == 401 ? " (set HF_TOKEN for a gated or private repo)" : ""));
+                }
+            }
+        });
+        return new ResolvedModel(target, name);
+    }
+
+    private ResolvedModel resolveFileSystem(URI uri) throws IOException {
+        String base = uri.toString().replaceAll("/+$", "");
+        String name = base.substring(base.lastIndexOf('/') + 1);
+        if ("file".equals(uri.getScheme())) {
+            Path local = Paths.get(uri);
+            return new ResolvedModel(local, local.getFileName().toString());
+        }
+        Path target = cacheDir.resolve("fs").resolve(sha256Hex(base).substring(0, 16) + "-" + name);
+        if (isComplete(target)) {
+            return new ResolvedModel(target, name);
+        }
+        populateAtomically(target, tmp -> {
+            for (String file : FILES) {
+                org.apache.flink.core.fs.Path source = new org.apache.flink.core.fs.Path(base + "/" + file);
+                LOG.info("Fetching {}", source);
+                FileSystem fs = source.getFileSystem();
+                try (InputStream in = fs.open(source)) {
+                    Files.copy(in, tmp.resolve(file));
+                }
+            }
+        });
+        return new ResolvedModel(target, name);
+    }
+
+    private interface Populator {
+        void fill(Path tmp) throws IOException;
+    }
+
+    /** Fills a fresh temporary directory and renames it into place: readers see all files or none. */
+    private void populateAtomically(Path target, Populator populator) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Files.createDirectories(tmp);
+        try {
+            populator.fill(tmp);
+            verifySha256(tmp.resolve(ModelDirectory.MODEL_FILE));
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                LOG.info("Another process cached {} first; using its copy", target);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the model cache " + cacheDir + " does not support atomic renames", e);
+            }
+        } finally {
+            deleteRecursively(tmp);
+        }
+    }
+
+    private static boolean isComplete(Path dir) {
+        return FILES.stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+    }
+
+    private void verifySha256(Path modelFile) throws IOException {
+        if (expectedSha256 == null || !Files.isRegularFile(modelFile)) {
+            return;
+        }
+        String actual = ModelDirectory.sha256Of(modelFile);
+        if (!actual.equalsIgnoreCase(expectedSha256)) {
+            throw new IOException(modelFile + " has sha256 " + actual + " but '"
+                    + SentimentOptions.MODEL_SHA256.key() + "' expects " + expectedSha256
+                    + ". Fix: point the model at the intended files or correct the expected hash.");
+        }
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

@@ -1,0 +1,222 @@
+package org.sentimentstream.udf.internal;
+
+import org.sentimentstream.udf.InferenceListener;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Collects tokenized texts from any number of threads and runs them through the model on its own thread. It
+ * flushes when {@code maxBatchSize} texts wait, when their padded size would pass {@code maxBatchTokens}, or when
+ * the oldest has waited {@code maxBatchDelay}; what it flushes is planned by the {@link BatchPlanner}. Every
+ * submitted future is completed: with logits, with the batch's error, or as cancelled at close.
+ */
+public final class MicroBatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+
+    /** Runs one padded batch; returns logits in the batch's order. */
+    @FunctionalInterface
+    public interface BatchRunner {
+        float[][] run(List<long[]> batch) throws Exception;
+    }
+
+    private final BatchRunner runner;
+    private final BatchPlanner planner;
+    private final int maxBatchSize;
+    private final int maxBatchTokens;
+    private final long maxDelayNanos;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int queuedMaxLength;
+    private boolean closed;
+    private final Thread thread;
+
+    public MicroBatcher(String name, BatchRunner runner, int maxBatchSize, Duration maxBatchDelay,
+            int maxBatchTokens, int[] lengthBuckets) {
+        this.runner = runner;
+        this.planner = new BatchPlanner(maxBatchSize, maxBatchTokens, lengthBuckets);
+        this.maxBatchSize = maxBatchSize;
+        this.maxBatchTokens = maxBatchTokens;
+        this.maxDelayNanos = maxBatchDelay.toNanos();
+        this.thread = new Thread(this::loop, name);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Queues a text; never blocks beyond a short lock. */
+    public CompletableFuture<float[]> submit(TokenizedText text, InferenceListener listener) {
+        Pending p = new Pending(text, listener, System.nanoTime());
+        lock.lock();
+        try {
+            if (closed) {
+                p.future.completeExceptionally(new IllegalStateException("the scorer is closed"));
+                return p.future;
+            }
+            queue.add(p);
+            queuedMaxLength = Math.max(queuedMaxLength, text.length());
+            if (readyToFlush(p.enqueuedNanos)) {
+                changed.signal();
+            } else if (queue.size() == 1) {
+                changed.signal(); // start the delay clock
+            }
+        } finally {
+            lock.unlock();
+        }
+        return p.future;
+    }
+
+    private boolean readyToFlush(long now) {
+        if (queue.isEmpty()) {
+            return false;
+        }
+        return closed
+                || queue.size() >= maxBatchSize
+                || (long) queue.size() * queuedMaxLength >= maxBatchTokens
+                || now - queue.peekFirst().enqueuedNanos >= maxDelayNanos;
+    }
+
+    private void loop() {
+        while (true) {
+            List<Pending> flushed;
+            lock.lock();
+            try {
+                while (true) {
+                    if (closed && queue.isEmpty()) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    if (readyToFlush(now)) {
+                        break;
+                    }
+                    if (queue.isEmpty()) {
+                        changed.await();
+                    } else {
+                        changed.awaitNanos(maxDelayNanos - (now - queue.peekFirst().enqueuedNanos));
+                    }
+                }
+                flushed = new ArrayList<>(queue);
+                queue.clear();
+                queuedMaxLength = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failAll(new IllegalStateException("the batcher thread was interrupted"));
+                return;
+            } finally {
+                lock.unlock();
+            }
+            for (List<Pending> batch : planner.plan(flushed, p -> p.text.length())) {
+                runBatch(batch);
+            }
+        }
+    }
+
+    private void runBatch(List<Pending> batch) {
+        long start = System.nanoTime();
+        List<long[]> ids = new ArrayList<>(batch.size());
+        long realTokens = 0;
+        int longest = 0;
+        for (Pending p : batch) {
+            ids.add(p.text.ids());
+            realTokens += p.text.length();
+            longest = Math.max(longest, p.text.length());
+            p.listener.onQueueWait(start - p.enqueuedNanos);
+        }
+        float[][] logits;
+        try {
+            logits = runner.run(ids);
+        } catch (Throwable e) {
+            if (batch.size() > 1) {
+                // Find the culprit: one bad text must not fail its neighbours.
+                LOG.warn("Inference of a batch of {} failed; retrying its texts one by one", batch.size(), e);
+                for (Pending p : batch) {
+                    runBatch(List.of(p));
+                }
+            } else {
+                batch.get(0).future.completeExceptionally(e);
+            }
+            return;
+        }
+        long elapsed = System.nanoTime() - start;
+        Set<InferenceListener> listeners = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Pending p : batch) {
+            listeners.add(p.listener);
+        }
+        for (InferenceListener l : listeners) {
+            l.onBatch(batch.size(), realTokens, (long) longest * batch.size(), elapsed);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).future.complete(logits[i]);
+        }
+    }
+
+    private void failAll(Exception e) {
+        lock.lock();
+        try {
+            for (Pending p : queue) {
+                p.future.completeExceptionally(e);
+            }
+            queue.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Texts waiting for a batch. */
+    public int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Scores what is queued, then stops the thread. */
+    @Override
+    public void close() throws InterruptedException {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        thread.join(TimeUnit.SECONDS.toMillis(60));
+        if (thread.isAlive()) {
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        failAll(new IllegalStateException("the scorer is closed"));
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    private static final class Pending {
+        final TokenizedText text;
+        final InferenceListener listener;
+        final long enqueuedNanos;
+        final CompletableFuture<float[]> future = new CompletableFuture<>();
+
+        Pending(TokenizedText text, InferenceListener listener, long enqueuedNanos) {
+            this.text = text;
+            this.listener = listener;
+            this.enqueuedNanos = enqueuedNanos;
+        }
+    }
+}
