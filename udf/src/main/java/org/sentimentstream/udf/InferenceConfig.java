@@ -45,18 +45,18 @@ public final class InferenceConfig implements Serializable {
 
     /** Reads the {@link SentimentOptions} from Flink configuration, failing fast on invalid values. */
     public static InferenceConfig fromConfiguration(ReadableConfig config) {
-        Configuration copy = new Configuration();
-        for (ConfigOption<?> option : allOptions()) {
-            copyOption(config, copy, option);
-        }
         try {
+            Configuration copy = new Configuration();
+            for (ConfigOption<?> option : allOptions()) {
+                copyOption(config, copy, option); // Flink parses string values here
+            }
             return new InferenceConfig(copy);
         } catch (IllegalArgumentException e) {
             if (e instanceof InvalidSettingException) {
                 throw e;
             }
             // Flink's own parse errors ("Could not parse value '...' for key '...'") already name the key.
-            throw new InvalidSettingException(e.getMessage(), e);
+            throw new InvalidSettingException(e.getMessage() + " Fix: give it a value of the setting's type.", e);
         }
     }
 

@@ -15,7 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -191,10 +191,15 @@ public final class ModelResolver {
             verifySha256(tmp.resolve(ModelDirectory.MODEL_FILE));
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                LOG.info("Another process cached {} first; using its copy", target);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the model cache " + cacheDir + " does not support atomic renames", e);
+            } catch (FileSystemException e) {
+                // A non-empty target: Linux reports ENOTEMPTY as a plain FileSystemException, not as
+                // FileAlreadyExistsException or DirectoryNotEmptyException.
+                if (!isComplete(target)) {
+                    throw e;
+                }
+                LOG.info("Another process cached {} first; using its copy", target);
             }
         } finally {
             deleteRecursively(tmp);

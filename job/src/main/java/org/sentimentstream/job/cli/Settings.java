@@ -1,0 +1,84 @@
+package org.sentimentstream.job.cli;
+
+import org.sentimentstream.job.config.JobConfig;
+import org.sentimentstream.udf.InvalidSettingException;
+
+import org.apache.flink.configuration.ConfigOption;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exposes typed options as command-line flags: {@code sentiment.max-batch-size} becomes
+ * {@code --max-batch-size}, with the option's description and default in {@code --help}. Kafka client properties
+ * pass through as {@code --kafka.<property>=<value>}.
+ */
+final class Settings {
+
+    static final String PREFIX = "sentiment.";
+
+    private Settings() {}
+
+    static String flagOf(ConfigOption<?> option) {
+        return "--" + option.key().substring(PREFIX.length());
+    }
+
+    static void addFlags(CommandSpec spec, Collection<ConfigOption<?>> options) {
+        for (ConfigOption<?> option : options) {
+            String description = option.description().toString().replaceAll("\\s+", " ")
+                    + (option.hasDefaultValue() ? " Default: " + Defaults.describe(option.defaultValue()) + "." : "")
+                    + " Flink key: " + option.key() + ".";
+            spec.addOption(OptionSpec.builder(flagOf(option))
+                    .paramLabel("<" + option.key().substring(PREFIX.length()) + ">")
+                    .type(String.class)
+                    .description(description.replace("%", "%%"))
+                    .build());
+        }
+    }
+
+    /** The flags given on the command line, as option keys, plus {@code kafka.*} pass-through properties. */
+    static Map<String, String> given(CommandSpec spec, Collection<ConfigOption<?>> options, List<String> unmatched) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (ConfigOption<?> option : options) {
+            OptionSpec flag = spec.findOption(flagOf(option));
+            if (flag != null && flag.getValue() != null) {
+                settings.put(option.key(), flag.getValue());
+            }
+        }
+        for (int i = 0; i < unmatched.size(); i++) {
+            String arg = unmatched.get(i);
+            if (!arg.startsWith("--" + JobConfig.KAFKA_PREFIX)) {
+                throw new InvalidSettingException("Unknown option '" + arg + "'. Fix: see --help; Kafka client"
+                        + " properties are passed as --kafka.<property>=<value>.");
+            }
+            String keyValue = arg.substring(2);
+            int eq = keyValue.indexOf('=');
+            if (eq > 0) {
+                settings.put(keyValue.substring(0, eq), keyValue.substring(eq + 1));
+            } else if (i + 1 < unmatched.size()) {
+                settings.put(keyValue, unmatched.get(++i));
+            } else {
+                throw new InvalidSettingException("Option '" + arg + "' has no value. Fix: " + arg + "=<value>.");
+            }
+        }
+        return settings;
+    }
+
+    /** Human-readable defaults for help texts. */
+    static final class Defaults {
+        private Defaults() {}
+
+        static String describe(Object value) {
+            if (value instanceof java.time.Duration) {
+                java.time.Duration d = (java.time.Duration) value;
+                return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+            }
+            return String.valueOf(value);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.sentimentstream.job.pipeline;
+
+import org.sentimentstream.job.config.JobConfig;
+import org.sentimentstream.job.config.KafkaOptions;
+import org.sentimentstream.job.records.KafkaRecord;
+import org.sentimentstream.job.records.OutgoingRecord;
+
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import java.util.Properties;
+
+/** The job's Kafka source and sinks, built from its configuration. */
+public final class KafkaConnectors {
+
+    private KafkaConnectors() {}
+
+    /** The unbounded source of a running job. */
+    public static KafkaSource<KafkaRecord> source(JobConfig config) {
+        return sourceBuilder(config).build();
+    }
+
+    /** A source that stops at the end offsets it finds at start: for the embedded run and tests. */
+    public static KafkaSource<KafkaRecord> boundedSource(JobConfig config) {
+        return sourceBuilder(config).setBounded(OffsetsInitializer.latest()).build();
+    }
+
+    private static KafkaSourceBuilder<KafkaRecord> sourceBuilder(JobConfig config) {
+        Properties props = config.kafkaProperties();
+        // Never read what an upstream transactional producer aborted.
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putIfAbsent("commit.offsets.on.checkpoint", "true");
+        return KafkaSource.<KafkaRecord>builder()
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setTopics(config.get(KafkaOptions.INPUT_TOPIC))
+                .setGroupId(config.get(KafkaOptions.GROUP_ID))
+                .setStartingOffsets(startingOffsets(config.get(KafkaOptions.STARTING_OFFSETS)))
+                .setDeserializer(new KafkaRecordDeserializer())
+                .setProperties(props);
+    }
+
+    private static OffsetsInitializer startingOffsets(KafkaOptions.StartingOffsets starting) {
+        switch (starting) {
+            case EARLIEST:
+                return OffsetsInitializer.earliest();
+            case LATEST:
+                return OffsetsInitializer.latest();
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+
+    public static KafkaSink<OutgoingRecord> scoredSink(JobConfig config) {
+        return sink(config, config.get(KafkaOptions.OUTPUT_TOPIC), "scored");
+    }
+
+    public static KafkaSink<OutgoingRecord> deadLetterSink(JobConfig config) {
+        return sink(config, config.get(KafkaOptions.DLQ_TOPIC), "dlq");
+    }
+
+    private static KafkaSink<OutgoingRecord> sink(JobConfig config, String topic, String role) {
+        Properties props = config.kafkaProperties();
+        // Below the broker's transaction.max.timeout.ms; the connector's default of 1 h is refused by brokers.
+        props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                Long.toString(config.get(KafkaOptions.TRANSACTION_TIMEOUT).toMillis()));
+        return KafkaSink.<OutgoingRecord>builder()
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(new OutgoingRecordSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.valueOf(config.get(KafkaOptions.DELIVERY_GUARANTEE).name()))
+                // The two sinks of one job need distinct transactional ids.
+                .setTransactionalIdPrefix(config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX) + "-" + role)
+                .build();
+    }
+}

@@ -1,0 +1,33 @@
+package org.sentimentstream.job.pipeline;
+
+import org.sentimentstream.job.records.KafkaRecord;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/** Copies each consumer record as it is; judging its content is the parser's job, so this never fails. */
+public class KafkaRecordDeserializer implements KafkaRecordDeserializationSchema<KafkaRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<KafkaRecord> out) {
+        Header[] headers = r.headers().toArray();
+        String[] keys = new String[headers.length];
+        byte[][] values = new byte[headers.length][];
+        for (int i = 0; i < headers.length; i++) {
+            keys[i] = headers[i].key();
+            values[i] = headers[i].value();
+        }
+        out.collect(new KafkaRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), keys,
+                values));
+    }
+
+    @Override
+    public TypeInformation<KafkaRecord> getProducedType() {
+        return TypeInformation.of(KafkaRecord.class);
+    }
+}

@@ -1,0 +1,176 @@
+package org.sentimentstream.udf;
+
+import org.apache.flink.configuration.Configuration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingSupplier;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** Defaults, round trips, and failures that name the setting and the fix. */
+class InferenceConfigTest {
+
+    private static final String SHA = "d1a6bf72edb9e14818acc44269f12dd08a03de05008e5de266ae5fd1bb180a28";
+
+    @Test
+    void defaults() {
+        InferenceConfig c = InferenceConfig.builder().build();
+        assertThat(c.model()).isEqualTo(SentimentOptions.DEFAULT_MODEL)
+                .isEqualTo("hf:optimum/distilbert-base-uncased-finetuned-sst-2-english");
+        assertThat(c.modelSha256()).isNull();
+        assertThat(c.modelCacheDir()).isNull();
+        assertThat(c.maxSequenceLength()).isEqualTo(128);
+        assertThat(c.maxBatchSize()).isEqualTo(16);
+        assertThat(c.maxBatchDelay()).isEqualTo(Duration.ofMillis(10));
+        assertThat(c.maxBatchTokens()).isEqualTo(2048);
+        assertThat(c.lengthBuckets()).containsExactly(16, 32, 64);
+        assertThat(c.intraOpThreads()).isZero();
+        assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.PER_SLOT);
+        assertThat(InferenceConfig.fromConfiguration(new Configuration())).isEqualTo(c);
+    }
+
+    @Test
+    void builderRoundTripsThroughConfiguration() {
+        InferenceConfig c = InferenceConfig.builder()
+                .model("/models/sst2")
+                .modelSha256(SHA)
+                .modelCacheDir("/var/cache/models")
+                .maxSequenceLength(256)
+                .maxBatchSize(32)
+                .maxBatchDelay(Duration.ofMillis(25))
+                .maxBatchTokens(4096)
+                .lengthBuckets("8, 24,100")
+                .intraOpThreads(3)
+                .sessionSharing(SentimentOptions.SessionSharing.SHARED)
+                .build();
+
+        assertThat(c.model()).isEqualTo("/models/sst2");
+        assertThat(c.modelSha256()).isEqualTo(SHA);
+        assertThat(c.modelCacheDir()).isEqualTo("/var/cache/models");
+        assertThat(c.maxSequenceLength()).isEqualTo(256);
+        assertThat(c.maxBatchSize()).isEqualTo(32);
+        assertThat(c.maxBatchDelay()).isEqualTo(Duration.ofMillis(25));
+        assertThat(c.maxBatchTokens()).isEqualTo(4096);
+        assertThat(c.lengthBuckets()).containsExactly(8, 24, 100);
+        assertThat(c.intraOpThreads()).isEqualTo(3);
+        assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.SHARED);
+
+        Configuration conf = c.toConfiguration();
+        assertThat(conf.get(SentimentOptions.LENGTH_BUCKETS)).isEqualTo("8,24,100");
+        InferenceConfig back = InferenceConfig.fromConfiguration(conf);
+        assertThat(back).isEqualTo(c).hasSameHashCodeAs(c);
+        assertThat(back.toConfiguration().toMap()).isEqualTo(conf.toMap());
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.toBuilder().maxBatchSize(8).build()).isNotEqualTo(c)
+                .satisfies(d -> assertThat(d.maxBatchSize()).isEqualTo(8));
+    }
+
+    @Test
+    void stringConfigurationAsFromFlinkConfYamlOrCommandLine() {
+        Configuration conf = Configuration.fromMap(Map.of(
+                "sentiment.model", "hf:owner/repo@v1",
+                "sentiment.max-batch-delay", "40 ms",
+                "sentiment.max-batch-size", "7",
+                "sentiment.length-buckets", "",
+                "sentiment.session-sharing", "SHARED"));
+        InferenceConfig c = InferenceConfig.fromConfiguration(conf);
+        assertThat(c.model()).isEqualTo("hf:owner/repo@v1");
+        assertThat(c.maxBatchDelay()).isEqualTo(Duration.ofMillis(40));
+        assertThat(c.maxBatchSize()).isEqualTo(7);
+        assertThat(c.lengthBuckets()).isEmpty();
+        assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.SHARED);
+        assertThat(InferenceConfig.fromConfiguration(c.toConfiguration())).isEqualTo(c);
+    }
+
+    @Test
+    void blankModel() {
+        assertInvalid("sentiment.model", () -> InferenceConfig.builder().model("  ").build());
+    }
+
+    @Test
+    void badSha256() {
+        assertInvalid("sentiment.model-sha256", () -> InferenceConfig.builder().modelSha256("abc123").build());
+        assertInvalid("sentiment.model-sha256",
+                () -> InferenceConfig.builder().modelSha256(SHA.substring(1) + "g").build());
+        assertThat(InferenceConfig.builder().modelSha256(SHA.toUpperCase()).build().modelSha256())
+                .isEqualTo(SHA.toUpperCase());
+    }
+
+    @Test
+    void maxSequenceLengthOutOfRange() {
+        assertThat(assertInvalid("sentiment.max-sequence-length",
+                () -> InferenceConfig.builder().maxSequenceLength(2).build())).contains("was 2");
+        assertThat(assertInvalid("sentiment.max-sequence-length",
+                () -> InferenceConfig.builder().maxSequenceLength(600).maxBatchTokens(4096).build()))
+                .contains("was 600");
+        assertThat(InferenceConfig.builder().maxSequenceLength(3).build().maxSequenceLength()).isEqualTo(3);
+        assertThat(InferenceConfig.builder().maxSequenceLength(512).build().maxSequenceLength()).isEqualTo(512);
+    }
+
+    @Test
+    void maxBatchSizeZero() {
+        assertThat(assertInvalid("sentiment.max-batch-size", () -> InferenceConfig.builder().maxBatchSize(0).build()))
+                .contains("was 0");
+    }
+
+    @Test
+    void negativeDelay() {
+        assertInvalid("sentiment.max-batch-delay",
+                () -> InferenceConfig.builder().maxBatchDelay(Duration.ofMillis(-1)).build());
+        assertThat(InferenceConfig.builder().maxBatchDelay(Duration.ZERO).build().maxBatchDelay()).isZero();
+    }
+
+    @Test
+    void maxBatchTokensBelowMaxSequenceLength() {
+        assertThat(assertInvalid("sentiment.max-batch-tokens",
+                () -> InferenceConfig.builder().maxSequenceLength(128).maxBatchTokens(127).build()))
+                .contains("sentiment.max-sequence-length").contains("127");
+        assertThat(InferenceConfig.builder().maxSequenceLength(128).maxBatchTokens(128).build().maxBatchTokens())
+                .isEqualTo(128);
+    }
+
+    @Test
+    void badLengthBuckets() {
+        assertThat(assertInvalid("sentiment.length-buckets",
+                () -> InferenceConfig.builder().lengthBuckets("a,b").build())).contains("'a,b'");
+        assertThat(assertInvalid("sentiment.length-buckets",
+                () -> InferenceConfig.builder().lengthBuckets("32,16").build())).contains("'32,16'");
+        assertInvalid("sentiment.length-buckets", () -> InferenceConfig.builder().lengthBuckets("16,16").build());
+        assertInvalid("sentiment.length-buckets", () -> InferenceConfig.builder().lengthBuckets("0,16").build());
+    }
+
+    @Test
+    void negativeThreads() {
+        assertThat(assertInvalid("sentiment.intra-op-threads",
+                () -> InferenceConfig.builder().intraOpThreads(-1).build())).contains("was -1");
+    }
+
+    @Test
+    void flinkParseErrorBecomesInvalidSettingNamingTheKey() {
+        Configuration conf = Configuration.fromMap(Map.of("sentiment.max-batch-size", "lots"));
+        Throwable t = catchThrowable(() -> InferenceConfig.fromConfiguration(conf));
+        assertThat(t).isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("sentiment.max-batch-size")
+                .hasMessageContaining("lots")
+                .hasMessageContaining("Fix:");
+
+        Configuration delay = Configuration.fromMap(Map.of("sentiment.max-batch-delay", "soon"));
+        assertThat(catchThrowable(() -> InferenceConfig.fromConfiguration(delay)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("sentiment.max-batch-delay");
+    }
+
+    /** Asserts the failure is an {@link InvalidSettingException} naming the key and the fix; returns the message. */
+    private static String assertInvalid(String key, ThrowingSupplier<InferenceConfig> build) {
+        Throwable t = catchThrowable(build::get);
+        assertThat(t).as("building with an invalid %s", key)
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'" + key + "'")
+                .hasMessageContaining("Fix:");
+        return t.getMessage();
+    }
+}

@@ -1,0 +1,230 @@
+package org.sentimentstream.udf;
+
+import org.sentimentstream.udf.internal.ModelContractException;
+import org.sentimentstream.udf.internal.ModelDirectory;
+import org.sentimentstream.udf.testing.TestModels;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** A copy of the tiny model, broken in one way at a time: each break fails with a message that names it. */
+class ModelContractTest {
+
+    @TempDir
+    Path temp;
+
+    private Path model;
+
+    @BeforeEach
+    void copyTinyModel() throws Exception {
+        model = temp.resolve("my-model");
+        Files.createDirectories(model);
+        for (String file : List.of("model.onnx", "tokenizer.json", "config.json")) {
+            Files.copy(TestModels.tinyModelDir().resolve(file), model.resolve(file));
+        }
+    }
+
+    private static InferenceConfig.Builder config(Path dir) {
+        return InferenceConfig.builder().model(dir.toString()).intraOpThreads(1);
+    }
+
+    private Throwable openFailure() {
+        return openFailure(config(model).build());
+    }
+
+    private static Throwable openFailure(InferenceConfig config) {
+        Throwable t = catchThrowable(() -> {
+            try (SentimentScorer scorer = SentimentScorer.open(config)) {
+                scorer.score("this should not be reached").get(30, TimeUnit.SECONDS);
+            }
+        });
+        assertThat(t).as("opening a broken model").isNotNull();
+        return t;
+    }
+
+    private ObjectNode configJson() throws Exception {
+        return (ObjectNode) new ObjectMapper().readTree(model.resolve("config.json").toFile());
+    }
+
+    private void writeConfigJson(ObjectNode root) throws Exception {
+        new ObjectMapper().writeValue(model.resolve("config.json").toFile(), root);
+    }
+
+    @Test
+    void theUnbrokenCopyScoresLikeTheOriginal() throws Exception {
+        TestModels.ReferenceCase first = TestModels.referenceCases().get(0);
+        try (SentimentScorer scorer = SentimentScorer.open(config(model).build())) {
+            SentimentResult r = scorer.score(first.text).get(30, TimeUnit.SECONDS);
+            ReferenceLogitsTest.assertMatches(first, r);
+            assertThat(scorer.labels()).containsExactly("NEGATIVE", "POSITIVE");
+        }
+    }
+
+    @Test
+    void missingModelFile() throws Exception {
+        Files.delete(model.resolve("model.onnx"));
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("model.onnx").toString()).hasMessageContaining("missing");
+    }
+
+    @Test
+    void missingTokenizerFile() throws Exception {
+        Files.delete(model.resolve("tokenizer.json"));
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("tokenizer.json").toString()).hasMessageContaining("missing");
+    }
+
+    @Test
+    void missingConfigFile() throws Exception {
+        Files.delete(model.resolve("config.json"));
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("config.json").toString()).hasMessageContaining("missing");
+    }
+
+    @Test
+    void notADirectory() {
+        Path nowhere = temp.resolve("no-such-model");
+        assertThat(openFailure(config(nowhere).build())).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(nowhere.toString()).hasMessageContaining("not a directory");
+    }
+
+    @Test
+    void configIsNotJson() throws Exception {
+        Files.writeString(model.resolve("config.json"), "id2label: {0: NEGATIVE", StandardCharsets.UTF_8);
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("config.json").toString())
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void configWithoutId2label() throws Exception {
+        ObjectNode root = configJson();
+        root.remove("id2label");
+        writeConfigJson(root);
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("config.json").toString())
+                .hasMessageContaining("no 'id2label'");
+    }
+
+    @Test
+    void id2labelWithAGap() throws Exception {
+        ObjectNode root = configJson();
+        ObjectNode labels = root.putObject("id2label");
+        labels.put("0", "NEGATIVE");
+        labels.put("2", "POSITIVE");
+        writeConfigJson(root);
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("config.json").toString())
+                .hasMessageContaining("no label for index 1");
+    }
+
+    @Test
+    void id2labelWithANonNumericKey() throws Exception {
+        ObjectNode root = configJson();
+        ObjectNode labels = root.putObject("id2label");
+        labels.put("0", "NEGATIVE");
+        labels.put("one", "POSITIVE");
+        writeConfigJson(root);
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining("'one' is not a logit index");
+    }
+
+    @Test
+    void threeLabelsForTwoLogitColumns() throws Exception {
+        ObjectNode root = configJson();
+        ObjectNode labels = root.putObject("id2label");
+        labels.put("0", "NEGATIVE");
+        labels.put("1", "NEUTRAL");
+        labels.put("2", "POSITIVE");
+        writeConfigJson(root);
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("model.onnx").toString())
+                .hasMessageContaining("'logits' has 2 columns")
+                .hasMessageContaining("names 3 labels");
+    }
+
+    @Test
+    void modelFileThatIsNotOnnx() throws Exception {
+        byte[] garbage = new byte[4096];
+        new java.util.Random(3).nextBytes(garbage);
+        Files.write(model.resolve("model.onnx"), garbage);
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("model.onnx").toString())
+                .hasMessageContaining("ONNX Runtime cannot load it");
+    }
+
+    @Test
+    void maxSequenceLengthAboveThePositionLimit() throws Exception {
+        ObjectNode root = configJson();
+        root.put("max_position_embeddings", 64);
+        writeConfigJson(root);
+        Throwable t = openFailure(config(model).maxSequenceLength(128).build());
+        assertThat(t).isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'sentiment.max-sequence-length'")
+                .hasMessageContaining("128")
+                .hasMessageContaining("64")
+                .hasMessageContaining("Fix:");
+        try (SentimentScorer scorer = SentimentScorer.open(config(model).maxSequenceLength(64).build())) {
+            String longText = "good ".repeat(200);
+            SentimentResult r = scorer.score(longText).get(30, TimeUnit.SECONDS);
+            assertThat(r.tokens()).isEqualTo(64);
+            assertThat(r.truncated()).isTrue();
+        }
+    }
+
+    @Test
+    void identityIsTheFolderNameAndTheShortSha256OfTheModelFile() throws Exception {
+        String sha = HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model.resolve("model.onnx"))));
+        assertThat(sha).isEqualTo("d1a6bf72edb9e14818acc44269f12dd08a03de05008e5de266ae5fd1bb180a28");
+        try (SentimentScorer scorer = SentimentScorer.open(config(model).build())) {
+            assertThat(scorer.modelIdentity()).isEqualTo("my-model@sha256:" + sha.substring(0, 12))
+                    .matches("my-model@sha256:[0-9a-f]{12}");
+            assertThat(scorer.score("fine").get(30, TimeUnit.SECONDS).model()).isEqualTo(scorer.modelIdentity());
+        }
+        ModelDirectory dir = ModelDirectory.read(model, null);
+        assertThat(dir.sha256()).isEqualTo(sha);
+        assertThat(dir.identity()).isEqualTo("my-model@sha256:" + sha.substring(0, 12));
+        assertThat(ModelDirectory.read(model, "sst2").identity()).isEqualTo("sst2@sha256:" + sha.substring(0, 12));
+    }
+
+    @Test
+    void aChangedModelFileGetsANewIdentity() throws Exception {
+        String before = ModelDirectory.read(model, null).identity();
+        byte[] bytes = Files.readAllBytes(model.resolve("model.onnx"));
+        bytes[bytes.length - 1] ^= 1;
+        Path other = temp.resolve("my-model-2");
+        Files.createDirectories(other);
+        for (String file : List.of("tokenizer.json", "config.json")) {
+            Files.copy(model.resolve(file), other.resolve(file));
+        }
+        Files.write(other.resolve("model.onnx"), bytes);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        assertThat(ModelDirectory.read(other, "my-model").identity())
+                .isEqualTo("my-model@sha256:" + expected.substring(0, 12))
+                .isNotEqualTo(before);
+    }
+
+    @Test
+    void expectedSha256MismatchIsRefused() throws Exception {
+        String wrong = "0".repeat(64);
+        Throwable t = openFailure(config(model).modelSha256(wrong).build());
+        assertThat(t).hasMessageContaining("'sentiment.model-sha256'").hasMessageContaining(wrong)
+                .hasMessageContaining("d1a6bf72edb9e14818acc44269f12dd08a03de05008e5de266ae5fd1bb180a28");
+    }
+}
