@@ -114,7 +114,9 @@ public final class ModelResolver {
         int at = repoAndRevision.indexOf('@');
         String repo = at < 0 ? repoAndRevision : repoAndRevision.substring(0, at);
         String revision = at < 0 ? "main" : repoAndRevision.substring(at + 1);
-        if (!repo.matches("[\\w.-]+(/[\\w.-]+)?") || !revision.matches("[\\w.-]+")) {
+        String[] parts = repo.split("/", -1);
+        if (parts.length > 2 || !java.util.Arrays.stream(parts).allMatch(ModelResolver::isSafeName)
+                || !isSafeName(revision)) {
             throw new InvalidSettingException("Invalid setting '" + SentimentOptions.MODEL.key() + "': 'hf:"
                     + repoAndRevision + "' is not hf:<owner>/<repo>[@revision]. Fix: e.g. "
                     + SentimentOptions.DEFAULT_MODEL + ".");
@@ -204,6 +206,11 @@ public final class ModelResolver {
         } finally {
             deleteRecursively(tmp);
         }
+    }
+
+    /** A repo or revision part: word characters, dots and dashes, but not "." or ".." (they would escape the cache). */
+    private static boolean isSafeName(String part) {
+        return part.matches("[\\w.-]+") && !part.matches("\\.+");
     }
 
     private static boolean isComplete(Path dir) {

@@ -9,7 +9,10 @@ import org.apache.flink.util.function.SerializableFunction;
 
 import java.io.Serializable;
 import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Scores the text of each record with a micro-batched ONNX Runtime session: one session per parallel subtask
@@ -41,6 +44,8 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
 
     private transient SentimentScorer scorer;
     private transient InferenceMetrics metrics;
+    /** Records in flight: whichever of result and timeout comes first completes the record, once. */
+    private transient Map<ResultFuture<OUT>, AtomicBoolean> pending;
 
     public SentimentAsyncFunction(
             InferenceConfig config, SerializableFunction<IN, String> textOf, ResultHandler<IN, OUT> handler) {
@@ -57,11 +62,18 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
                 ? SharedScorers.acquire(config, threads)
                 : SentimentScorer.open(config, threads);
         metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup());
+        pending = new ConcurrentHashMap<>();
     }
 
     @Override
     public void asyncInvoke(IN input, ResultFuture<OUT> resultFuture) {
+        AtomicBoolean done = new AtomicBoolean();
+        pending.put(resultFuture, done);
         scorer.score(textOf.apply(input), metrics).whenComplete((result, error) -> {
+            pending.remove(resultFuture);
+            if (!done.compareAndSet(false, true)) {
+                return; // timed out already; the record went out through timeout()
+            }
             if (error == null) {
                 metrics.onScored(result.truncated());
                 resultFuture.complete(Collections.singleton(handler.onScored(input, result)));
@@ -74,6 +86,10 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
 
     @Override
     public void timeout(IN input, ResultFuture<OUT> resultFuture) {
+        AtomicBoolean done = pending.remove(resultFuture);
+        if (done != null && !done.compareAndSet(false, true)) {
+            return; // the result arrived just in time
+        }
         metrics.onError();
         completeWithFailure(input, new TimeoutException("scoring did not finish within the async timeout"),
                 resultFuture);

@@ -298,4 +298,33 @@ class MicroBatcherTest {
         });
         assertThat(runner.batches.stream().mapToInt(List::size).sum()).isEqualTo(threads * perThread);
     }
+
+    @Test
+    void aModelThatReturnsTooFewRowsFailsTheBatchAndTheBatcherLivesOn() throws Exception {
+        MicroBatcher.BatchRunner shortRunner = batch -> new float[batch.size() - 1][2];
+        MicroBatcher b = new MicroBatcher("sentiment-batcher-short", shortRunner, 2, FOREVER, 1000, new int[0]);
+        try {
+            CompletableFuture<float[]> first = b.submit(text(3, 1), InferenceListener.NOOP);
+            CompletableFuture<float[]> second = b.submit(text(3, 2), InferenceListener.NOOP);
+            assertThat(catchThrowable(() -> first.get(30, TimeUnit.SECONDS))).hasMessageContaining("1 rows of logits for a batch of 2");
+            assertThat(catchThrowable(() -> second.get(30, TimeUnit.SECONDS))).hasMessageContaining("1 rows of logits");
+            assertThat(b.isRunning()).isTrue();
+        } finally {
+            b.close();
+        }
+    }
+
+    @Test
+    void aFailingListenerDoesNotStopTheBatcher() throws Exception {
+        InferenceListener broken = new InferenceListener() {
+            @Override
+            public void onBatch(int size, long realTokens, long computedTokens, long inferenceNanos) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        MicroBatcher b = batcher(1, FOREVER, 1000);
+        assertThat(get(b.submit(text(4, 1), broken))).containsExactly(4f, 4f);
+        assertThat(get(b.submit(text(5, 1), broken))).containsExactly(5f, 5f);
+        assertThat(b.isRunning()).isTrue();
+    }
 }

@@ -267,7 +267,7 @@ class ModelResolverTest {
     @Test
     void invalidRepoStringsNameTheSetting() {
         for (String spec : List.of("hf:", "hf:owner/repo/extra", "hf:own er/repo", "hf:owner/repo@", "hf:owner/repo@a/b",
-                "hf:../../etc@x")) {
+                "hf:../../etc@x", "hf:owner/..", "hf:owner/repo@..", "hf:./repo")) {
             Throwable t = catchThrowable(() -> resolver(null, null).resolve(spec));
             assertThat(t).as(spec).isInstanceOf(InvalidSettingException.class)
                     .hasMessageContaining("'sentiment.model'")

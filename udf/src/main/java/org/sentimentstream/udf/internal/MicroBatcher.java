@@ -125,6 +125,10 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     private void runBatch(List<Pending> batch) {
+        runBatch(batch, true);
+    }
+
+    private void runBatch(List<Pending> batch, boolean firstAttempt) {
         long start = System.nanoTime();
         List<long[]> ids = new ArrayList<>(batch.size());
         long realTokens = 0;
@@ -133,7 +137,9 @@ public final class MicroBatcher implements AutoCloseable {
             ids.add(p.text.ids());
             realTokens += p.text.length();
             longest = Math.max(longest, p.text.length());
-            p.listener.onQueueWait(start - p.enqueuedNanos);
+            if (firstAttempt) {
+                notifyQueueWait(p, start);
+            }
         }
         float[][] logits;
         try {
@@ -143,11 +149,17 @@ public final class MicroBatcher implements AutoCloseable {
                 // Find the culprit: one bad text must not fail its neighbours.
                 LOG.warn("Inference of a batch of {} failed; retrying its texts one by one", batch.size(), e);
                 for (Pending p : batch) {
-                    runBatch(List.of(p));
+                    runBatch(List.of(p), false);
                 }
             } else {
                 batch.get(0).future.completeExceptionally(e);
             }
+            return;
+        }
+        if (logits == null || logits.length != batch.size()) {
+            IllegalStateException e = new IllegalStateException("the model returned "
+                    + (logits == null ? "no" : logits.length) + " rows of logits for a batch of " + batch.size());
+            batch.forEach(p -> p.future.completeExceptionally(e));
             return;
         }
         long elapsed = System.nanoTime() - start;
@@ -156,10 +168,22 @@ public final class MicroBatcher implements AutoCloseable {
             listeners.add(p.listener);
         }
         for (InferenceListener l : listeners) {
-            l.onBatch(batch.size(), realTokens, (long) longest * batch.size(), elapsed);
+            try {
+                l.onBatch(batch.size(), realTokens, (long) longest * batch.size(), elapsed);
+            } catch (RuntimeException e) {
+                LOG.warn("An inference listener failed; ignoring it", e);
+            }
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).future.complete(logits[i]);
+        }
+    }
+
+    private static void notifyQueueWait(Pending p, long start) {
+        try {
+            p.listener.onQueueWait(start - p.enqueuedNanos);
+        } catch (RuntimeException e) {
+            LOG.warn("An inference listener failed; ignoring it", e);
         }
     }
 
