@@ -4,6 +4,8 @@ import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.udf.InvalidSettingException;
 
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.description.BlockElement;
+import org.apache.flink.configuration.description.TextElement;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -30,7 +32,7 @@ final class Settings {
 
     static void addFlags(CommandSpec spec, Collection<ConfigOption<?>> options) {
         for (ConfigOption<?> option : options) {
-            String description = option.description().toString().replaceAll("\\s+", " ")
+            String description = textOf(option)
                     + (option.hasDefaultValue() ? " Default: " + Defaults.describe(option.defaultValue()) + "." : "")
                     + " Flink key: " + option.key() + ".";
             spec.addOption(OptionSpec.builder(flagOf(option))
@@ -39,6 +41,17 @@ final class Settings {
                     .description(description.replace("%", "%%"))
                     .build());
         }
+    }
+
+    /** An option's description as plain text. */
+    static String textOf(ConfigOption<?> option) {
+        StringBuilder text = new StringBuilder();
+        for (BlockElement block : option.description().getBlocks()) {
+            if (block instanceof TextElement) {
+                text.append(((TextElement) block).getFormat());
+            }
+        }
+        return text.toString().replaceAll("\\s+", " ").trim();
     }
 
     /** The flags given on the command line, as option keys, plus {@code kafka.*} pass-through properties. */

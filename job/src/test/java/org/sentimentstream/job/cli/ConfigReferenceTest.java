@@ -1,0 +1,35 @@
+package org.sentimentstream.job.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's configuration reference is the one the options classes generate. To refresh it after changing an
+ * option: {@code ./mvnw -q -pl job test -Dtest=ConfigReferenceTest -Dsentiment.updateReadme=true}.
+ */
+class ConfigReferenceTest {
+
+    @Test
+    void readmeHoldsTheGeneratedReference() throws Exception {
+        Path readme = Paths.get("..", "README.md");
+        String text = Files.readString(readme, StandardCharsets.UTF_8);
+        int start = text.indexOf(ConfigReference.START);
+        int end = text.indexOf(ConfigReference.END);
+        assertThat(start).as("README.md has the config-reference markers").isNotNegative();
+        assertThat(end).isGreaterThan(start);
+        String current = text.substring(start, end + ConfigReference.END.length());
+        String generated = ConfigReference.markdown();
+        if (Boolean.getBoolean("sentiment.updateReadme") && !current.equals(generated)) {
+            Files.writeString(readme, text.replace(current, generated), StandardCharsets.UTF_8);
+            current = generated;
+        }
+        assertThat(current).as("README.md's configuration reference; rerun with -Dsentiment.updateReadme=true")
+                .isEqualTo(generated);
+    }
+}
