@@ -90,22 +90,37 @@ public final class FileScorer {
         public final String text;
         public final String error;
         CompletableFuture<SentimentResult> result;
+        private long submittedNanos;
+        private volatile long completedNanos;
 
         Row(ObjectNode fields, String text, String error) {
             this.fields = fields;
             this.text = text;
             this.error = error;
         }
+
+        /** The score, waiting for it; null for a row without usable text. */
+        public SentimentResult result() throws ExecutionException, InterruptedException {
+            return result == null ? null : result.get();
+        }
+
+        /** Time from queueing the text to its result. */
+        public long latencyNanos() {
+            return completedNanos - submittedNanos;
+        }
     }
 
     /** Reads rows in windows, submitting each window's texts before the consumer waits on them. */
-    void forEachRow(Path input, Format format, String textField, Consumer<List<Row>> consumer) throws IOException {
+    public void forEachRow(Path input, Format format, String textField, Consumer<List<Row>> consumer) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
             RowReader reader = format == Format.TSV ? new TsvReader(in, textField, input) : new JsonlReader(in, textField);
             List<Row> window = new ArrayList<>(WINDOW);
             for (Row row; (row = reader.next()) != null; ) {
                 if (row.error == null) {
-                    row.result = scorer.score(row.text);
+                    Row submitted = row;
+                    submitted.submittedNanos = System.nanoTime();
+                    // the derived future completes after the time is taken
+                    row.result = scorer.score(row.text).whenComplete((r, e) -> submitted.completedNanos = System.nanoTime());
                 }
                 window.add(row);
                 if (window.size() == WINDOW) {

@@ -19,14 +19,18 @@ import java.util.List;
         mixinStandardHelpOptions = true,
         version = "sentiment-stream 0.1.0",
         description = "Scores a Kafka stream of reviews with DistilBERT SST-2 (ONNX Runtime) inside Apache Flink.",
-        subcommands = {RunCommand.class, LocalCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, LocalCommand.class, ScoreCommand.class, EvalCommand.class, BiasProbeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code = execute(args);
+        // Returning normally matters in Flink application mode, where System.exit would stop the JobManager.
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     /** Runs a command line and returns its exit code; 2 for an invalid setting. */
@@ -38,7 +42,10 @@ public final class Main implements Runnable {
         CommandLine cmd = new CommandLine(new Main());
         Settings.addFlags(cmd.getSubcommands().get("run").getCommandSpec(), JobConfig.allOptions());
         Settings.addFlags(cmd.getSubcommands().get("local").getCommandSpec(), localOptions());
-        Settings.addFlags(cmd.getSubcommands().get("score").getCommandSpec(), Arrays.asList(InferenceConfig.allOptions()));
+        for (String fileCommand : List.of("score", "eval", "bias-probe")) {
+            Settings.addFlags(cmd.getSubcommands().get(fileCommand).getCommandSpec(),
+                    Arrays.asList(InferenceConfig.allOptions()));
+        }
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -38,7 +38,8 @@ public final class TestModels {
                 return Paths.get(url.toURI()).getParent();
             }
             if (extracted == null) {
-                Path dir = Files.createTempDirectory(TINY);
+                // keep the folder name: it is the model's name in results
+                Path dir = Files.createDirectories(Files.createTempDirectory("models").resolve(TINY));
                 for (String file : FILES) {
                     try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(TINY + "/" + file)) {
                         Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
