@@ -36,6 +36,20 @@ public final class FileScorer {
         public static Format of(Path file) {
             return file.toString().endsWith(".tsv") ? TSV : JSONL;
         }
+
+        /** The --format value, or the file's own format when it is null. */
+        public static Format parse(String value, Path file) {
+            if (value == null) {
+                return of(file);
+            }
+            for (Format f : values()) {
+                if (f.name().equalsIgnoreCase(value)) {
+                    return f;
+                }
+            }
+            throw new org.sentimentstream.udf.InvalidSettingException("Invalid --format '" + value
+                    + "'. Fix: use tsv or jsonl.");
+        }
     }
 
     /** What a run did. */

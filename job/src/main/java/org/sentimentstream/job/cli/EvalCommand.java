@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** Accuracy of a model on a labelled file, scored through the streaming job's path. */
@@ -59,8 +58,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InferenceConfig config = InferenceConfig.fromConfiguration(Configuration.fromMap(
                 Settings.given(spec, Arrays.asList(InferenceConfig.allOptions()), unmatched)));
-        FileScorer.Format fmt = format == null ? FileScorer.Format.of(data)
-                : FileScorer.Format.valueOf(format.toUpperCase(Locale.ROOT));
+        FileScorer.Format fmt = FileScorer.Format.parse(format, data);
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             Evaluation eval = new Evaluation(scorer.labels());
             new FileScorer(scorer).forEachRow(data, fmt, textField, window -> {

@@ -57,8 +57,7 @@ final class LocalCommand implements Callable<Integer> {
         }
         Map<String, String> given = Settings.given(spec, Main.localOptions(), unmatched);
         JobConfig config = JobConfig.of(given);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         LocalModel.Choice model = LocalModel.choose(config.inference(), given.containsKey("sentiment.model"));
         LocalRun.Input input = reviews == null ? LocalRun.Input.sample() : LocalRun.Input.fromFile(reviews);
         BufferedReader console = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

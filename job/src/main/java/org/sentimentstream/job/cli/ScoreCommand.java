@@ -41,8 +41,7 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InferenceConfig config = InferenceConfig.fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(
                 Settings.given(spec, Arrays.asList(InferenceConfig.allOptions()), unmatched)));
-        FileScorer.Format fmt = format == null ? FileScorer.Format.of(input)
-                : FileScorer.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
+        FileScorer.Format fmt = FileScorer.Format.parse(format, input);
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             FileScorer.Summary s = new FileScorer(scorer).score(input, fmt, textField, output);
             spec.commandLine().getErr().printf("Scored %d of %d rows (%d errors) with %s in %.1f s (%.0f rows/s) -> %s%n",

@@ -105,6 +105,10 @@ public final class JobConfig implements Serializable {
     }
 
     private void validate() {
+        // Parse every typed option now: an unparsable value (e.g. an enum) fails here, naming its key.
+        for (ConfigOption<?> option : allOptions()) {
+            options.getOptional(option);
+        }
         for (ConfigOption<String> topic : List.of(KafkaOptions.INPUT_TOPIC, KafkaOptions.OUTPUT_TOPIC,
                 KafkaOptions.DLQ_TOPIC)) {
             if (get(topic).isBlank()) {

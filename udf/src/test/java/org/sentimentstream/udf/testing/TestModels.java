@@ -46,12 +46,25 @@ public final class TestModels {
                     }
                 }
                 extracted = dir;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "delete-test-model"));
             }
             return extracted;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            for (String file : FILES) {
+                Files.deleteIfExists(dir.resolve(file));
+            }
+            Files.deleteIfExists(dir);
+            Files.deleteIfExists(dir.getParent());
+        } catch (IOException e) {
+            // a temporary directory left behind
         }
     }
 

@@ -1,0 +1,136 @@
+package org.sentimentstream.job.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.sentimentstream.job.local.LocalSummary;
+import org.sentimentstream.job.local.SampleReviews;
+import org.sentimentstream.job.testing.TinyModel;
+import org.sentimentstream.udf.testing.TestModels;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code local} end to end, as a user runs it: in-process broker, MiniCluster, sample in, summary out. */
+class LocalCommandITCase {
+
+    /** What one `local` run printed and summarised. */
+    private record Run(int exitCode, String stdout, String err, LocalSummary summary) {}
+
+    private static Run local(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exitCode;
+        CommandLine cmd = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exitCode = cmd.execute(args);
+        } finally {
+            System.setOut(original);
+        }
+        String stdout = captured.toString(StandardCharsets.UTF_8);
+        original.println(stdout); // for the test report
+        LocalCommand command = cmd.getSubcommands().get("local").getCommand();
+        return new Run(exitCode, stdout + out, err.toString(), command.summary);
+    }
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void sampleEndToEnd() {
+        Run run = local("local", "--model", TinyModel.dir().toString(), "--parallelism", "2");
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        LocalSummary s = run.summary;
+        assertThat(s).isNotNull();
+        int sample = SampleReviews.loadSampleLines().size();
+        assertThat(sample).isEqualTo(3000);
+        assertThat(s.recordsIn).isEqualTo(3008);
+        assertThat(s.scored).isEqualTo(3000);
+        assertThat(s.deadLettersByReason).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+                "BLANK_TEXT", 1, "INVALID_JSON", 1, "INVALID_UTF8", 1, "MISSING_TEXT", 1, "NON_STRING_TEXT", 1,
+                "NOT_AN_OBJECT", 2, "NULL_TEXT", 1)));
+        assertThat(s.deadLetters()).isEqualTo(8);
+        assertThat(s.recordsIn).isEqualTo(s.scored + s.deadLetters());
+        assertThat(s.recordsScoredMetric).as("the job's recordsScored metric").isEqualTo(s.scored);
+        assertThat(s.batches).isPositive();
+        assertThat(s.meanBatchSize()).isGreaterThan(1.0);
+        assertThat(s.realTokens).isPositive();
+        assertThat(s.computedTokens).isGreaterThanOrEqualTo(s.realTokens);
+        assertThat(s.paddingEfficiency()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
+        assertThat(s.latenciesMs).hasSize(s.scored);
+        assertThat(s.latenciesMs).allMatch(ms -> ms >= 0);
+        assertThat(s.withGold).as("every sample line has an SST-2 label").isEqualTo(3000);
+        assertThat(s.positive).isBetween(0, s.scored);
+        assertThat(s.seconds).isPositive();
+
+        String printed = run.stdout;
+        assertThat(printed).containsPattern("LABEL\\s+SCORE\\s+GOLD\\s+REVIEW")
+                .contains("Produced 3008 records")
+                .contains("Summary")
+                .contains("records in           3008")
+                .contains(String.format("scored               3000 (%d POSITIVE, %d NEGATIVE)", s.positive,
+                        3000 - s.positive))
+                .contains("dead letters         8 {BLANK_TEXT=1, INVALID_JSON=1, INVALID_UTF8=1, MISSING_TEXT=1,"
+                        + " NON_STRING_TEXT=1, NOT_AN_OBJECT=2, NULL_TEXT=1}")
+                .contains("in = scored + dead   yes")
+                .contains(String.format("agree with SST-2     %d of 3000", s.agreeWithGold))
+                .contains(String.format("mean batch size      %.1f (%d batches)", s.meanBatchSize(), s.batches))
+                .contains(String.format("padding efficiency   %.2f", s.paddingEfficiency()))
+                .contains("burst of 3008");
+        // the table: 15 scored reviews
+        Matcher rows = Pattern.compile("(?m)^(POSITIVE|NEGATIVE)\\s+[01]\\.\\d{4}\\s+(pos|neg)\\s+\\S").matcher(printed);
+        int tableRows = 0;
+        while (rows.find()) {
+            tableRows++;
+        }
+        assertThat(tableRows).isEqualTo(15);
+        assertThat(printed).as("no fallback banner: the model was given").doesNotContain("NOTE:");
+    }
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void reviewsFromAPlainTextFile(@TempDir Path dir) throws Exception {
+        List<String> texts = TestModels.referenceCases().stream()
+                .map(c -> c.text)
+                .filter(t -> !t.isBlank() && t.length() < 80 && !t.contains("\n") && !t.contains("\t")
+                        && !t.contains("\r"))
+                .limit(3)
+                .toList();
+        assertThat(texts).hasSize(3);
+        Path file = dir.resolve("mine.txt");
+        Files.write(file, List.of(texts.get(0), "", texts.get(1), "   ", texts.get(2)), StandardCharsets.UTF_8);
+
+        Run run = local("local", "--model", TinyModel.dir().toString(), "--reviews", file.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.summary.recordsIn).isEqualTo(3);
+        assertThat(run.summary.scored).isEqualTo(3);
+        assertThat(run.summary.deadLettersByReason).isEmpty();
+        assertThat(run.summary.recordsScoredMetric).isEqualTo(3);
+        assertThat(run.summary.latenciesMs).hasSize(3);
+        assertThat(run.summary.withGold).isZero();
+        assertThat(run.stdout).contains("Produced 3 records").contains("records in           3")
+                .contains("in = scored + dead   yes")
+                .doesNotContain("agree with SST-2");
+        for (String text : texts) {
+            assertThat(run.stdout).contains(text);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package org.sentimentstream.job.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.sentimentstream.job.config.JobConfig;
+import org.sentimentstream.job.config.KafkaOptions;
+
+import org.junit.jupiter.api.Test;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The command line as a user meets it: help texts, exit codes, and pass-through Kafka properties. */
+class MainTest {
+
+    /** One command line execution: its exit code and what it printed. */
+    private static final class Execution {
+        final int exitCode;
+        final String out;
+        final String err;
+        final CommandLine cmd;
+
+        Execution(int exitCode, String out, String err, CommandLine cmd) {
+            this.exitCode = exitCode;
+            this.out = out;
+            this.err = err;
+            this.cmd = cmd;
+        }
+    }
+
+    private static Execution execute(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
+        int exitCode = cmd.execute(args);
+        return new Execution(exitCode, out.toString(), err.toString(), cmd);
+    }
+
+    /**
+     * The help text of one flag, from the flag to the next flag, without whitespace (picocli wraps lines anywhere,
+     * even inside a key); compare it with {@link #squeezed}.
+     */
+    private static String helpOf(String help, String flag) {
+        var m = Pattern.compile("(?s)\\s" + Pattern.quote(flag) + "[=\\s](.*?)(?=\\n\\s+(-\\w, )?--[a-z]|\\z)")
+                .matcher(help);
+        assertThat(m.find()).as("help lists " + flag).isTrue();
+        return squeezed(m.group(1));
+    }
+
+    private static String squeezed(String s) {
+        return s.replaceAll("\\s+", "");
+    }
+
+    @Test
+    void rootHelp() {
+        Execution e = execute("--help");
+
+        assertThat(e.exitCode).isZero();
+        assertThat(e.out).contains("sentiment-stream").contains("run").contains("local").contains("score")
+                .contains("--help").contains("--version");
+        assertThat(e.err).isEmpty();
+    }
+
+    @Test
+    void noArgumentsPrintsTheUsage() {
+        Execution e = execute();
+
+        assertThat(e.exitCode).isZero();
+        assertThat(e.out).contains("run").contains("local").contains("score");
+    }
+
+    @Test
+    void version() {
+        Execution e = execute("--version");
+
+        assertThat(e.exitCode).isZero();
+        assertThat(e.out).contains("sentiment-stream 0.1.0");
+    }
+
+    @Test
+    void runHelpListsEveryOptionWithItsDefault() {
+        Execution e = execute("run", "--help");
+
+        assertThat(e.exitCode).isZero();
+        for (var option : JobConfig.allOptions()) {
+            assertThat(e.out).contains(Settings.flagOf(option));
+        }
+        assertThat(helpOf(e.out, "--bootstrap-servers")).contains(squeezed("Flink key: sentiment.bootstrap-servers"))
+                .doesNotContain(squeezed("Default:"));
+        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 16."))
+                .contains(squeezed("Flink key: sentiment.max-batch-size"));
+        assertThat(helpOf(e.out, "--input-format")).contains(squeezed("Default: JSON."));
+        assertThat(helpOf(e.out, "--delivery-guarantee")).contains(squeezed("Default: EXACTLY_ONCE."));
+        assertThat(helpOf(e.out, "--transaction-timeout")).contains(squeezed("Default: 600 s."));
+        assertThat(helpOf(e.out, "--max-batch-delay")).contains(squeezed("Default: 10 ms."));
+        assertThat(helpOf(e.out, "--async-capacity")).contains(squeezed("Default: 128."));
+        assertThat(helpOf(e.out, "--text-field")).contains(squeezed("Default: text."));
+        assertThat(e.out).contains("--kafka.<property>=<value>");
+    }
+
+    @Test
+    void helpSubcommandGivesTheSameText() {
+        assertThat(execute("help", "run").out).isEqualTo(execute("run", "--help").out);
+    }
+
+    @Test
+    void localHelpHasNoBootstrapServers() {
+        Execution e = execute("local", "--help");
+
+        assertThat(e.exitCode).isZero();
+        assertThat(e.out).doesNotContain("--bootstrap-servers")
+                .contains("--reviews").contains("--follow").contains("--parallelism");
+        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 16."));
+        assertThat(helpOf(e.out, "--input-format")).contains(squeezed("Default: JSON."));
+        assertThat(helpOf(e.out, "--model")).contains(squeezed("Flink key: sentiment.model"));
+    }
+
+    @Test
+    void scoreHelpHasTheInferenceOptions() {
+        Execution e = execute("score", "--help");
+
+        assertThat(e.exitCode).isZero();
+        assertThat(e.out).contains("--input").contains("--output").contains("--text-field").contains("--format")
+                .doesNotContain("--bootstrap-servers").doesNotContain("--input-format")
+                .doesNotContain("--delivery-guarantee");
+        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 16."));
+        assertThat(helpOf(e.out, "--max-sequence-length")).contains(squeezed("Default: 128."));
+        assertThat(helpOf(e.out, "--length-buckets")).contains(squeezed("Default: 16,32,64."));
+    }
+
+    @Test
+    void runWithoutBootstrapServersExits2() {
+        Execution e = execute("run");
+
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("sentiment.bootstrap-servers").contains("Fix:");
+    }
+
+    @Test
+    void invalidValueExits2() {
+        Execution e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch-size", "lots");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("sentiment.max-batch-size").contains("Fix:");
+
+        e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch-size", "0");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("sentiment.max-batch-size").contains("Fix:");
+
+        e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--delivery-guarantee", "MAYBE");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("sentiment.delivery-guarantee").contains("Fix:");
+
+        e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--kafka.transactional.id", "x");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("kafka.transactional.id").contains("Fix:");
+
+        e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--input-topic", "t", "--output-topic", "t");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("sentiment.input-topic").contains("Fix:");
+    }
+
+    @Test
+    void localInvalidValueExits2BeforeStartingAnything() {
+        Execution e = execute("local", "--model", "/nonexistent-model-dir", "--delivery-guarantee", "MAYBE");
+
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("sentiment.delivery-guarantee").contains("Fix:");
+    }
+
+    @Test
+    void unknownOptionFails() {
+        Execution e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch", "8");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("--max-batch");
+
+        e = execute("score", "--input", "a.tsv", "--output", "b.jsonl", "--bogus", "1");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("--bogus");
+
+        e = execute("--bogus");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("--bogus");
+
+        e = execute("frobnicate");
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("frobnicate");
+    }
+
+    @Test
+    void kafkaOptionWithoutValueFails() {
+        Execution e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--kafka.security.protocol");
+
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("--kafka.security.protocol").contains("Fix:");
+    }
+
+    @Test
+    void scoreWithoutRequiredOptionsFails() {
+        Execution e = execute("score", "--input", "a.tsv");
+
+        assertThat(e.exitCode).isEqualTo(2);
+        assertThat(e.err).contains("--output");
+    }
+
+    /** Parses a `run` command line (without running it) and returns the settings it gives the job. */
+    private static Map<String, String> runSettings(String... args) {
+        CommandLine cmd = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        CommandLine.ParseResult parsed = cmd.parseArgs(args);
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
+        RunCommand run = cmd.getSubcommands().get("run").getCommand();
+        return Settings.given(run.spec, JobConfig.allOptions(), run.unmatched);
+    }
+
+    @Test
+    void kafkaPropertiesPassThroughInBothForms() {
+        Map<String, String> equalsForm = runSettings("run", "--bootstrap-servers", "b:9092",
+                "--kafka.security.protocol=SASL_SSL", "--max-batch-size", "8",
+                "--kafka.sasl.jaas.config=a=b c=\"d\";");
+        Map<String, String> spaceForm = runSettings("run", "--kafka.security.protocol", "SASL_SSL",
+                "--bootstrap-servers", "b:9092", "--max-batch-size=8", "--kafka.sasl.jaas.config", "a=b c=\"d\";");
+
+        for (Map<String, String> settings : java.util.List.of(equalsForm, spaceForm)) {
+            assertThat(settings).containsEntry("kafka.security.protocol", "SASL_SSL")
+                    .containsEntry("kafka.sasl.jaas.config", "a=b c=\"d\";")
+                    .containsEntry("sentiment.bootstrap-servers", "b:9092")
+                    .containsEntry("sentiment.max-batch-size", "8")
+                    .hasSize(4);
+            JobConfig config = JobConfig.of(settings).requireBootstrapServers();
+            assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.jaas.config", "a=b c=\"d\";");
+            assertThat(config.get(KafkaOptions.BOOTSTRAP_SERVERS)).isEqualTo("b:9092");
+            assertThat(config.inference().maxBatchSize()).isEqualTo(8);
+            assertThat(config.toString()).contains("kafka.security.protocol=SASL_SSL").doesNotContain("c=\"d\"");
+        }
+    }
+
+    @Test
+    void flagsNotGivenAreNotSettings() {
+        assertThat(runSettings("run")).isEmpty();
+    }
+}
