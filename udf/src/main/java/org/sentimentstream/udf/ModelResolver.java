@@ -51,7 +51,9 @@ public final class ModelResolver {
     private final String hfToken;
 
     public ModelResolver(Path cacheDir, String expectedSha256) {
-        this(cacheDir, expectedSha256, envOr("HF_ENDPOINT", "https://huggingface.co"), System.getenv("HF_TOKEN"));
+        this(cacheDir, expectedSha256,
+                System.getProperty("sentiment.hf-endpoint", envOr("HF_ENDPOINT", "https://huggingface.co")),
+                System.getenv("HF_TOKEN"));
     }
 
     ModelResolver(Path cacheDir, String expectedSha256, String hfEndpoint, String hfToken) {

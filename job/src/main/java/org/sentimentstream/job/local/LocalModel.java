@@ -55,13 +55,13 @@ public final class LocalModel {
                 throw e;
             }
             Path shipped = findShipped().orElseThrow(() -> new IllegalStateException("The default model "
-                    + config.model() + " could not be downloaded (" + e.getMessage() + ") and the compact model "
+                    + config.model() + " could not be downloaded (" + describe(e) + ") and the compact model "
                     + SHIPPED + " was not found from " + Paths.get("").toAbsolutePath()
                     + ". Fix: run from the repository root, or pass --model DIR.", e));
             String line = "=".repeat(100);
             String banner = line + "\n"
                     + "NOTE: the real DistilBERT SST-2 model (" + SentimentOptions.DEFAULT_MODEL + ") is not available:\n"
-                    + "      " + e.getMessage() + "\n"
+                    + "      " + describe(e) + "\n"
                     + "      Using the compact model shipped with this project instead: " + shipped + "\n"
                     + "      (all-MiniLM-L6-v2 fine-tuned on SST-2; see its MODEL_CARD.md). Its scores are real\n"
                     + "      sentiment, but they are not the seed model's. To use the real model, run once with\n"
@@ -73,6 +73,21 @@ public final class LocalModel {
                     + line;
             return new Choice(shipped, banner);
         }
+    }
+
+    /** The failure and its causes in one line, e.g. "IOException: ... <- ConnectException". */
+    static String describe(Throwable e) {
+        StringBuilder why = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (why.length() > 0) {
+                why.append(" <- ");
+            }
+            why.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                why.append(": ").append(t.getMessage());
+            }
+        }
+        return why.toString();
     }
 
     /** The shipped model, looked up from $SENTIMENT_HOME, the working directory and its parents. */

@@ -20,11 +20,14 @@ public final class LocalSummary {
     public final int positive;
     public final int agreeWithGold;
     public final int withGold;
+    /** The scored records as read back from the output topic. */
+    public final List<com.fasterxml.jackson.databind.JsonNode> scoredRecords;
 
     private LocalSummary(int recordsIn, LocalRun.OutputReader reader, double seconds, long batches,
             long recordsScoredMetric, long realTokens, long computedTokens) {
         this.recordsIn = recordsIn;
         this.scored = reader.scored.size();
+        this.scoredRecords = List.copyOf(reader.scored);
         this.deadLettersByReason = new TreeMap<>(reader.deadLetters);
         this.seconds = seconds;
         this.latenciesMs = List.copyOf(reader.latenciesMs);
@@ -75,7 +78,8 @@ public final class LocalSummary {
         out.printf("  records in           %d%n", recordsIn);
         out.printf("  scored               %d (%d POSITIVE, %d NEGATIVE)%n", scored, positive, scored - positive);
         if (withGold > 0) {
-            out.printf("  agree with SST-2     %d of %d (%.1f%%)%n", agreeWithGold, withGold, 100.0 * agreeWithGold / withGold);
+            out.printf("  agree with gold      %d of %d (%.1f%%; the sample's labels are SST-2 train labels)%n",
+                    agreeWithGold, withGold, 100.0 * agreeWithGold / withGold);
         }
         out.printf("  dead letters         %d %s%n", deadLetters(), deadLettersByReason);
         out.printf("  in = scored + dead   %s%n", recordsIn == scored + deadLetters() ? "yes" : "NO");

@@ -90,7 +90,7 @@ class LocalCommandITCase {
                 .contains("dead letters         8 {BLANK_TEXT=1, INVALID_JSON=1, INVALID_UTF8=1, MISSING_TEXT=1,"
                         + " NON_STRING_TEXT=1, NOT_AN_OBJECT=2, NULL_TEXT=1}")
                 .contains("in = scored + dead   yes")
-                .contains(String.format("agree with SST-2     %d of 3000", s.agreeWithGold))
+                .contains(String.format("agree with gold      %d of 3000", s.agreeWithGold))
                 .contains(String.format("mean batch size      %.1f (%d batches)", s.meanBatchSize(), s.batches))
                 .contains(String.format("padding efficiency   %.2f", s.paddingEfficiency()))
                 .contains("burst of 3008");
@@ -128,9 +128,45 @@ class LocalCommandITCase {
         assertThat(run.summary.withGold).isZero();
         assertThat(run.stdout).contains("Produced 3 records").contains("records in           3")
                 .contains("in = scored + dead   yes")
-                .doesNotContain("agree with SST-2");
+                .doesNotContain("agree with gold");
         for (String text : texts) {
             assertThat(run.stdout).contains(text);
         }
+    }
+
+    /**
+     * Offline, the default model (the real DistilBERT from the hub) cannot be had: `local` says so at the top and
+     * the bottom and scores with the shipped compact model, which gives real sentiment.
+     */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void withoutTheHubFallsBackToTheShippedModelAndSaysSo(@TempDir Path dir) throws Exception {
+        Path reviews = dir.resolve("reviews.txt");
+        Files.write(reviews, List.of("This movie was terrible, a complete waste of time.",
+                "A wonderful, moving film. I loved every minute of it."), StandardCharsets.UTF_8);
+        String endpoint = System.getProperty("sentiment.hf-endpoint");
+        System.setProperty("sentiment.hf-endpoint", "http://127.0.0.1:9"); // nothing listens on the discard port
+        Run run;
+        try {
+            run = local("local", "--reviews", reviews.toString(), "--model-cache-dir", dir.resolve("cache").toString());
+        } finally {
+            if (endpoint == null) {
+                System.clearProperty("sentiment.hf-endpoint");
+            } else {
+                System.setProperty("sentiment.hf-endpoint", endpoint);
+            }
+        }
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        String banner = "NOTE: the real DistilBERT SST-2 model (hf:optimum/distilbert-base-uncased-finetuned-sst-2-english)"
+                + " is not available";
+        assertThat(run.stdout).startsWith("=").contains(banner, "models/sst2-minilm-l6", "--model DIR");
+        assertThat(run.stdout.indexOf(banner)).isLessThan(run.stdout.indexOf("Summary"));
+        assertThat(run.stdout.lastIndexOf(banner)).isGreaterThan(run.stdout.indexOf("Summary"));
+        Map<String, String> labels = new java.util.HashMap<>();
+        run.summary.scoredRecords.forEach(r -> labels.put(r.get("text").asText(), r.get("sentiment").get("label").asText()));
+        assertThat(labels).containsEntry("This movie was terrible, a complete waste of time.", "NEGATIVE")
+                .containsEntry("A wonderful, moving film. I loved every minute of it.", "POSITIVE");
+        assertThat(run.summary.scoredRecords.get(0).get("sentiment").get("model").asText()).startsWith("sst2-minilm-l6@sha256:");
     }
 }
