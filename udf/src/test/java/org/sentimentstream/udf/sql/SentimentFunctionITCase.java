@@ -59,7 +59,14 @@ class SentimentFunctionITCase {
         int withoutText = 0;
         for (Row row : out) {
             String text = row.getFieldAs(1);
-            assertThat(text).isEqualTo(textOf(row.<Long>getFieldAs(0)));
+            String expectedText = textOf(row.<Long>getFieldAs(0));
+            if (expectedText == null) {
+                // Flink 2.2.1's AsyncCalc forwards a NULL string column as '' (seen with any async scalar
+                // function); SENTIMENT itself got NULL and returned NULL.
+                assertThat(text).isIn(null, "");
+            } else {
+                assertThat(text).isEqualTo(expectedText);
+            }
             if (blank(text)) {
                 withoutText++;
                 assertThat(row.getField(2)).isNull();
@@ -70,7 +77,11 @@ class SentimentFunctionITCase {
         }
         assertThat(SentimentMetricsReporter.count("recordsScored")).as("each text scored once")
                 .isEqualTo(rows - withoutText);
-        assertThat(SentimentMetricsReporter.count(ScoringRuntime.RECORDS_WITHOUT_TEXT)).isEqualTo(withoutText);
+        // Flink does not call the function for a NULL argument (the result is NULL all the same); the blank
+        // ones it does call are counted.
+        long blankNotNull = out.stream().map(r -> textOf(r.<Long>getFieldAs(0)))
+                .filter(t -> t != null && t.isBlank()).count();
+        assertThat(SentimentMetricsReporter.count(ScoringRuntime.RECORDS_WITHOUT_TEXT)).isEqualTo(blankNotNull);
         assertThat(SentimentMetricsReporter.maxBatchSize()).as("largest batch (sentiment.batchSize)")
                 .isGreaterThan(1);
     }
@@ -89,6 +100,7 @@ class SentimentFunctionITCase {
         assertThat(out).hasSize(TEXTS.size() * 2);
         for (Row row : out) {
             String text = row.getFieldAs("text");
+            assertThat(text).isIn(textOf(row.<Long>getFieldAs("id")), textOf(row.<Long>getFieldAs("id")) == null ? "" : null);
             Row s = row.getFieldAs("s");
             if (blank(text)) {
                 assertThat(s).isNull();
