@@ -84,7 +84,7 @@ public final class SqlOptions {
         return text.toString().replaceAll("\\s+", " ").trim();
     }
 
-    /** The options table of docs/sql.md (a test keeps the document in sync). */
+    /** The options table of the README's Flink SQL section (SqlDocsTest keeps it in sync). */
     public static String markdownTable() {
         StringBuilder md = new StringBuilder();
         md.append("| Model option | `SENTIMENT()` job parameter | Default | Description |\n");
