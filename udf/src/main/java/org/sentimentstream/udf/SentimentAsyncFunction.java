@@ -42,7 +42,7 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
     private final SerializableFunction<IN, String> textOf;
     private final ResultHandler<IN, OUT> handler;
 
-    private transient SentimentScorer scorer;
+    private transient SubtaskScorer subtask;
     private transient InferenceMetrics metrics;
     /** Records in flight: whichever of result and timeout comes first completes the record, once. */
     private transient Map<ResultFuture<OUT>, AtomicBoolean> pending;
@@ -56,11 +56,7 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        int threads = ThreadBudget.intraOpThreads(config, parallelism);
-        scorer = config.sessionSharing() == SentimentOptions.SessionSharing.SHARED
-                ? SharedScorers.acquire(config, threads)
-                : SentimentScorer.open(config, threads);
+        subtask = SubtaskScorer.open(config, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
         metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup());
         pending = new ConcurrentHashMap<>();
     }
@@ -69,7 +65,7 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
     public void asyncInvoke(IN input, ResultFuture<OUT> resultFuture) {
         AtomicBoolean done = new AtomicBoolean();
         pending.put(resultFuture, done);
-        scorer.score(textOf.apply(input), metrics).whenComplete((result, error) -> {
+        subtask.scorer().score(textOf.apply(input), metrics).whenComplete((result, error) -> {
             pending.remove(resultFuture);
             if (!done.compareAndSet(false, true)) {
                 return; // timed out already; the record went out through timeout()
@@ -107,22 +103,17 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
 
     @Override
     public void close() throws Exception {
-        if (scorer == null) {
-            return;
-        }
-        try {
-            if (config.sessionSharing() == SentimentOptions.SessionSharing.SHARED) {
-                SharedScorers.release(config);
-            } else {
-                scorer.close();
+        if (subtask != null) {
+            try {
+                subtask.close();
+            } finally {
+                subtask = null;
             }
-        } finally {
-            scorer = null;
         }
     }
 
     /** The scorer of this subtask; null before open and after close. Visible for tests. */
     SentimentScorer scorer() {
-        return scorer;
+        return subtask == null ? null : subtask.scorer();
     }
 }
