@@ -169,4 +169,31 @@ class LocalCommandITCase {
                 .containsEntry("A wonderful, moving film. I loved every minute of it.", "POSITIVE");
         assertThat(run.summary.scoredRecords.get(0).get("sentiment").get("model").asText()).startsWith("sst2-minilm-l6@sha256:");
     }
+
+    /** --follow: after the file, each line typed on stdin is scored and answered; a blank line is skipped. */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void followScoresWhatIsTyped(@TempDir Path dir) throws Exception {
+        Path reviews = dir.resolve("one.txt");
+        Files.write(reviews, List.of("a first review"), StandardCharsets.UTF_8);
+        java.io.InputStream stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("I hate this so much!\n\nWe hope you don't hate it.\n"
+                .getBytes(StandardCharsets.UTF_8)));
+        Run run;
+        try {
+            run = local("local", "--model", TinyModel.dir().toString(), "--reviews", reviews.toString(), "--follow");
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(run.stdout).contains("Type a review and press Enter");
+        Matcher answers = Pattern.compile("(?m)^(?:> )*  (POSITIVE|NEGATIVE) (0\\.\\d{4})  \\((\\d+) tokens\\)$").matcher(run.stdout);
+        List<String> tokens = new java.util.ArrayList<>();
+        while (answers.find()) {
+            tokens.add(answers.group(3));
+        }
+        // the published ids: "I hate this so much!" is 8 tokens, "We hope you don't hate it." 11
+        assertThat(tokens).containsExactly("8", "11");
+    }
 }
