@@ -55,16 +55,10 @@ public final class SampleReviews {
     }
 
     private static byte[] concat(byte[]... parts) {
-        int length = 0;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (byte[] part : parts) {
-            length += part.length;
+            out.writeBytes(part);
         }
-        byte[] out = new byte[length];
-        int pos = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, out, pos, part.length);
-            pos += part.length;
-        }
-        return out;
+        return out.toByteArray();
     }
 }

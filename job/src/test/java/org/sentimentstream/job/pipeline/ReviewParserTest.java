@@ -1,5 +1,7 @@
 package org.sentimentstream.job.pipeline;
 
+import org.sentimentstream.job.testing.Bytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.sentimentstream.job.config.InputOptions.InputFormat;
@@ -41,8 +43,8 @@ class ReviewParserTest {
     }
 
     private static Outcome parse(InputFormat format, String textField, byte[] value) throws Exception {
-        return parse(format, textField, record(7, 42L, 1_700_000_000_123L, utf8("key-1"), value,
-                new String[] {"trace"}, new byte[][] {utf8("t-1")}));
+        return parse(format, textField, record(7, 42L, 1_700_000_000_123L, Bytes.utf8("key-1"), value,
+                new String[] {"trace"}, new byte[][] {Bytes.utf8("t-1")}));
     }
 
     private static Outcome parse(InputFormat format, String textField, KafkaRecord record) throws Exception {
@@ -70,46 +72,46 @@ class ReviewParserTest {
         return Stream.of(
                 // invalid UTF-8
                 Arguments.of("sample: invalid UTF-8", malformed.get(0), DeadLetterReason.INVALID_UTF8),
-                Arguments.of("lone continuation byte", bytes(utf8("{\"text\": \"a"), new byte[] {(byte) 0x80},
-                        utf8("\"}")), DeadLetterReason.INVALID_UTF8),
-                Arguments.of("overlong encoding of '/'", bytes(utf8("{\"text\": \""), new byte[] {(byte) 0xC0,
-                        (byte) 0xAF}, utf8("\"}")), DeadLetterReason.INVALID_UTF8),
-                Arguments.of("UTF-16 surrogate encoded in UTF-8", bytes(utf8("{\"text\": \""), new byte[] {
-                        (byte) 0xED, (byte) 0xA0, (byte) 0x80}, utf8("\"}")), DeadLetterReason.INVALID_UTF8),
-                Arguments.of("truncated multi-byte sequence at the end", bytes(utf8("{\"text\": \"caf"),
+                Arguments.of("lone continuation byte", Bytes.concat(Bytes.utf8("{\"text\": \"a"), new byte[] {(byte) 0x80},
+                        Bytes.utf8("\"}")), DeadLetterReason.INVALID_UTF8),
+                Arguments.of("overlong encoding of '/'", Bytes.concat(Bytes.utf8("{\"text\": \""), new byte[] {(byte) 0xC0,
+                        (byte) 0xAF}, Bytes.utf8("\"}")), DeadLetterReason.INVALID_UTF8),
+                Arguments.of("UTF-16 surrogate encoded in UTF-8", Bytes.concat(Bytes.utf8("{\"text\": \""), new byte[] {
+                        (byte) 0xED, (byte) 0xA0, (byte) 0x80}, Bytes.utf8("\"}")), DeadLetterReason.INVALID_UTF8),
+                Arguments.of("truncated multi-byte sequence at the end", Bytes.concat(Bytes.utf8("{\"text\": \"caf"),
                         new byte[] {(byte) 0xC3}), DeadLetterReason.INVALID_UTF8),
                 // invalid JSON
                 Arguments.of("sample: unterminated string", malformed.get(1), DeadLetterReason.INVALID_JSON),
-                Arguments.of("trailing garbage", utf8("{\"text\":\"a\"} x"), DeadLetterReason.INVALID_JSON),
-                Arguments.of("trailing second object", utf8("{\"text\":\"a\"} {\"text\":\"b\"}"),
+                Arguments.of("trailing garbage", Bytes.utf8("{\"text\":\"a\"} x"), DeadLetterReason.INVALID_JSON),
+                Arguments.of("trailing second object", Bytes.utf8("{\"text\":\"a\"} {\"text\":\"b\"}"),
                         DeadLetterReason.INVALID_JSON),
-                Arguments.of("plain text", utf8("great movie"), DeadLetterReason.INVALID_JSON),
-                Arguments.of("single-quoted JSON", utf8("{'text': 'a'}"), DeadLetterReason.INVALID_JSON),
+                Arguments.of("plain text", Bytes.utf8("great movie"), DeadLetterReason.INVALID_JSON),
+                Arguments.of("single-quoted JSON", Bytes.utf8("{'text': 'a'}"), DeadLetterReason.INVALID_JSON),
                 Arguments.of("empty value", new byte[0], DeadLetterReason.INVALID_JSON),
-                Arguments.of("whitespace-only value", utf8("  \n "), DeadLetterReason.INVALID_JSON),
+                Arguments.of("whitespace-only value", Bytes.utf8("  \n "), DeadLetterReason.INVALID_JSON),
                 Arguments.of("null value (tombstone)", null, DeadLetterReason.INVALID_JSON),
                 // JSON that is not an object
                 Arguments.of("sample: array", malformed.get(2), DeadLetterReason.NOT_AN_OBJECT),
                 Arguments.of("sample: string", malformed.get(3), DeadLetterReason.NOT_AN_OBJECT),
-                Arguments.of("number", utf8("42"), DeadLetterReason.NOT_AN_OBJECT),
-                Arguments.of("JSON null", utf8("null"), DeadLetterReason.NOT_AN_OBJECT),
-                Arguments.of("boolean", utf8("true"), DeadLetterReason.NOT_AN_OBJECT),
+                Arguments.of("number", Bytes.utf8("42"), DeadLetterReason.NOT_AN_OBJECT),
+                Arguments.of("JSON null", Bytes.utf8("null"), DeadLetterReason.NOT_AN_OBJECT),
+                Arguments.of("boolean", Bytes.utf8("true"), DeadLetterReason.NOT_AN_OBJECT),
                 // the text field
                 Arguments.of("sample: missing field", malformed.get(4), DeadLetterReason.MISSING_TEXT),
-                Arguments.of("empty object", utf8("{}"), DeadLetterReason.MISSING_TEXT),
-                Arguments.of("field with other case", utf8("{\"Text\":\"good\"}"), DeadLetterReason.MISSING_TEXT),
-                Arguments.of("text only nested", utf8("{\"review\":{\"text\":\"good\"}}"),
+                Arguments.of("empty object", Bytes.utf8("{}"), DeadLetterReason.MISSING_TEXT),
+                Arguments.of("field with other case", Bytes.utf8("{\"Text\":\"good\"}"), DeadLetterReason.MISSING_TEXT),
+                Arguments.of("text only nested", Bytes.utf8("{\"review\":{\"text\":\"good\"}}"),
                         DeadLetterReason.MISSING_TEXT),
                 Arguments.of("sample: null text", malformed.get(5), DeadLetterReason.NULL_TEXT),
                 Arguments.of("sample: number text", malformed.get(6), DeadLetterReason.NON_STRING_TEXT),
-                Arguments.of("decimal text", utf8("{\"text\": 4.5}"), DeadLetterReason.NON_STRING_TEXT),
-                Arguments.of("boolean text", utf8("{\"text\": false}"), DeadLetterReason.NON_STRING_TEXT),
-                Arguments.of("array text", utf8("{\"text\": [\"good\"]}"), DeadLetterReason.NON_STRING_TEXT),
-                Arguments.of("object text", utf8("{\"text\": {\"en\": \"good\"}}"), DeadLetterReason.NON_STRING_TEXT),
+                Arguments.of("decimal text", Bytes.utf8("{\"text\": 4.5}"), DeadLetterReason.NON_STRING_TEXT),
+                Arguments.of("boolean text", Bytes.utf8("{\"text\": false}"), DeadLetterReason.NON_STRING_TEXT),
+                Arguments.of("array text", Bytes.utf8("{\"text\": [\"good\"]}"), DeadLetterReason.NON_STRING_TEXT),
+                Arguments.of("object text", Bytes.utf8("{\"text\": {\"en\": \"good\"}}"), DeadLetterReason.NON_STRING_TEXT),
                 Arguments.of("sample: blank text", malformed.get(7), DeadLetterReason.BLANK_TEXT),
-                Arguments.of("empty text", utf8("{\"text\": \"\"}"), DeadLetterReason.BLANK_TEXT),
-                Arguments.of("whitespace text", utf8("{\"text\": \" \\t\\n\\r \"}"), DeadLetterReason.BLANK_TEXT),
-                Arguments.of("ideographic space text", utf8("{\"text\": \"\u3000\"}"), DeadLetterReason.BLANK_TEXT));
+                Arguments.of("empty text", Bytes.utf8("{\"text\": \"\"}"), DeadLetterReason.BLANK_TEXT),
+                Arguments.of("whitespace text", Bytes.utf8("{\"text\": \" \\t\\n\\r \"}"), DeadLetterReason.BLANK_TEXT),
+                Arguments.of("ideographic space text", Bytes.utf8("{\"text\": \"\u3000\"}"), DeadLetterReason.BLANK_TEXT));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
@@ -138,28 +140,28 @@ class ReviewParserTest {
 
     @Test
     void detailsNameTheProblem() throws Exception {
-        assertThat(header(parse(InputFormat.JSON, "text", utf8("{\"id\":1}")).deadLetter, DeadLetters.DETAIL))
+        assertThat(header(parse(InputFormat.JSON, "text", Bytes.utf8("{\"id\":1}")).deadLetter, DeadLetters.DETAIL))
                 .contains("'text'");
-        assertThat(header(parse(InputFormat.JSON, "text", utf8("[1]")).deadLetter, DeadLetters.DETAIL))
+        assertThat(header(parse(InputFormat.JSON, "text", Bytes.utf8("[1]")).deadLetter, DeadLetters.DETAIL))
                 .contains("array");
-        assertThat(header(parse(InputFormat.JSON, "text", utf8("{\"text\":7}")).deadLetter, DeadLetters.DETAIL))
+        assertThat(header(parse(InputFormat.JSON, "text", Bytes.utf8("{\"text\":7}")).deadLetter, DeadLetters.DETAIL))
                 .contains("'text'").contains("number");
-        assertThat(header(parse(InputFormat.JSON, "review", utf8("{\"text\":\"a\"}")).deadLetter,
+        assertThat(header(parse(InputFormat.JSON, "review", Bytes.utf8("{\"text\":\"a\"}")).deadLetter,
                 DeadLetters.DETAIL)).contains("'review'");
     }
 
     @Test
     void validJsonGivesTheReviewWithTheRecordUntouched() throws Exception {
-        byte[] value = utf8("{\"id\": \"r1\", \"text\": \"caf\\u00e9 \\\"great\\\" \u2014 \ud83d\ude0d\", \"stars\": 5}");
-        KafkaRecord record = record(3, 99L, 1_600_000_000_000L, utf8("k"), value, new String[] {"trace", "bin"},
-                new byte[][] {utf8("1"), {(byte) 0xFF, 0}});
+        byte[] value = Bytes.utf8("{\"id\": \"r1\", \"text\": \"caf\\u00e9 \\\"great\\\" \u2014 \ud83d\ude0d\", \"stars\": 5}");
+        KafkaRecord record = record(3, 99L, 1_600_000_000_000L, Bytes.utf8("k"), value, new String[] {"trace", "bin"},
+                new byte[][] {Bytes.utf8("1"), {(byte) 0xFF, 0}});
 
         Outcome outcome = parse(InputFormat.JSON, "text", record);
 
         assertThat(outcome.deadLetter).isNull();
         assertThat(outcome.review.text).isEqualTo("café \"great\" \u2014 \ud83d\ude0d");
         assertThat(outcome.review.record.value).isEqualTo(value);
-        assertThat(outcome.review.record.key).isEqualTo(utf8("k"));
+        assertThat(outcome.review.record.key).isEqualTo(Bytes.utf8("k"));
         assertThat(outcome.review.record.timestamp).isEqualTo(1_600_000_000_000L);
         assertThat(outcome.review.record.partition).isEqualTo(3);
         assertThat(outcome.review.record.offset).isEqualTo(99L);
@@ -169,38 +171,38 @@ class ReviewParserTest {
 
     @Test
     void textWithSurroundingWhitespaceIsKeptAsItIs() throws Exception {
-        assertThat(parse(InputFormat.JSON, "text", utf8("{\"text\": \"  fine \\n\"}")).review.text)
+        assertThat(parse(InputFormat.JSON, "text", Bytes.utf8("{\"text\": \"  fine \\n\"}")).review.text)
                 .isEqualTo("  fine \n");
     }
 
     @Test
     void customTextField() throws Exception {
-        Outcome ok = parse(InputFormat.JSON, "review", utf8("{\"text\": 1, \"review\": \"loved it\"}"));
+        Outcome ok = parse(InputFormat.JSON, "review", Bytes.utf8("{\"text\": 1, \"review\": \"loved it\"}"));
         assertThat(ok.review.text).isEqualTo("loved it");
 
-        assertThat(parse(InputFormat.JSON, "review", utf8("{\"text\": \"loved it\"}")).reason())
+        assertThat(parse(InputFormat.JSON, "review", Bytes.utf8("{\"text\": \"loved it\"}")).reason())
                 .isEqualTo("MISSING_TEXT");
-        assertThat(parse(InputFormat.JSON, "review", utf8("{\"review\": null}")).reason()).isEqualTo("NULL_TEXT");
-        assertThat(parse(InputFormat.JSON, "review", utf8("{\"review\": [\"a\"]}")).reason())
+        assertThat(parse(InputFormat.JSON, "review", Bytes.utf8("{\"review\": null}")).reason()).isEqualTo("NULL_TEXT");
+        assertThat(parse(InputFormat.JSON, "review", Bytes.utf8("{\"review\": [\"a\"]}")).reason())
                 .isEqualTo("NON_STRING_TEXT");
-        assertThat(parse(InputFormat.JSON, "review", utf8("{\"review\": \"  \"}")).reason()).isEqualTo("BLANK_TEXT");
-        assertThat(parse(InputFormat.JSON, "body.text", utf8("{\"body.text\": \"dotted\"}")).review.text)
+        assertThat(parse(InputFormat.JSON, "review", Bytes.utf8("{\"review\": \"  \"}")).reason()).isEqualTo("BLANK_TEXT");
+        assertThat(parse(InputFormat.JSON, "body.text", Bytes.utf8("{\"body.text\": \"dotted\"}")).review.text)
                 .isEqualTo("dotted");
     }
 
     @Test
     void textFormatTakesTheWholeValue() throws Exception {
-        assertThat(parse(InputFormat.TEXT, "text", utf8("a fine film")).review.text).isEqualTo("a fine film");
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("a fine film")).review.text).isEqualTo("a fine film");
         // JSON is just text in TEXT format
-        assertThat(parse(InputFormat.TEXT, "text", utf8("{\"text\": 42}")).review.text).isEqualTo("{\"text\": 42}");
-        assertThat(parse(InputFormat.TEXT, "text", utf8("déjà vu \ud83e\udd17\n")).review.text)
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("{\"text\": 42}")).review.text).isEqualTo("{\"text\": 42}");
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("déjà vu \ud83e\udd17\n")).review.text)
                 .isEqualTo("déjà vu \ud83e\udd17\n");
     }
 
     @Test
     void textFormatBlankValues() throws Exception {
-        assertThat(parse(InputFormat.TEXT, "text", utf8("")).reason()).isEqualTo("BLANK_TEXT");
-        assertThat(parse(InputFormat.TEXT, "text", utf8(" \t\r\n ")).reason()).isEqualTo("BLANK_TEXT");
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("")).reason()).isEqualTo("BLANK_TEXT");
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8(" \t\r\n ")).reason()).isEqualTo("BLANK_TEXT");
         Outcome tombstone = parse(InputFormat.TEXT, "text", (byte[]) null);
         assertThat(tombstone.reason()).isEqualTo("BLANK_TEXT");
         assertThat(tombstone.deadLetter.value).isNull();
@@ -208,7 +210,7 @@ class ReviewParserTest {
 
     @Test
     void textFormatInvalidUtf8() throws Exception {
-        byte[] value = bytes(utf8("caf"), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF});
+        byte[] value = Bytes.concat(Bytes.utf8("caf"), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF});
         Outcome outcome = parse(InputFormat.TEXT, "text", value);
         assertThat(outcome.reason()).isEqualTo("INVALID_UTF8");
         assertThat(outcome.deadLetter.value).isEqualTo(value);
@@ -217,9 +219,9 @@ class ReviewParserTest {
     @Test
     void deadLetterKeepsTheRecordAndAddsWhyAndWhere() throws Exception {
         byte[] key = {1, 2, (byte) 0xFE};
-        byte[] value = utf8("[1,2]");
+        byte[] value = Bytes.utf8("[1,2]");
         KafkaRecord record = record(5, 123_456_789_012L, 1_650_000_000_456L, key, value,
-                new String[] {"trace", "trace", "bin"}, new byte[][] {utf8("a"), utf8("b"), {0, (byte) 0xFF}});
+                new String[] {"trace", "trace", "bin"}, new byte[][] {Bytes.utf8("a"), Bytes.utf8("b"), {0, (byte) 0xFF}});
 
         OutgoingRecord dl = parse(InputFormat.JSON, "text", record).deadLetter;
 
@@ -229,8 +231,8 @@ class ReviewParserTest {
         assertThat(dl.timestamp).isEqualTo(1_650_000_000_456L);
         assertThat(dl.headerKeys).containsExactly("trace", "trace", "bin", DeadLetters.REASON, DeadLetters.DETAIL,
                 DeadLetters.SOURCE_TOPIC, DeadLetters.SOURCE_PARTITION, DeadLetters.SOURCE_OFFSET);
-        assertThat(dl.headerValues[0]).isEqualTo(utf8("a"));
-        assertThat(dl.headerValues[1]).isEqualTo(utf8("b"));
+        assertThat(dl.headerValues[0]).isEqualTo(Bytes.utf8("a"));
+        assertThat(dl.headerValues[1]).isEqualTo(Bytes.utf8("b"));
         assertThat(dl.headerValues[2]).containsExactly(0, (byte) 0xFF);
         assertThat(header(dl, DeadLetters.REASON)).isEqualTo("NOT_AN_OBJECT");
         assertThat(header(dl, DeadLetters.DETAIL)).contains("array");
@@ -261,7 +263,7 @@ class ReviewParserTest {
 
     @Test
     void longDetailsAreCut() {
-        KafkaRecord record = record(0, 1L, 2L, null, utf8("x"), new String[0], new byte[0][]);
+        KafkaRecord record = record(0, 1L, 2L, null, Bytes.utf8("x"), new String[0], new byte[0][]);
         String detail = "x".repeat(5000);
 
         OutgoingRecord dl = DeadLetters.of(record, DeadLetterReason.SCORING_FAILED, detail);
@@ -282,23 +284,5 @@ class ReviewParserTest {
             }
         }
         return found;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] bytes(byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        byte[] out = new byte[length];
-        int pos = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, out, pos, part.length);
-            pos += part.length;
-        }
-        return out;
     }
 }

@@ -1,5 +1,7 @@
 package org.sentimentstream.job.pipeline;
 
+import org.sentimentstream.job.testing.Bytes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.sentimentstream.job.config.JobConfig;
@@ -114,7 +116,7 @@ class SentimentPipelineITCase {
             this.key = "k" + i;
             this.value = value;
             this.timestamp = baseTimestamp + i;
-            headers.add(new RecordHeader("trace", utf8(Integer.toString(i))));
+            headers.add(new RecordHeader("trace", Bytes.utf8(Integer.toString(i))));
         }
     }
 
@@ -130,25 +132,25 @@ class SentimentPipelineITCase {
         for (int i = 0; i < sample.size(); i++) {
             bad.add(new Bad(sample.get(i), sampleReasons.get(i)));
         }
-        bad.add(new Bad(utf8("{\"text\":\"a\"} x"), DeadLetterReason.INVALID_JSON));
-        bad.add(new Bad(utf8("{\"text\":\"a\"}{\"text\":\"b\"}"), DeadLetterReason.INVALID_JSON));
-        bad.add(new Bad(utf8("good movie"), DeadLetterReason.INVALID_JSON));
+        bad.add(new Bad(Bytes.utf8("{\"text\":\"a\"} x"), DeadLetterReason.INVALID_JSON));
+        bad.add(new Bad(Bytes.utf8("{\"text\":\"a\"}{\"text\":\"b\"}"), DeadLetterReason.INVALID_JSON));
+        bad.add(new Bad(Bytes.utf8("good movie"), DeadLetterReason.INVALID_JSON));
         bad.add(new Bad(new byte[0], DeadLetterReason.INVALID_JSON));
         bad.add(new Bad(null, DeadLetterReason.INVALID_JSON)); // a tombstone
-        bad.add(new Bad(utf8("null"), DeadLetterReason.NOT_AN_OBJECT));
-        bad.add(new Bad(utf8("123"), DeadLetterReason.NOT_AN_OBJECT));
-        bad.add(new Bad(utf8("{\"review\":\"good\"}"), DeadLetterReason.MISSING_TEXT));
-        bad.add(new Bad(utf8("{\"text\":[\"good\"]}"), DeadLetterReason.NON_STRING_TEXT));
-        bad.add(new Bad(utf8("{\"text\":{\"en\":\"good\"}}"), DeadLetterReason.NON_STRING_TEXT));
-        bad.add(new Bad(utf8("{\"text\":true}"), DeadLetterReason.NON_STRING_TEXT));
-        bad.add(new Bad(utf8("{\"text\":\"\"}"), DeadLetterReason.BLANK_TEXT));
-        bad.add(new Bad(utf8("{\"text\":\"\\t\\n \"}"), DeadLetterReason.BLANK_TEXT));
-        bad.add(new Bad(concat(utf8("{\"text\":\"caf"), new byte[] {(byte) 0xE9}, utf8("\"}")),
+        bad.add(new Bad(Bytes.utf8("null"), DeadLetterReason.NOT_AN_OBJECT));
+        bad.add(new Bad(Bytes.utf8("123"), DeadLetterReason.NOT_AN_OBJECT));
+        bad.add(new Bad(Bytes.utf8("{\"review\":\"good\"}"), DeadLetterReason.MISSING_TEXT));
+        bad.add(new Bad(Bytes.utf8("{\"text\":[\"good\"]}"), DeadLetterReason.NON_STRING_TEXT));
+        bad.add(new Bad(Bytes.utf8("{\"text\":{\"en\":\"good\"}}"), DeadLetterReason.NON_STRING_TEXT));
+        bad.add(new Bad(Bytes.utf8("{\"text\":true}"), DeadLetterReason.NON_STRING_TEXT));
+        bad.add(new Bad(Bytes.utf8("{\"text\":\"\"}"), DeadLetterReason.BLANK_TEXT));
+        bad.add(new Bad(Bytes.utf8("{\"text\":\"\\t\\n \"}"), DeadLetterReason.BLANK_TEXT));
+        bad.add(new Bad(Bytes.concat(Bytes.utf8("{\"text\":\"caf"), new byte[] {(byte) 0xE9}, Bytes.utf8("\"}")),
                 DeadLetterReason.INVALID_UTF8)); // Latin-1
-        bad.add(new Bad(concat(utf8("{\"text\":\""), new byte[] {(byte) 0xC0, (byte) 0xAF}, utf8("\"}")),
+        bad.add(new Bad(Bytes.concat(Bytes.utf8("{\"text\":\""), new byte[] {(byte) 0xC0, (byte) 0xAF}, Bytes.utf8("\"}")),
                 DeadLetterReason.INVALID_UTF8)); // overlong
-        bad.add(new Bad(concat(utf8("{\"text\":\""), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                utf8("\"}")), DeadLetterReason.INVALID_UTF8)); // a surrogate
+        bad.add(new Bad(Bytes.concat(Bytes.utf8("{\"text\":\""), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                Bytes.utf8("\"}")), DeadLetterReason.INVALID_UTF8)); // a surrogate
         return bad;
     }
 
@@ -226,8 +228,8 @@ class SentimentPipelineITCase {
                 in.headers.add(new RecordHeader("bin", new byte[] {0, (byte) 0xFF, (byte) i}));
             }
             if (i % 11 == 0) {
-                in.headers.add(new RecordHeader("dup", utf8("1")));
-                in.headers.add(new RecordHeader("dup", utf8("2")));
+                in.headers.add(new RecordHeader("dup", Bytes.utf8("1")));
+                in.headers.add(new RecordHeader("dup", Bytes.utf8("2")));
             }
             if (i % 13 == 0) {
                 in.headers.add(new RecordHeader("empty", null));
@@ -270,7 +272,7 @@ class SentimentPipelineITCase {
         int i = 0;
         for (int round = 0; round < 2; round++) {
             for (ReferenceCase c : cases) {
-                Input in = new Input(i++, utf8(c.text), base);
+                Input in = new Input(i++, Bytes.utf8(c.text), base);
                 if (c.text.isBlank()) {
                     in.reason = DeadLetterReason.BLANK_TEXT;
                 } else {
@@ -281,11 +283,11 @@ class SentimentPipelineITCase {
             }
         }
         List<Bad> bad = List.of(
-                new Bad(concat(utf8("caf"), new byte[] {(byte) 0xC3, 0x28}), DeadLetterReason.INVALID_UTF8),
+                new Bad(Bytes.concat(Bytes.utf8("caf"), new byte[] {(byte) 0xC3, 0x28}), DeadLetterReason.INVALID_UTF8),
                 new Bad(new byte[] {(byte) 0xFF, (byte) 0xFE, 0x41, 0}, DeadLetterReason.INVALID_UTF8),
                 new Bad(new byte[0], DeadLetterReason.BLANK_TEXT),
                 new Bad(null, DeadLetterReason.BLANK_TEXT),
-                new Bad(utf8(" \r\n\t "), DeadLetterReason.BLANK_TEXT));
+                new Bad(Bytes.utf8(" \r\n\t "), DeadLetterReason.BLANK_TEXT));
         for (Bad b : bad) {
             Input in = new Input(i++, b.value, base);
             in.reason = b.reason;
@@ -293,7 +295,7 @@ class SentimentPipelineITCase {
         }
         // JSON is just text here
         String jsonText = "{\"text\": \"not parsed\", \"stars\": 5}";
-        Input json = new Input(i++, utf8(jsonText), base);
+        Input json = new Input(i++, Bytes.utf8(jsonText), base);
         json.fields = JSON.createObjectNode().put("text", jsonText);
         s.inputs.add(json);
 
@@ -362,7 +364,7 @@ class SentimentPipelineITCase {
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (Input in : s.inputs) {
-                sent.add(producer.send(new ProducerRecord<>(s.inputTopic, null, in.timestamp, utf8(in.key), in.value,
+                sent.add(producer.send(new ProducerRecord<>(s.inputTopic, null, in.timestamp, Bytes.utf8(in.key), in.value,
                         in.headers)));
             }
             producer.flush();
@@ -490,23 +492,5 @@ class SentimentPipelineITCase {
         } catch (java.io.IOException e) {
             throw new AssertionError("not JSON: " + new String(value, StandardCharsets.UTF_8), e);
         }
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int length = 0;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        byte[] out = new byte[length];
-        int pos = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, out, pos, part.length);
-            pos += part.length;
-        }
-        return out;
     }
 }
