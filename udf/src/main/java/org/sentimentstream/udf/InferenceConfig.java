@@ -27,6 +27,7 @@ public final class InferenceConfig implements Serializable {
     private final int maxBatchTokens;
     private final int[] lengthBuckets;
     private final int intraOpThreads;
+    private final boolean intraOpSpinning;
     private final SentimentOptions.SessionSharing sessionSharing;
 
     private InferenceConfig(Configuration c) {
@@ -39,6 +40,7 @@ public final class InferenceConfig implements Serializable {
         this.maxBatchTokens = c.get(SentimentOptions.MAX_BATCH_TOKENS);
         this.lengthBuckets = parseBuckets(c.get(SentimentOptions.LENGTH_BUCKETS));
         this.intraOpThreads = c.get(SentimentOptions.INTRA_OP_THREADS);
+        this.intraOpSpinning = c.get(SentimentOptions.INTRA_OP_SPINNING);
         this.sessionSharing = c.get(SentimentOptions.SESSION_SHARING);
         validate();
     }
@@ -71,6 +73,7 @@ public final class InferenceConfig implements Serializable {
             SentimentOptions.MAX_BATCH_TOKENS,
             SentimentOptions.LENGTH_BUCKETS,
             SentimentOptions.INTRA_OP_THREADS,
+            SentimentOptions.INTRA_OP_SPINNING,
             SentimentOptions.SESSION_SHARING
         };
     }
@@ -104,6 +107,7 @@ public final class InferenceConfig implements Serializable {
         c.set(SentimentOptions.MAX_BATCH_TOKENS, maxBatchTokens);
         c.set(SentimentOptions.LENGTH_BUCKETS, bucketsString());
         c.set(SentimentOptions.INTRA_OP_THREADS, intraOpThreads);
+        c.set(SentimentOptions.INTRA_OP_SPINNING, intraOpSpinning);
         c.set(SentimentOptions.SESSION_SHARING, sessionSharing);
         return c;
     }
@@ -200,6 +204,10 @@ public final class InferenceConfig implements Serializable {
         return intraOpThreads;
     }
 
+    public boolean intraOpSpinning() {
+        return intraOpSpinning;
+    }
+
     public SentimentOptions.SessionSharing sessionSharing() {
         return sessionSharing;
     }
@@ -214,6 +222,7 @@ public final class InferenceConfig implements Serializable {
                 && maxBatchSize == that.maxBatchSize
                 && maxBatchTokens == that.maxBatchTokens
                 && intraOpThreads == that.intraOpThreads
+                && intraOpSpinning == that.intraOpSpinning
                 && model.equals(that.model)
                 && Objects.equals(modelSha256, that.modelSha256)
                 && Objects.equals(modelCacheDir, that.modelCacheDir)
@@ -224,7 +233,7 @@ public final class InferenceConfig implements Serializable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, maxSequenceLength, maxBatchSize, maxBatchDelay, maxBatchTokens, intraOpThreads,
+        return Objects.hash(model, maxSequenceLength, maxBatchSize, maxBatchDelay, maxBatchTokens, intraOpThreads, intraOpSpinning,
                 sessionSharing, Arrays.hashCode(lengthBuckets));
     }
 
@@ -279,6 +288,11 @@ public final class InferenceConfig implements Serializable {
 
         public Builder intraOpThreads(int threads) {
             conf.set(SentimentOptions.INTRA_OP_THREADS, threads);
+            return this;
+        }
+
+        public Builder intraOpSpinning(boolean spinning) {
+            conf.set(SentimentOptions.INTRA_OP_SPINNING, spinning);
             return this;
         }
 

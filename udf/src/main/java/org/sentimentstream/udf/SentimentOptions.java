@@ -49,20 +49,21 @@ public final class SentimentOptions {
     public static final ConfigOption<Integer> MAX_BATCH_SIZE =
             ConfigOptions.key("sentiment.max-batch-size")
                     .intType()
-                    .defaultValue(16)
-                    .withDescription("Most texts in one ONNX Runtime call.");
+                    .defaultValue(8)
+                    .withDescription("Most texts in one ONNX Runtime call. 8 measured best on 2 cores with the"
+                            + " DistilBERT-base shape (bench/RESULTS-udf-defaults.md).");
 
     public static final ConfigOption<Duration> MAX_BATCH_DELAY =
             ConfigOptions.key("sentiment.max-batch-delay")
                     .durationType()
-                    .defaultValue(Duration.ofMillis(10))
+                    .defaultValue(Duration.ofMillis(5))
                     .withDescription(
                             "Longest time the oldest waiting text is held back to let a batch fill up.");
 
     public static final ConfigOption<Integer> MAX_BATCH_TOKENS =
             ConfigOptions.key("sentiment.max-batch-tokens")
                     .intType()
-                    .defaultValue(2048)
+                    .defaultValue(1024)
                     .withDescription(
                             "Most padded tokens (batch size x longest text) in one ONNX Runtime call. Bounds the"
                                     + " memory and latency of a batch of long texts.");
@@ -82,6 +83,16 @@ public final class SentimentOptions {
                     .withDescription(
                             "ONNX Runtime threads per session. 0 = the TaskManager's cores divided by its task"
                                     + " slots (all cores for a shared session).");
+
+    public static final ConfigOption<Boolean> INTRA_OP_SPINNING =
+            ConfigOptions.key("sentiment.intra-op-spinning")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Let ONNX Runtime's idle intra-op threads busy-wait for work (its own default). Off,"
+                                    + " because on a TaskManager they share the cores with Flink's threads and the"
+                                    + " tokenizer: measured with 2 threads on 2 busy cores, spinning cost up to a"
+                                    + " third of the throughput.");
 
     public static final ConfigOption<SessionSharing> SESSION_SHARING =
             ConfigOptions.key("sentiment.session-sharing")

@@ -54,7 +54,7 @@ public final class SentimentScorer implements AutoCloseable {
         ReviewTokenizer tokenizer = ReviewTokenizer.open(model.tokenizerFile(), config.maxSequenceLength());
         OnnxClassifier classifier;
         try {
-            classifier = OnnxClassifier.open(model, Math.max(1, intraOpThreads));
+            classifier = OnnxClassifier.open(model, Math.max(1, intraOpThreads), config.intraOpSpinning());
         } catch (OrtException e) {
             tokenizer.close();
             throw new IOException(e);

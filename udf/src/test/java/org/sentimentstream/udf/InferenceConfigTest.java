@@ -24,9 +24,10 @@ class InferenceConfigTest {
         assertThat(c.modelSha256()).isNull();
         assertThat(c.modelCacheDir()).isNull();
         assertThat(c.maxSequenceLength()).isEqualTo(128);
-        assertThat(c.maxBatchSize()).isEqualTo(16);
-        assertThat(c.maxBatchDelay()).isEqualTo(Duration.ofMillis(10));
-        assertThat(c.maxBatchTokens()).isEqualTo(2048);
+        assertThat(c.maxBatchSize()).isEqualTo(8);
+        assertThat(c.maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
+        assertThat(c.maxBatchTokens()).isEqualTo(1024);
+        assertThat(c.intraOpSpinning()).isFalse();
         assertThat(c.lengthBuckets()).containsExactly(16, 32, 64);
         assertThat(c.intraOpThreads()).isZero();
         assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.PER_SLOT);

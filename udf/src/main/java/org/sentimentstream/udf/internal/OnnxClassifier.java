@@ -38,8 +38,12 @@ public final class OnnxClassifier implements AutoCloseable {
         this.threads = threads;
     }
 
-    /** Opens a session with graph optimisation level ALL and checks the model's inputs and outputs. */
-    public static OnnxClassifier open(ModelDirectory model, int intraOpThreads) throws OrtException {
+    /**
+     * Opens a session with graph optimisation level ALL and checks the model's inputs and outputs; {@code spinning}
+     * lets idle intra-op threads busy-wait for work (ONNX Runtime's default).
+     */
+    public static OnnxClassifier open(ModelDirectory model, int intraOpThreads, boolean spinning)
+            throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Path file = model.modelFile();
         OrtSession session;
@@ -48,6 +52,7 @@ public final class OnnxClassifier implements AutoCloseable {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             session = env.createSession(file.toString(), options);
         } catch (OrtException e) {
             throw new ModelContractException(file + ": ONNX Runtime cannot load it (" + e.getMessage() + ").", e);

@@ -1,0 +1,131 @@
+package org.sentimentstream.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+/**
+ * The review texts of the benchmarks, all drawn from SST-2 train.tsv with fixed seeds:
+ *
+ * <ul>
+ *   <li>{@code sst2}: 2,000 distinct SST-2 phrases as they are (many are very short sub-phrases);
+ *   <li>{@code short}: short reviews, each 2 (85%) or 3 (15%) random SST-2 phrases joined (median about 22
+ *       tokens, like the mix of the earlier measurement);
+ *   <li>{@code long}: long reviews, SST-2 phrases joined until the text has between 60 and 127 tokens
+ *       ([CLS] and [SEP] included), so that none is truncated at 128.
+ * </ul>
+ */
+final class Workloads {
+
+    static final long SEED = 20260102L;
+    static final int SST2_POOL = 2000;
+    static final List<String> NAMES = List.of("sst2", "short", "long");
+
+    private Workloads() {}
+
+    /** Column 0 of train.tsv (header skipped), trimmed, empty lines dropped. */
+    static List<String> readSst2(Path trainTsv) throws IOException {
+        List<String> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(trainTsv, StandardCharsets.UTF_8);
+        for (String line : lines.subList(1, lines.size())) {
+            int tab = line.indexOf('\t');
+            String text = (tab < 0 ? line : line.substring(0, tab)).trim();
+            if (!text.isEmpty()) {
+                out.add(text);
+            }
+        }
+        return out;
+    }
+
+    /** {@code count} texts of the named workload; {@code tokens} counts tokens as the scorer does. */
+    static List<String> build(String name, List<String> sst2, int count, ToIntFunction<String> tokens) {
+        switch (name) {
+            case "sst2":
+                return sst2Phrases(sst2, count);
+            case "short":
+                return shortReviews(sst2, count);
+            case "long":
+                return longReviews(sst2, count, tokens);
+            default:
+                throw new IllegalArgumentException("unknown workload '" + name + "', use one of " + NAMES);
+        }
+    }
+
+    static List<String> sst2Phrases(List<String> sst2, int count) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < sst2.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(SEED));
+        Set<String> picked = new LinkedHashSet<>();
+        for (int i = 0; i < order.size() && picked.size() < count; i++) {
+            picked.add(sst2.get(order.get(i)));
+        }
+        return new ArrayList<>(picked);
+    }
+
+    static List<String> shortReviews(List<String> sst2, int count) {
+        Random rng = new Random(SEED + 1);
+        List<String> out = new ArrayList<>(count);
+        while (out.size() < count) {
+            int parts = rng.nextInt(100) < 15 ? 3 : 2; // median about 22 tokens
+            StringBuilder sb = new StringBuilder();
+            for (int p = 0; p < parts; p++) {
+                if (p > 0) {
+                    sb.append(' ');
+                }
+                sb.append(sst2.get(rng.nextInt(sst2.size())));
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    static List<String> longReviews(List<String> sst2, int count, ToIntFunction<String> tokens) {
+        Random rng = new Random(SEED + 2);
+        List<String> out = new ArrayList<>(count);
+        while (out.size() < count) {
+            int target = 60 + rng.nextInt(128 - 60); // 60..127 tokens
+            StringBuilder sb = new StringBuilder();
+            int length = 2;
+            for (int tries = 0; length < target && tries < 50; tries++) {
+                String candidate = sb.length() == 0 ? sst2.get(rng.nextInt(sst2.size()))
+                        : sb + " " + sst2.get(rng.nextInt(sst2.size()));
+                int n = tokens.applyAsInt(candidate);
+                if (n <= 127) { // 128 could be a truncated text
+                    sb.setLength(0);
+                    sb.append(candidate);
+                    length = n;
+                }
+            }
+            if (length >= 60) {
+                out.add(sb.toString());
+            }
+        }
+        return out;
+    }
+
+    /** p-th percentile (nearest rank) of the values. */
+    static int percentile(int[] values, double p) {
+        int[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static String lengthSummary(int[] lengths) {
+        double mean = Arrays.stream(lengths).average().orElse(0);
+        return String.format("n=%d min=%d p50=%d p90=%d p99=%d max=%d mean=%.1f", lengths.length,
+                Arrays.stream(lengths).min().orElse(0), percentile(lengths, 50), percentile(lengths, 90),
+                percentile(lengths, 99), Arrays.stream(lengths).max().orElse(0), mean);
+    }
+}
