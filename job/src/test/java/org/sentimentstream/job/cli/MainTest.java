@@ -91,12 +91,12 @@ class MainTest {
         }
         assertThat(helpOf(e.out, "--bootstrap-servers")).contains(squeezed("Flink key: sentiment.bootstrap-servers"))
                 .doesNotContain(squeezed("Default:"));
-        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 16."))
+        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 8."))
                 .contains(squeezed("Flink key: sentiment.max-batch-size"));
         assertThat(helpOf(e.out, "--input-format")).contains(squeezed("Default: JSON."));
         assertThat(helpOf(e.out, "--delivery-guarantee")).contains(squeezed("Default: EXACTLY_ONCE."));
         assertThat(helpOf(e.out, "--transaction-timeout")).contains(squeezed("Default: 600 s."));
-        assertThat(helpOf(e.out, "--max-batch-delay")).contains(squeezed("Default: 10 ms."));
+        assertThat(helpOf(e.out, "--max-batch-delay")).contains(squeezed("Default: 5 ms."));
         assertThat(helpOf(e.out, "--async-capacity")).contains(squeezed("Default: 128."));
         assertThat(helpOf(e.out, "--text-field")).contains(squeezed("Default: text."));
         assertThat(e.out).contains("--kafka.<property>=<value>");
@@ -114,7 +114,7 @@ class MainTest {
         assertThat(e.exitCode).isZero();
         assertThat(e.out).doesNotContain("--bootstrap-servers")
                 .contains("--reviews").contains("--follow").contains("--parallelism");
-        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 16."));
+        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 8."));
         assertThat(helpOf(e.out, "--input-format")).contains(squeezed("Default: JSON."));
         assertThat(helpOf(e.out, "--model")).contains(squeezed("Flink key: sentiment.model"));
     }
@@ -127,7 +127,7 @@ class MainTest {
         assertThat(e.out).contains("--input").contains("--output").contains("--text-field").contains("--format")
                 .doesNotContain("--bootstrap-servers").doesNotContain("--input-format")
                 .doesNotContain("--delivery-guarantee");
-        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 16."));
+        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 8."));
         assertThat(helpOf(e.out, "--max-sequence-length")).contains(squeezed("Default: 128."));
         assertThat(helpOf(e.out, "--length-buckets")).contains(squeezed("Default: 16,32,64."));
     }
