@@ -1,5 +1,7 @@
 package org.sentimentstream.job.local;
 
+import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.job.config.PipelineOptions;
@@ -139,7 +141,7 @@ public final class LocalRun {
     /** Runs the job over {@code input}; with {@code follow}, then reads reviews from {@code console}. */
     public LocalSummary run(Input input, boolean follow, BufferedReader console) throws Exception {
         model.printBanner(out);
-        LocalMetricsReporter.clear();
+        RetainingMetricReporter.clear();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             String in = config.get(KafkaOptions.INPUT_TOPIC);
             String scoredTopic = config.get(KafkaOptions.OUTPUT_TOPIC);
@@ -175,8 +177,8 @@ public final class LocalRun {
                 reader.awaitTotal(input.size(), job, out);
                 long end = reader.lastArrival;
                 LocalSummary summary = LocalSummary.of(input.size(), reader, start, end,
-                        LocalMetricsReporter.sum("batches"), LocalMetricsReporter.sum("recordsScored"),
-                        LocalMetricsReporter.sum("realTokens"), LocalMetricsReporter.sum("computedTokens"));
+                        RetainingMetricReporter.sum("batches"), RetainingMetricReporter.sum("recordsScored"),
+                        RetainingMetricReporter.sum("realTokens"), RetainingMetricReporter.sum("computedTokens"));
                 printTable(reader.scored, 15);
                 summary.print(out);
                 if (follow) {
@@ -254,7 +256,7 @@ public final class LocalRun {
         conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.setString("metrics.reporter.local.factory.class", LocalMetricsReporter.class.getName());
+        conf.setString("metrics.reporter.local.factory.class", RetainingMetricReporter.class.getName());
         // A broken setup should end the demo with its error, not restart forever.
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "2");

@@ -1,5 +1,7 @@
 package org.sentimentstream.udf.sql;
 
+import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+
 import org.sentimentstream.udf.sql.internal.ScoringRuntime;
 
 import org.apache.flink.table.api.DataTypes;
@@ -48,7 +50,7 @@ class OnnxModelProviderITCase {
 
     @BeforeEach
     void clearMetrics() {
-        SentimentMetricsReporter.clear();
+        RetainingMetricReporter.clear();
     }
 
     private static String createModel(String name, String output, String options) {
@@ -100,11 +102,11 @@ class OnnxModelProviderITCase {
             assertThat(row.<String>getFieldAs("model")).startsWith("tiny-distilbert");
         }
         assertThat(withoutText).as("NULL and blank texts among the rows").isGreaterThan(8);
-        assertThat(SentimentMetricsReporter.count("recordsScored")).isEqualTo(rows - withoutText);
-        assertThat(SentimentMetricsReporter.count(ScoringRuntime.RECORDS_WITHOUT_TEXT)).isEqualTo(withoutText);
-        assertThat(SentimentMetricsReporter.maxBatchSize()).as("largest batch (sentiment.batchSize)")
+        assertThat(RetainingMetricReporter.sum("recordsScored")).isEqualTo(rows - withoutText);
+        assertThat(RetainingMetricReporter.sum(ScoringRuntime.RECORDS_WITHOUT_TEXT)).isEqualTo(withoutText);
+        assertThat(RetainingMetricReporter.max("batchSize")).as("largest batch (sentiment.batchSize)")
                 .isGreaterThan(1);
-        assertThat(SentimentMetricsReporter.count("batches")).as("batches").isLessThan(rows - withoutText);
+        assertThat(RetainingMetricReporter.sum("batches")).as("batches").isLessThan(rows - withoutText);
     }
 
     @Test

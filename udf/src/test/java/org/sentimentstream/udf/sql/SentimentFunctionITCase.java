@@ -1,5 +1,7 @@
 package org.sentimentstream.udf.sql;
 
+import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.sql.internal.ScoringRuntime;
 
@@ -37,7 +39,7 @@ class SentimentFunctionITCase {
 
     @BeforeEach
     void clearMetrics() {
-        SentimentMetricsReporter.clear();
+        RetainingMetricReporter.clear();
     }
 
     @Test
@@ -75,14 +77,14 @@ class SentimentFunctionITCase {
                 assertLabelAndScore(text, row.getFieldAs(2), row.getFieldAs(3));
             }
         }
-        assertThat(SentimentMetricsReporter.count("recordsScored")).as("each text scored once")
+        assertThat(RetainingMetricReporter.sum("recordsScored")).as("each text scored once")
                 .isEqualTo(rows - withoutText);
         // Flink does not call the function for a NULL argument (the result is NULL all the same); the blank
         // ones it does call are counted.
         long blankNotNull = out.stream().map(r -> textOf(r.<Long>getFieldAs(0)))
                 .filter(t -> t != null && t.isBlank()).count();
-        assertThat(SentimentMetricsReporter.count(ScoringRuntime.RECORDS_WITHOUT_TEXT)).isEqualTo(blankNotNull);
-        assertThat(SentimentMetricsReporter.maxBatchSize()).as("largest batch (sentiment.batchSize)")
+        assertThat(RetainingMetricReporter.sum(ScoringRuntime.RECORDS_WITHOUT_TEXT)).isEqualTo(blankNotNull);
+        assertThat(RetainingMetricReporter.max("batchSize")).as("largest batch (sentiment.batchSize)")
                 .isGreaterThan(1);
     }
 

@@ -1,5 +1,7 @@
 package org.sentimentstream.udf.sql;
 
+import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+
 import org.sentimentstream.udf.testing.TestModels;
 import org.sentimentstream.udf.testing.TestModels.ReferenceCase;
 
@@ -46,7 +48,7 @@ final class SqlTesting {
 
     static MiniClusterExtension miniCluster() {
         Configuration conf = new Configuration();
-        conf.setString("metrics.reporter.sqltest.factory.class", SentimentMetricsReporter.class.getName());
+        conf.setString("metrics.reporter.sqltest.factory.class", RetainingMetricReporter.class.getName());
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                 .setConfiguration(conf).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
     }

@@ -1,7 +1,8 @@
-package org.sentimentstream.job.local;
+package org.sentimentstream.udf.metrics;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -13,10 +14,11 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps the job's {@code sentiment} metrics of an embedded run in memory, so that {@code local} can report the
- * batch size and padding efficiency the job really exported. Metrics stay readable after the job ends.
+ * A metric reporter for embedded runs (MiniCluster) that keeps the {@code sentiment} metrics the operators really
+ * registered, readable in the same JVM after the job has ended: the {@code local} summary and tests use it.
+ * Enable it with {@code metrics.reporter.<name>.factory.class: } this class.
  */
-public final class LocalMetricsReporter implements MetricReporter, MetricReporterFactory {
+public final class RetainingMetricReporter implements MetricReporter, MetricReporterFactory {
 
     private static final Map<String, Metric> METRICS = new ConcurrentHashMap<>();
 
@@ -41,15 +43,15 @@ public final class LocalMetricsReporter implements MetricReporter, MetricReporte
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-        // kept on purpose: the summary reads them after the job has finished
+        // kept on purpose: they are read after the job has finished
     }
 
-    static void clear() {
+    public static void clear() {
         METRICS.clear();
     }
 
-    /** Sum over all subtasks of the counters or long gauges whose identifier ends with {@code .sentiment.<name>}. */
-    static long sum(String name) {
+    /** Sum over all subtasks of the counters or numeric gauges {@code sentiment.<name>}. */
+    public static long sum(String name) {
         long total = 0;
         for (Map.Entry<String, Metric> e : METRICS.entrySet()) {
             if (!e.getKey().endsWith(".sentiment." + name)) {
@@ -63,5 +65,16 @@ public final class LocalMetricsReporter implements MetricReporter, MetricReporte
             }
         }
         return total;
+    }
+
+    /** Largest value any subtask's histogram {@code sentiment.<name>} saw, e.g. the largest batch. */
+    public static long max(String histogram) {
+        long max = 0;
+        for (Map.Entry<String, Metric> e : METRICS.entrySet()) {
+            if (e.getKey().endsWith(".sentiment." + histogram) && e.getValue() instanceof Histogram) {
+                max = Math.max(max, ((Histogram) e.getValue()).getStatistics().getMax());
+            }
+        }
+        return max;
     }
 }
