@@ -8,9 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -163,16 +161,12 @@ public final class MicroBatcher implements AutoCloseable {
             return;
         }
         long elapsed = System.nanoTime() - start;
-        Set<InferenceListener> listeners = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Pending p : batch) {
-            listeners.add(p.listener);
-        }
-        for (InferenceListener l : listeners) {
-            try {
-                l.onBatch(batch.size(), realTokens, (long) longest * batch.size(), elapsed);
-            } catch (RuntimeException e) {
-                LOG.warn("An inference listener failed; ignoring it", e);
-            }
+        // A shared session batches the records of several subtasks: the batch is counted once, by the subtask of
+        // its first record, so that sums over subtasks stay true.
+        try {
+            batch.get(0).listener.onBatch(batch.size(), realTokens, (long) longest * batch.size(), elapsed);
+        } catch (RuntimeException e) {
+            LOG.warn("An inference listener failed; ignoring it", e);
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).future.complete(logits[i]);
