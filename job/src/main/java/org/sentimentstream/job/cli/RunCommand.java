@@ -4,7 +4,6 @@ import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobConfig config = JobConfig.from((Configuration) env.getConfiguration(),
+        JobConfig config = JobConfig.from(env.getConfiguration(),
                 Settings.given(spec, JobConfig.allOptions(), unmatched)).requireBootstrapServers();
         LOG.info("Starting sentiment-stream with {}", config.redacted());
         SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(config), KafkaConnectors.scoredSink(config),

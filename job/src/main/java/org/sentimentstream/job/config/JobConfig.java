@@ -68,13 +68,11 @@ public final class JobConfig implements Serializable {
      */
     public static JobConfig from(ReadableConfig flinkConfig, Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>();
-        if (flinkConfig instanceof Configuration) {
-            ((Configuration) flinkConfig).toMap().forEach((k, v) -> {
-                if (k.startsWith("sentiment.") || k.startsWith(KAFKA_PREFIX)) {
-                    merged.put(k, v);
-                }
-            });
-        }
+        flinkConfig.toMap().forEach((k, v) -> {
+            if (k.startsWith("sentiment.") || k.startsWith(KAFKA_PREFIX)) {
+                merged.put(k, v);
+            }
+        });
         merged.putAll(overrides);
         Configuration options = new Configuration();
         Map<String, String> kafka = new TreeMap<>();
