@@ -4,8 +4,6 @@ import org.sentimentstream.job.eval.BiasProbe;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentScorer;
 
-import org.apache.flink.configuration.Configuration;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -46,8 +43,7 @@ final class BiasProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = InferenceConfig.fromConfiguration(Configuration.fromMap(
-                Settings.given(spec, Arrays.asList(InferenceConfig.allOptions()), unmatched)));
+        InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
         List<String> fill = values == null ? BiasProbe.countries()
                 : Files.readAllLines(values, StandardCharsets.UTF_8).stream().map(String::trim)
                         .filter(v -> !v.isEmpty()).toList();

@@ -9,8 +9,6 @@ import org.sentimentstream.udf.SentimentScorer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.apache.flink.configuration.Configuration;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -56,8 +53,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = InferenceConfig.fromConfiguration(Configuration.fromMap(
-                Settings.given(spec, Arrays.asList(InferenceConfig.allOptions()), unmatched)));
+        InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
         FileScorer.Format fmt = FileScorer.Format.parse(format, data);
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             Evaluation eval = new Evaluation(scorer.labels());

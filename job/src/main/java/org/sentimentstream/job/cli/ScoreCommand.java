@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -39,8 +38,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = InferenceConfig.fromConfiguration(org.apache.flink.configuration.Configuration.fromMap(
-                Settings.given(spec, Arrays.asList(InferenceConfig.allOptions()), unmatched)));
+        InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
         FileScorer.Format fmt = FileScorer.Format.parse(format, input);
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             FileScorer.Summary s = new FileScorer(scorer).score(input, fmt, textField, output);

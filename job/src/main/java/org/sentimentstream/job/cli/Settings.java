@@ -3,13 +3,17 @@ package org.sentimentstream.job.cli;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.udf.InvalidSettingException;
 
+import org.sentimentstream.udf.InferenceConfig;
+
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.BlockElement;
 import org.apache.flink.configuration.description.TextElement;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +84,12 @@ final class Settings {
             }
         }
         return settings;
+    }
+
+    /** The inference settings of a file command (score, eval, bias-probe): its flags plus nothing else. */
+    static InferenceConfig inferenceConfig(CommandSpec spec, List<String> unmatched) {
+        return InferenceConfig.fromConfiguration(
+                Configuration.fromMap(given(spec, Arrays.asList(InferenceConfig.allOptions()), unmatched)));
     }
 
     /** Human-readable defaults for help texts. */

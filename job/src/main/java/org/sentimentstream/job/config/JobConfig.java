@@ -171,6 +171,11 @@ public final class JobConfig implements Serializable {
         return options.get(option);
     }
 
+    /** An option without a default, if set. */
+    public <T> java.util.Optional<T> getOptional(ConfigOption<T> option) {
+        return options.getOptional(option);
+    }
+
     public InferenceConfig inference() {
         return inference;
     }

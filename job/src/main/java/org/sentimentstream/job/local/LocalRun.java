@@ -153,7 +153,7 @@ public final class LocalRun {
             JobConfig jobConfig = config.with(KafkaOptions.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers())
                     .with(KafkaOptions.STARTING_OFFSETS.key(), "EARLIEST")
                     .with("sentiment.model", model.dir().toString());
-            if (jobConfig.redacted().get(PipelineOptions.CHECKPOINT_INTERVAL.key()) == null) {
+            if (jobConfig.getOptional(PipelineOptions.CHECKPOINT_INTERVAL).isEmpty()) {
                 jobConfig = jobConfig.with(PipelineOptions.CHECKPOINT_INTERVAL.key(), "1 s");
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
@@ -162,7 +162,7 @@ public final class LocalRun {
                     KafkaConnectors.scoredSink(jobConfig), KafkaConnectors.deadLetterSink(jobConfig), jobConfig);
             out.printf("Flink MiniCluster: parallelism %d, %s delivery, checkpoint every %s; model %s%n",
                     parallelism, jobConfig.get(KafkaOptions.DELIVERY_GUARANTEE),
-                    jobConfig.redacted().get(PipelineOptions.CHECKPOINT_INTERVAL.key()), model.dir());
+                    jobConfig.redacted().get(PipelineOptions.CHECKPOINT_INTERVAL.key()), model.dir()); // as configured
             JobClient job = env.executeAsync("sentiment-stream (local)");
             try (OutputReader reader = new OutputReader(broker.bootstrapServers(), scoredTopic, dlqTopic);
                     KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {

@@ -73,9 +73,8 @@ public final class SentimentPipeline {
     /** Enables checkpointing from the job's setting when Flink's own is absent; exactly-once requires it. */
     static void configureCheckpointing(StreamExecutionEnvironment env, JobConfig config) {
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-            config.inference(); // validated already; keeps the order of checks readable
-            java.util.Optional.ofNullable(config.redacted().get(PipelineOptions.CHECKPOINT_INTERVAL.key()))
-                    .ifPresent(v -> env.enableCheckpointing(config.get(PipelineOptions.CHECKPOINT_INTERVAL).toMillis()));
+            config.getOptional(PipelineOptions.CHECKPOINT_INTERVAL)
+                    .ifPresent(interval -> env.enableCheckpointing(interval.toMillis()));
         }
         if (config.get(KafkaOptions.DELIVERY_GUARANTEE) == KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE
                 && !env.getCheckpointConfig().isCheckpointingEnabled()) {
