@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.within;
  * path in one classloader only.
  *
  * <ul>
- *   <li>(a) DJL and ONNX Runtime in Flink's lib/ (the -Pcluster build): each job classloader sees the
+ *   <li>(a) DJL and ONNX Runtime in Flink's lib/ (the -cluster job jar): each job classloader sees the
  *       parent's classes and the parent's library, so any number of jobs work.
  *   <li>(b) DJL bundled in the job jar (the default build): the second classloader to open the tokenizer fails,
  *       and the failure says how to fix the deployment.
@@ -162,7 +162,7 @@ class NativeLibraryClassLoaderTest {
         assertThat(t).isNotNull();
         assertThat(t.getClass().getName()).isEqualTo(NativeLibraries.NativeLibraryConflictException.class.getName());
         assertThat(t.getClass()).isNotSameAs(NativeLibraries.NativeLibraryConflictException.class);
-        assertThat(t.getMessage()).contains("Flink's lib/").contains("-Pcluster")
+        assertThat(t.getMessage()).contains("Flink's lib/").contains("-cluster jar")
                 .contains("ai.djl.huggingface:tokenizers");
     }
 }

@@ -10,9 +10,10 @@ public final class NativeLibraries {
             "The DJL tokenizer (and ONNX Runtime) hold native libraries that a JVM can load in one classloader"
                     + " only, and this job jar bundles them, so a second job or a resubmitted job in the same"
                     + " TaskManager cannot load them again. Fix: put ai.djl.huggingface:tokenizers, ai.djl:api and"
-                    + " com.microsoft.onnxruntime:onnxruntime into Flink's lib/ directory (the production image"
-                    + " does) and build the job jar with -Pcluster, which leaves them out; or restart the"
-                    + " TaskManagers between submissions.";
+                    + " com.microsoft.onnxruntime:onnxruntime with their dependencies into Flink's lib/ directory"
+                    + " (the build stages them in job/target/flink-lib/; the production image does this) and submit"
+                    + " the job's -cluster jar, which leaves them out; or restart the TaskManagers between"
+                    + " submissions.";
 
     private NativeLibraries() {}
 
