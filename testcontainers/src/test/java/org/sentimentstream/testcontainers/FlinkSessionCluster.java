@@ -1,0 +1,143 @@
+package org.sentimentstream.testcontainers;
+
+import org.sentimentstream.udf.testing.TestModels;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.MountableFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A Flink session cluster of containers from the flink image, set up the way the README tells operators to:
+ * ONNX Runtime and the DJL tokenizer in {@code /opt/flink/lib/} of every process (the cluster job jar leaves them
+ * out), the model in a directory every TaskManager has ({@link #MODEL_DIR}, as a mounted volume would provide),
+ * configuration through {@code FLINK_PROPERTIES}. Fast failure detection, so that a lost TaskManager is noticed
+ * within seconds.
+ */
+public final class FlinkSessionCluster implements AutoCloseable {
+
+    /** Where each TaskManager finds the (tiny test) model. */
+    public static final String MODEL_DIR = "/opt/sentiment/models/tiny-distilbert";
+    public static final String ENTRY_CLASS = "org.sentimentstream.job.cli.Main";
+
+    private final Network network;
+    private final int slotsPerTaskManager;
+    private final List<Path> libJars = flinkLibJars();
+    private final GenericContainer<?> jobManager;
+    private final List<GenericContainer<?>> taskManagers = new ArrayList<>();
+    private FlinkRestClient rest;
+
+    public FlinkSessionCluster(Network network, int slotsPerTaskManager) {
+        this.network = network;
+        this.slotsPerTaskManager = slotsPerTaskManager;
+        this.jobManager = withLibJars(new GenericContainer<>(ContainerImages.flink()))
+                .withNetwork(network)
+                .withNetworkAliases("jobmanager")
+                .withCommand("jobmanager")
+                .withEnv("FLINK_PROPERTIES", properties())
+                .withExposedPorts(8081)
+                .withLogConsumer(Containers.logFile("jobmanager"))
+                .waitingFor(Wait.forHttp("/overview").forPort(8081).forStatusCode(200))
+                .withStartupTimeout(Duration.ofMinutes(3));
+    }
+
+    public FlinkSessionCluster start() {
+        jobManager.start();
+        rest = new FlinkRestClient(jobManager.getHost(), jobManager.getMappedPort(8081));
+        return this;
+    }
+
+    /** Starts one more TaskManager and waits until it has registered its slots. */
+    public GenericContainer<?> startTaskManager() {
+        int n = taskManagers.size() + 1;
+        GenericContainer<?> tm = withLibJars(new GenericContainer<>(ContainerImages.flink()))
+                .withNetwork(network)
+                .withNetworkAliases("taskmanager-" + n)
+                .withCommand("taskmanager")
+                .withEnv("FLINK_PROPERTIES", properties())
+                .withCopyFileToContainer(MountableFile.forHostPath(TestModels.tinyModelDir(), 0755), MODEL_DIR)
+                .withLogConsumer(Containers.logFile("taskmanager-" + n))
+                .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1))
+                .withStartupTimeout(Duration.ofMinutes(3));
+        tm.start();
+        taskManagers.add(tm);
+        return tm;
+    }
+
+    /** SIGKILL, as when a node dies or the kernel's OOM killer strikes: no shutdown hooks, no goodbyes. */
+    public void kill(GenericContainer<?> taskManager) {
+        DockerClientFactory.instance().client().killContainerCmd(taskManager.getContainerId())
+                .withSignal("KILL").exec();
+        taskManager.stop();
+        taskManagers.remove(taskManager);
+    }
+
+    public FlinkRestClient rest() {
+        return rest;
+    }
+
+    public List<GenericContainer<?>> taskManagers() {
+        return List.copyOf(taskManagers);
+    }
+
+    /** The job jar without ONNX Runtime and DJL, for clusters that have them in lib/ (built by the job module). */
+    public static Path clusterJobJar() {
+        Path jar = Path.of(System.getProperty("sentiment.job.cluster-jar", "missing"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the job module first (./mvnw -B verify builds"
+                    + " it before this module)");
+        }
+        return jar;
+    }
+
+    private String properties() {
+        return String.join("\n",
+                "jobmanager.rpc.address: jobmanager",
+                "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
+                "parallelism.default: " + slotsPerTaskManager,
+                "jobmanager.memory.process.size: 1200m",
+                "taskmanager.memory.process.size: 1600m",
+                "heartbeat.interval: 1000",
+                "heartbeat.timeout: 10000",
+                "restart-strategy.type: fixed-delay",
+                "restart-strategy.fixed-delay.attempts: 20",
+                "restart-strategy.fixed-delay.delay: 2 s");
+    }
+
+    private GenericContainer<?> withLibJars(GenericContainer<?> container) {
+        for (Path jar : libJars) {
+            container.withCopyFileToContainer(MountableFile.forHostPath(jar, 0644), "/opt/flink/lib/" + jar.getFileName());
+        }
+        return container;
+    }
+
+    private static List<Path> flinkLibJars() {
+        Path dir = Path.of(System.getProperty("sentiment.flink-lib", "missing"));
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> jars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+            if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("onnxruntime-"))
+                    || jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("tokenizers-"))) {
+                throw new IllegalStateException(dir + " lacks the ONNX Runtime or DJL tokenizer jar");
+            }
+            return jars;
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + " is missing: build the job module first", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        taskManagers.forEach(GenericContainer::stop);
+        jobManager.stop();
+    }
+}

@@ -1,0 +1,128 @@
+package org.sentimentstream.testcontainers;
+
+import org.sentimentstream.testcontainers.ReviewRecords.Review;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** Topics of one test on a broker reached at {@code bootstrapServers}: created, written and read back. */
+public final class KafkaTopics {
+
+    private final String bootstrapServers;
+    public final String input;
+    public final String output;
+    public final String deadLetters;
+    public final String suffix = UUID.randomUUID().toString().substring(0, 8);
+
+    /** A random input, output and dead-letter topic of {@code partitions} partitions each. */
+    public KafkaTopics(String bootstrapServers, int partitions) throws Exception {
+        this.bootstrapServers = bootstrapServers;
+        this.input = "reviews-" + suffix;
+        this.output = "reviews-scored-" + suffix;
+        this.deadLetters = "reviews-dlq-" + suffix;
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(Arrays.stream(new String[] {input, output, deadLetters})
+                    .map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    public KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Writes the reviews to the input topic, each keyed by its key; returns when all are acknowledged. */
+    public void produce(List<Review> reviews) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (Review r : reviews) {
+                send(producer, r);
+            }
+            producer.flush();
+        }
+    }
+
+    public void send(KafkaProducer<byte[], byte[]> producer, Review r) {
+        producer.send(new ProducerRecord<>(input, r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+    }
+
+    /** Records of a topic as a read_committed consumer sees them, by key, after waiting for {@code expected}. */
+    public Map<String, List<ConsumerRecord<byte[], byte[]>>> readCommitted(String topic, int expected, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int received = 0;
+            while (received < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    String key = r.key() == null ? "<null key>" : new String(r.key(), StandardCharsets.UTF_8);
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+                    received++;
+                }
+            }
+            // Anything beyond the expected records (a duplicate) that is already committed must be seen too.
+            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < settle) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    String key = r.key() == null ? "<null key>" : new String(r.key(), StandardCharsets.UTF_8);
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        return byKey;
+    }
+
+    /** How many records a read_committed consumer can read from the topic now. */
+    public int countCommitted(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            // The end offset of read_committed is the last stable offset; transaction markers count as offsets,
+            // so this overestimates slightly: good enough to decide when to act.
+            return (int) consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+}
