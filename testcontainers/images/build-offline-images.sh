@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the container images of the integration tests when no registry can be reached: look-alikes of the
-# official apache/kafka and flink images, under the same names (images.properties), on a Debian base made with
+# official apache/kafka, flink and prom/prometheus images, under the same names (images.properties), on a Debian base made with
 # debootstrap from the machine's apt mirror; the jars come from Maven Central through Maven. An image that
 # already exists is kept (--force rebuilds). Needs root for debootstrap, and a Docker daemon (started when
 # none answers and dockerd is installed). On a machine with registry access none of this is needed:
@@ -68,9 +68,23 @@ build_flink() {
   docker build -q --build-arg BASE_IMAGE="$OFFLINE_BASE_IMAGE" -t "$FLINK_IMAGE" "$ctx" >/dev/null
 }
 
+build_prometheus() {
+  needed "$PROMETHEUS_IMAGE" || { log "$PROMETHEUS_IMAGE exists"; return; }
+  log "building $PROMETHEUS_IMAGE from Debian's prometheus package"
+  local ctx="$WORK/prometheus"
+  mkdir -p "$ctx/deb" && cp "$HERE/prometheus/Dockerfile" "$HERE/prometheus/prometheus.yml" "$ctx/"
+  (cd "$ctx/deb" && { apt-get download -q prometheus >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && apt-get download -q prometheus >/dev/null; }; } \
+      && dpkg-deb -x prometheus_*.deb extracted)
+  cp "$ctx/deb/extracted/usr/bin/prometheus" "$ctx/prometheus"
+  rm -rf "$ctx/deb"
+  docker build -q --build-arg BASE_IMAGE="$OFFLINE_BASE_IMAGE" -t "$PROMETHEUS_IMAGE" "$ctx" >/dev/null
+}
+
 ensure_docker
 SECONDS=0
 build_base
 build_kafka
 build_flink
-log "done in ${SECONDS} s: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($KAFKA_IMAGE|$FLINK_IMAGE|$OFFLINE_BASE_IMAGE) " | tr '\n' ';')"
+build_prometheus
+log "done in ${SECONDS} s: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($KAFKA_IMAGE|$FLINK_IMAGE|$PROMETHEUS_IMAGE|$OFFLINE_BASE_IMAGE) " | tr '\n' ';')"
