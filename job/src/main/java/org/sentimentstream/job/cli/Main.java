@@ -19,7 +19,7 @@ import java.util.List;
         mixinStandardHelpOptions = true,
         version = "sentiment-stream 0.1.0",
         description = "Scores a Kafka stream of reviews with DistilBERT SST-2 (ONNX Runtime) inside Apache Flink.",
-        subcommands = {RunCommand.class, LocalCommand.class, ScoreCommand.class, EvalCommand.class, BiasProbeCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, LocalCommand.class, ProduceCommand.class, ScoreCommand.class, EvalCommand.class, BiasProbeCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

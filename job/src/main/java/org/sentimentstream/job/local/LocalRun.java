@@ -75,6 +75,15 @@ public final class LocalRun {
             return values.size();
         }
 
+        /** The key of record {@code i}: its id where it has one, else null. */
+        public byte[] key(int i) {
+            return keys.get(i);
+        }
+
+        public byte[] value(int i) {
+            return values.get(i);
+        }
+
         void add(String key, byte[] value) {
             keys.add(key == null ? null : key.getBytes(StandardCharsets.UTF_8));
             values.add(value);
