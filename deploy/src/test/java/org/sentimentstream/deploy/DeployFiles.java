@@ -1,0 +1,98 @@
+package org.sentimentstream.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Facts read from the deploy/ files themselves, so that the tests compare the manifests with the image as it is
+ * built, not with copies of its values. Paths are relative to the deploy module (Maven's working directory).
+ */
+final class DeployFiles {
+
+    static final Path DOCKERFILE = Path.of("docker", "Dockerfile");
+    static final Path BUILD_SCRIPT = Path.of("docker", "build.sh");
+    static final Path IMAGE_CONFIG = Path.of("docker", "flink-config.yaml");
+    static final Path FLINK_DEPLOYMENT = Path.of("kubernetes", "flink-deployment.yaml");
+    static final Path KAFKA_SECRET = Path.of("kubernetes", "kafka-credentials-secret.yaml");
+    static final Path BENCH_RESULTS = Path.of("..", "bench", "RESULTS-udf-defaults.md");
+
+    private DeployFiles() {}
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The base image of the Dockerfile's FROM line, e.g. flink:2.2.1-java17. */
+    static String baseImage() {
+        return group(read(DOCKERFILE), "(?m)^FROM\\s+(\\S+)\\s*$");
+    }
+
+    /** The destination of the Dockerfile's COPY line whose source is {@code source}. */
+    static String copyDestination(String source) {
+        return group(read(DOCKERFILE), "(?m)^COPY\\s+" + Pattern.quote(source) + "\\s+(\\S+)\\s*$");
+    }
+
+    /** Sources of the Dockerfile's COPY lines. */
+    static List<String> copySources() {
+        Matcher m = Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*(\\S+)\\s+\\S+\\s*$").matcher(read(DOCKERFILE));
+        List<String> sources = new ArrayList<>();
+        while (m.find()) {
+            sources.add(m.group(1));
+        }
+        return sources;
+    }
+
+    /** The ports the Dockerfile EXPOSEs. */
+    static List<Integer> exposedPorts() {
+        List<Integer> ports = new ArrayList<>();
+        for (String port : group(read(DOCKERFILE), "(?m)^EXPOSE\\s+(.+)$").trim().split("\\s+")) {
+            ports.add(Integer.parseInt(port));
+        }
+        return ports;
+    }
+
+    /** The tag build.sh gives the image by default. */
+    static String builtImage() {
+        return group(read(BUILD_SCRIPT), "(?m)^IMAGE=\"\\$\\{IMAGE:-([^}]+)}\"\\s*$");
+    }
+
+    /**
+     * The resident memory the benchmark measured for 2 slots, in MB, for a session-sharing mode (PER_SLOT or
+     * SHARED): the highest value over its runs after scoring, from the table of section 6 of
+     * bench/RESULTS-udf-defaults.md, e.g. {@code | after scoring 2 x 200 texts | **+823** [796-825] | **+452} ...}.
+     */
+    static int measuredMegabytesForTwoSlots(String sessionSharing) {
+        Matcher m = Pattern.compile("(?m)^\\| after scoring [^|]*\\| \\*\\*\\+\\d+\\*\\* \\[(\\d+)-(\\d+)] "
+                + "\\| \\*\\*\\+\\d+\\*\\* \\[(\\d+)-(\\d+)] \\|").matcher(read(BENCH_RESULTS));
+        if (!m.find()) {
+            throw new AssertionError("No 'after scoring' row in " + BENCH_RESULTS);
+        }
+        switch (sessionSharing) {
+            case "PER_SLOT":
+                return Integer.parseInt(m.group(2));
+            case "SHARED":
+                return Integer.parseInt(m.group(4));
+            default:
+                throw new IllegalArgumentException(sessionSharing);
+        }
+    }
+
+    static String group(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("No match for " + regex);
+        }
+        return m.group(1);
+    }
+}
