@@ -59,7 +59,7 @@ start_jobmanager() {  # $1: entry point class, then its arguments
   jvm_params=$(echo "$params" | head -1); dynamic=$(echo "$params" | tail -1)
   # shellcheck disable=SC2086
   as_flink java $jvm_params $(java_opts jobmanager) $(log_settings jobmanager) \
-    -cp "$LIB_CLASSPATH:$FLINK_HOME/usrlib/*" "$entrypoint" --configDir "$CONF_DIR" $dynamic "$@"
+    -cp "$LIB_CLASSPATH" "$entrypoint" --configDir "$CONF_DIR" $dynamic "$@"
 }
 
 start_taskmanager() {
