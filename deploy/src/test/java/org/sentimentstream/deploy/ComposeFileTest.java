@@ -74,14 +74,11 @@ class ComposeFileTest {
     }
 
     @Test
-    void theProducerJarIsThisModulesJar() {
-        String mount = volumeTo("producer", "/opt/sentiment/tools/sentiment-stream-deploy.jar");
-        assertThat(COMPOSE_DIR.resolve(mount).normalize())
-                .isEqualTo(Path.of("target", "sentiment-stream-deploy-" + System.getProperty("project.version",
-                        "0.1.0-SNAPSHOT") + ".jar"));
+    void theProducerIsTheJobsProduceCommandInTheImage() {
         assertThat(strings(services.at("/producer/entrypoint")))
-                .contains("org.sentimentstream.deploy.tools.SampleProducer")
+                .contains("org.sentimentstream.job.cli.Main")
                 .anyMatch(s -> s.contains(DeployFiles.copyDestination("usrlib/sentiment-stream-job.jar")));
+        assertThat(strings(services.at("/producer/command"))).startsWith("produce", "--bootstrap-servers", "kafka:9092");
     }
 
     @Test

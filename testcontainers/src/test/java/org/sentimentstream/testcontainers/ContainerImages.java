@@ -30,6 +30,10 @@ public final class ContainerImages {
         return available("FLINK_IMAGE");
     }
 
+    public static DockerImageName prometheus() {
+        return available("PROMETHEUS_IMAGE");
+    }
+
     private static DockerImageName available(String key) {
         String name = NAMES.getProperty(key);
         DockerClient docker = DockerClientFactory.instance().client();
