@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -18,12 +19,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /** Topics of one test on a broker reached at {@code bootstrapServers}: created, written and read back. */
@@ -44,8 +45,22 @@ public final class KafkaTopics {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(Arrays.stream(new String[] {input, output, deadLetters})
-                    .map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
+            List<String> names = List.of(input, output, deadLetters);
+            admin.createTopics(names.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList())
+                    .all().get(60, TimeUnit.SECONDS);
+            awaitLeaders(admin, names);
+        }
+    }
+
+    /** Producing before every partition has a leader earns NOT_LEADER_OR_FOLLOWER retries: wait for them. */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
+                .flatMap(d -> d.partitions().stream()).anyMatch(info -> info.leader() == null || info.leader().isEmpty())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions of " + topics + " have no leader after 60 s");
+            }
+            Thread.sleep(200);
         }
     }
 
@@ -55,21 +70,35 @@ public final class KafkaTopics {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // On a busy 2-core machine a request can take long: a timed-out in-flight request makes the idempotent
+        // producer reset its sequence numbers, which the broker may reject (OutOfOrderSequenceException).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Writes the reviews to the input topic, each keyed by its key; returns when all are acknowledged. */
     public void produce(List<Review> reviews) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (Review r : reviews) {
-                send(producer, r);
+                sent.add(send(producer, r));
             }
             producer.flush();
+            awaitAcknowledged(sent);
         }
     }
 
-    public void send(KafkaProducer<byte[], byte[]> producer, Review r) {
-        producer.send(new ProducerRecord<>(input, r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+    public Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, Review r) {
+        return producer.send(new ProducerRecord<>(input, r.key().getBytes(StandardCharsets.UTF_8), r.value()));
+    }
+
+    /** Every send acknowledged: an input that failed to be written would show up as a loss of the job. */
+    public static void awaitAcknowledged(List<Future<RecordMetadata>> sent) throws Exception {
+        for (Future<RecordMetadata> f : sent) {
+            f.get(5, TimeUnit.MINUTES);
+        }
     }
 
     /** Records of a topic as a read_committed consumer sees them, by key, after waiting for {@code expected}. */

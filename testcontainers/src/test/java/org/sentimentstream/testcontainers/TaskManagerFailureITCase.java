@@ -6,6 +6,7 @@ import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,9 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.kafka.KafkaContainer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -105,17 +108,21 @@ class TaskManagerFailureITCase {
     private static void producePaced(KafkaTopics topics, List<Review> reviews, AtomicInteger sent) {
         int chunk = RECORDS_PER_SECOND / 10;
         try (KafkaProducer<byte[], byte[]> producer = topics.producer()) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (int i = 0; i < reviews.size(); i += chunk) {
                 for (Review r : reviews.subList(i, Math.min(i + chunk, reviews.size()))) {
-                    topics.send(producer, r);
+                    acks.add(topics.send(producer, r));
                 }
                 producer.flush();
                 sent.set(Math.min(i + chunk, reviews.size()));
                 Thread.sleep(100);
             }
+            KafkaTopics.awaitAcknowledged(acks);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("producing the inputs failed", e);
         }
     }
 
