@@ -38,8 +38,8 @@ if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
 fi
 
 if [[ -z ${BENCH_SKIP_JMH:-} ]]; then
-  step "JMH: per-record tokenizer and batcher overhead (1 fork, 2 x 1 s warm-up, 3 x 1 s)"
-  java -Dbench.model=$BASE -cp "$CP" org.openjdk.jmh.Main OverheadBenchmark \
+  step "JMH: per-record tokenizer and batcher overhead (1 fork, 1 x 1 s warm-up, 3 x 1 s)"
+  java -Dbench.model=$BASE -cp "$CP" org.openjdk.jmh.Main OverheadBenchmark -wi 1 -w 1s -i 3 -r 1s \
       -rf csv -rff docs/bench/jmh.csv -jvmArgsAppend "-Dbench.model=$BASE" > "$LOG/jmh.log" 2>&1 \
     || { tail -30 "$LOG/jmh.log"; exit 1; }
   tail -12 "$LOG/jmh.log"

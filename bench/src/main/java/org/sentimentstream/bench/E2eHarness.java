@@ -90,12 +90,32 @@ final class E2eHarness implements AutoCloseable {
         long firstSentMs;
         long lastCommittedMs;
         final List<Long> latenciesMs = new ArrayList<>();
+        /** Arrival times of the output records, in order. */
+        final List<Long> arrivalsMs = new ArrayList<>();
         long realTokens;
         long computedTokens;
         long batches;
+        /** CPU seconds of this JVM (broker and Flink included) and of the batcher threads, during the timed part. */
+        double processCpuSeconds;
+        double batcherCpuSeconds;
 
         double recordsPerSecond() {
             return records * 1000.0 / Math.max(1, lastCommittedMs - firstSentMs);
+        }
+
+        /**
+         * Steady-state records/s: the records between the 10th and the 90th percentile of arrivals over the time
+         * between them, free of the start (first fetch, first batch) and of the tail (the last batches of the
+         * subtasks do not end together), which weigh on short runs of long texts.
+         */
+        double steadyRecordsPerSecond() {
+            int n = arrivalsMs.size();
+            if (n < 20) {
+                return recordsPerSecond();
+            }
+            int a = n / 10;
+            int b = n - 1 - n / 10;
+            return (b - a) * 1000.0 / Math.max(1, arrivalsMs.get(b) - arrivalsMs.get(a));
         }
 
         double paddingEfficiency() {
@@ -188,6 +208,7 @@ final class E2eHarness implements AutoCloseable {
 
             Outcome o = new Outcome();
             o.records = texts.size();
+            double[] cpuBefore = CpuTime.sample();
             o.firstSentMs = System.currentTimeMillis();
             Thread sender = new Thread(() -> {
                 long t0 = System.nanoTime();
@@ -214,10 +235,14 @@ final class E2eHarness implements AutoCloseable {
             reader.await(texts.size(), job);
             sender.join();
             o.lastCommittedMs = reader.lastArrival;
+            double[] cpuAfter = CpuTime.sample();
+            o.processCpuSeconds = cpuAfter[0] - cpuBefore[0];
+            o.batcherCpuSeconds = cpuAfter[1] - cpuBefore[1];
             if (spec.afterScoring != null) {
                 spec.afterScoring.run();
             }
             o.latenciesMs.addAll(reader.latencies);
+            o.arrivalsMs.addAll(reader.arrivals);
             if (reader.deadLetters > 0) {
                 throw new IllegalStateException(spec.name + ": " + reader.deadLetters + " dead letters");
             }
@@ -311,6 +336,7 @@ final class E2eHarness implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final String scoredTopic;
         final List<Long> latencies = new ArrayList<>();
+        final List<Long> arrivals = new ArrayList<>();
         int scored;
         int deadLetters;
         long lastArrival;
@@ -321,7 +347,8 @@ final class E2eHarness implements AutoCloseable {
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+            // fetch.min.bytes is 1: a fetch returns as soon as a record is there; this only bounds idle polls
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
             consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(scoredTopic, dlqTopic)) {
@@ -334,6 +361,7 @@ final class E2eHarness implements AutoCloseable {
 
         void reset() {
             latencies.clear();
+            arrivals.clear();
             scored = 0;
             deadLetters = 0;
         }
@@ -348,6 +376,7 @@ final class E2eHarness implements AutoCloseable {
                     if (r.topic().equals(scoredTopic)) {
                         scored++;
                         latencies.add(now - r.timestamp());
+                        arrivals.add(now);
                     } else {
                         deadLetters++;
                     }
@@ -368,6 +397,23 @@ final class E2eHarness implements AutoCloseable {
         @Override
         public void close() {
             consumer.close();
+        }
+    }
+
+    /** Process CPU time and the CPU time of the micro-batcher threads (where inference runs with 1 thread). */
+    static final class CpuTime {
+        static double[] sample() {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            double batcher = 0;
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null && info.getThreadName().startsWith("sentiment-batcher")) {
+                    long t = threads.getThreadCpuTime(info.getThreadId());
+                    batcher += t > 0 ? t / 1e9 : 0;
+                }
+            }
+            double process = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            return new double[] {process, batcher};
         }
     }
 

@@ -36,19 +36,20 @@ public final class PipelineBenchmark {
     static final class Options {
         Path model = Path.of(".cache/distilbert-base-shape");
         Map<String, Path> variants = new LinkedHashMap<>(); // name -> model dir (int8, real, ...)
-        Map<String, Integer> records = new LinkedHashMap<>(Map.of("sst2", 900, "mix", 360, "long", 120));
+        Map<String, Integer> records = new LinkedHashMap<>(Map.of("sst2", 600, "mix", 240, "long", 80));
         List<String> workloads = List.of("sst2", "mix", "long");
         double naivePaddedFraction = 0.25;
         int rounds = 2;
-        int[] sweepSizes = {1, 4, 8, 16, 32, 64};
-        int sweepRecords = 300;
+        int[] sweepSizes = {1, 4, 8, 16, 32};
+        int sweepRecords = 160;
+        int paddingRounds = 1;
         Duration checkpointInterval = Duration.ofSeconds(1);
         String delivery = "AT_LEAST_ONCE"; // of the throughput runs; an exactly-once row is added (see README)
         boolean exactlyOnceRow = true;
         String latencyWorkload = "sst2";
         int latencyParallelism = 2;
         int[] loads = {25, 50, 75, 100};
-        double latencySeconds = 8;
+        double latencySeconds = 6;
         int variantParallelism = 2;
         Path outDir = Path.of("docs/bench");
         Path report = Path.of("docs/benchmarks.md");
@@ -217,8 +218,15 @@ public final class PipelineBenchmark {
             int sessions, int threads, int size, List<long[]> ids) throws Exception {
         try (Ceiling c = new Ceiling(dir, sessions, threads)) {
             c.run(Ceiling.sortedBatches(ids.subList(0, Math.min(32, ids.size())), size)); // warm-up
+            double[] before = E2eHarness.CpuTime.sample();
+            long t0 = System.nanoTime();
             double rps = c.run(Ceiling.sortedBatches(ids, size));
-            results.rows.add(new Results.Row(round, w, config, model, size, ids.size(), rps, 1.0));
+            double wall = (System.nanoTime() - t0) / 1e9;
+            Results.Row row = new Results.Row(round, w, config, model, size, ids.size(), rps,
+                    Ceiling.paddingEfficiency(Ceiling.sortedBatches(ids, size),
+                            ids.stream().mapToInt(a -> a.length).toArray()));
+            row.cores = (E2eHarness.CpuTime.sample()[0] - before[0]) / wall;
+            results.rows.add(row);
             log("round %d %s %s [%s] batch %d: %.1f records/s", round, w, config, model, size, rps);
         }
     }
@@ -230,9 +238,16 @@ public final class PipelineBenchmark {
                 spec.scoring == E2eHarness.Scoring.NAIVE_PAD128 ? meanLength(results.lengths.get(w), texts.size()) / 128.0
                         : spec.scoring == E2eHarness.Scoring.NAIVE_UNPADDED ? 1.0 : out.paddingEfficiency());
         row.batches = out.batches;
+        row.steadyRps = out.steadyRecordsPerSecond();
+        double wall = (out.lastCommittedMs - out.firstSentMs) / 1000.0;
+        row.cores = out.processCpuSeconds / wall;
+        if (spec.scoring == E2eHarness.Scoring.PIPELINE && out.batcherCpuSeconds > 0) {
+            row.inferenceShare = out.batcherCpuSeconds / out.processCpuSeconds;
+        }
         results.rows.add(row);
-        log("round %d %s %s [%s]: %d records, %.1f records/s, padding %.3f, batches %d", round, w, config, model,
-                texts.size(), row.rps, row.padding, out.batches);
+        log("round %d %s %s [%s]: %d records, %.1f records/s (steady %.1f), padding %.3f, batches %d, cores %.2f,"
+                + " batcher share %.2f", round, w, config, model, texts.size(), row.rps, row.steadyRps, row.padding,
+                out.batches, row.cores, row.inferenceShare);
     }
 
     private static double meanLength(int[] lengths, int n) {
@@ -255,7 +270,7 @@ public final class PipelineBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
         try (Ceiling c = new Ceiling(o.model, 1, cores)) {
             c.run(Ceiling.chunks(ids.subList(0, 16), size));
-            for (int round = 1; round <= o.rounds; round++) {
+            for (int round = 1; round <= o.paddingRounds; round++) {
                 List<String> names = new ArrayList<>(strategies.keySet());
                 Collections.rotate(names, -(round - 1));
                 for (String name : names) {
@@ -373,13 +388,13 @@ public final class PipelineBenchmark {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
-                System.out.println("PipelineBenchmark [--model DIR] [--variant NAME=DIR]... [--records sst2=900,mix=360,long=120]"
+                System.out.println("PipelineBenchmark [--model DIR] [--variant NAME=DIR]... [--records sst2=600,mix=240,long=80]"
                         + " [--workloads sst2,mix,long] [--rounds 2] [--naive-padded-fraction 0.25]"
-                        + " [--sweep-sizes 1,4,8,16,32,64] [--sweep-records 300] [--checkpoint-interval-ms 1000]"
+                        + " [--sweep-sizes 1,4,8,16,32] [--sweep-records 160] [--padding-rounds 1] [--checkpoint-interval-ms 1000]"
                         + " [--delivery AT_LEAST_ONCE] [--exactly-once-row true]"
                         + " [--pipeline-variant NAME:parallelism=2,sentiment.max-batch-size=16]... [--only a,b]"
                         + " [--set sentiment.key=value]..."
-                        + " [--loads 25,50,75,100] [--latency-seconds 8] [--latency-workload sst2]"
+                        + " [--loads 25,50,75,100] [--latency-seconds 6] [--latency-workload sst2]"
                         + " [--latency-parallelism 2] [--variant-parallelism 2]"
                         + " [--phases memory,ceiling,e2e,padding,latency] [--out-dir docs/bench]"
                         + " [--report docs/benchmarks.md] [--jmh docs/bench/jmh.csv] [--accuracy-dir .cache/bench-eval]"
@@ -402,6 +417,7 @@ public final class PipelineBenchmark {
                     break;
                 case "--workloads": o.workloads = List.of(v.split(",")); break;
                 case "--rounds": o.rounds = Integer.parseInt(v); break;
+                case "--padding-rounds": o.paddingRounds = Integer.parseInt(v); break;
                 case "--naive-padded-fraction": o.naivePaddedFraction = Double.parseDouble(v); break;
                 case "--sweep-sizes": o.sweepSizes = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray(); break;
                 case "--sweep-records": o.sweepRecords = Integer.parseInt(v); break;

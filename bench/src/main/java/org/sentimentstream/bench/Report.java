@@ -172,8 +172,9 @@ final class Report {
         line("");
         line("| workload | pipeline / ceiling (best of p1, p2 / best ceiling) | p1 / ceiling 1x" + r.cores
                 + " | p2 / ceiling 2x1 | p2 / naive (a) unpadded p2 | p2 / naive (b) padded-128 p2 |"
-                + " pipeline padding efficiency (p1, p2) |");
-        line("|---|---:|---:|---:|---:|---:|---:|");
+                + " pipeline padding efficiency (p1, p2) | steady-state: best pipeline / best ceiling |"
+                + " records per CPU-second: p2 / ceiling 2x1 |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (String w : r.lengths.keySet()) {
             List<Double> toCeiling = r.perRound(k -> best(k, w, "fp32", p1, p2) / best(k, w, "fp32", c1, c2));
             List<Double> p1c = r.perRound(k -> ratio(k, w, p1, c1));
@@ -182,9 +183,14 @@ final class Report {
             List<Double> b = r.perRound(k -> ratio(k, w, p2, "naive-b p2"));
             double pad1 = r.rows(w, p1, "fp32").stream().mapToDouble(x -> x.padding).average().orElse(Double.NaN);
             double pad2 = r.rows(w, p2, "fp32").stream().mapToDouble(x -> x.padding).average().orElse(Double.NaN);
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.3f, %.3f |", w, fmt(toCeiling),
-                    fmt(p1c), fmt(p2c), fmt(a), fmt(b), pad1, pad2));
+            List<Double> steady = r.perRound(k -> Math.max(steady(k, w, p1), steady(k, w, p2))
+                    / best(k, w, "fp32", c1, c2));
+            List<Double> perCpu = r.perRound(k -> perCpuSecond(k, w, p2) / perCpuSecond(k, w, c2));
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.3f, %.3f | %s | %s |", w,
+                    fmt(toCeiling), fmt(p1c), fmt(p2c), fmt(a), fmt(b), pad1, pad2, fmt(steady), fmt(perCpu)));
             target("e2e >= 0.9 x ceiling (" + w + ")", med(toCeiling), 0.9);
+            target("e2e >= 0.9 x ceiling, steady state (" + w + ")", med(steady), 0.9);
+            target("e2e >= 0.9 x ceiling, records per CPU-second, p2 (" + w + ")", med(perCpu), 0.9);
             double aBest = med(r.perRound(k -> best(k, w, "fp32", p1, p2) / r.rps(k, w, "naive-a p2", "fp32")
                     .orElse(Double.NaN)));
             double bBest = med(r.perRound(k -> best(k, w, "fp32", p1, p2) / r.rps(k, w, "naive-b p2", "fp32")
@@ -212,12 +218,26 @@ final class Report {
                             .collect(Collectors.joining("; ")) + ".");
             line("");
         }
+        line("Records per CPU-second divides each measurement's records/s by the cores its JVM actually got (CPU"
+                + " seconds per wall second): it compares the work per record, independent of how much CPU the"
+                + " machine's other tenants left to each measurement.");
+        line("");
         line("`pN` = this project end to end at parallelism N (N per-slot sessions with " + r.cores
                 + "/N intra-op threads, the defaults). `ceiling 1x" + r.cores + "` = one raw ONNX Runtime session with "
                 + r.cores + " threads (the threads of p1), `ceiling 2x1` = two sessions of 1 thread in parallel"
                 + " (those of p2), each at the workload's best batch size from the sweep, on length-sorted batches of"
                 + " pre-tokenized ids. The naive jobs run at parallelism 2 (one session of 1 thread per subtask).");
         line("");
+    }
+
+    private double perCpuSecond(int round, String w, String config) {
+        return r.rows.stream().filter(x -> x.round == round && x.workload.equals(w) && x.config.equals(config)
+                && x.model.equals("fp32")).mapToDouble(x -> x.rps / x.cores).findFirst().orElse(Double.NaN);
+    }
+
+    private double steady(int round, String w, String config) {
+        return r.rows.stream().filter(x -> x.round == round && x.workload.equals(w) && x.config.equals(config)
+                && x.model.equals("fp32")).mapToDouble(x -> x.steadyRps).findFirst().orElse(Double.NaN);
     }
 
     private static double med(List<Double> v) {
@@ -251,8 +271,9 @@ final class Report {
         line("## Throughput, every configuration");
         line("");
         line("| workload | configuration | model | batch | records | records/s each round | median | x ceiling 1x"
-                + r.cores + " (median of per-round ratios) | padding efficiency | batches |");
-        line("|---|---|---|---:|---:|---|---:|---:|---:|---:|");
+                + r.cores + " (median of per-round ratios) | steady-state records/s (10th-90th percentile of output),"
+                + " median | padding efficiency | batches | JVM cores used | batcher threads' share of JVM CPU |");
+        line("|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         Map<String, List<Results.Row>> groups = new LinkedHashMap<>();
         for (Results.Row row : r.rows) {
             groups.computeIfAbsent(row.workload + "|" + row.config + "|" + row.model, k -> new ArrayList<>()).add(row);
@@ -269,15 +290,28 @@ final class Report {
             Results.Row first = g.get(0);
             List<Double> x = r.perRound(k -> r.rps(k, first.workload, first.config, first.model).orElse(Double.NaN)
                     / r.rps(k, first.workload, c1, first.model).orElse(Double.NaN));
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %s | %.1f | %.2f | %.3f | %s |", first.workload,
+            double steady = Results.median(g.stream().mapToDouble(y -> y.steadyRps).filter(v -> !Double.isNaN(v))
+                    .toArray());
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %s | %.1f | %.2f | %s | %.3f | %s | %.2f | %s |",
+                    first.workload,
                     first.config, first.model, first.batchSize == 0 ? "–" : Integer.toString(first.batchSize),
                     first.records, g.stream().map(y -> String.format(Locale.ROOT, "%.1f", y.rps))
                             .collect(Collectors.joining(", ")),
                     Results.median(g.stream().mapToDouble(y -> y.rps).toArray()), med(x),
+                    Double.isNaN(steady) ? "–" : String.format(Locale.ROOT, "%.1f", steady),
                     g.stream().mapToDouble(y -> y.padding).average().orElse(Double.NaN),
                     first.config.startsWith("pipeline") ? Long.toString(g.stream().mapToLong(y -> y.batches).sum()
-                            / g.size()) : "–"));
+                            / g.size()) : "–",
+                    g.stream().mapToDouble(y -> y.cores).average().orElse(Double.NaN),
+                    Double.isNaN(first.inferenceShare) ? "–" : String.format(Locale.ROOT, "%.2f",
+                            g.stream().mapToDouble(y -> y.inferenceShare).average().orElse(Double.NaN))));
         }
+        line("");
+        line("JVM cores used = CPU seconds of the benchmark JVM (Kafka broker, Flink, tokenizer, ONNX Runtime) per"
+                + " wall-clock second of the measurement (out of " + r.cores + "). Batcher threads' share: with 1"
+                + " intra-op thread (p2) ONNX Runtime runs inside the batcher thread, so this is the share of the"
+                + " JVM's CPU that went to inference; with 2 threads (p1) ONNX Runtime's own pool thread is not a"
+                + " Java thread and the share undercounts.");
         line("");
         if (!o.variants.isEmpty()) {
             line("### int8 (and other variants) beside fp32");
@@ -481,10 +515,11 @@ final class Report {
 
     private void writeCsvs() throws IOException {
         StringBuilder t = new StringBuilder("round,workload,configuration,model,batch_size,records,records_per_s,"
-                + "padding_efficiency,batches\n");
+                + "steady_records_per_s,padding_efficiency,batches,jvm_cores_used,batcher_cpu_share\n");
         for (Results.Row x : r.rows) {
-            t.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%.2f,%.4f,%d%n", x.round, x.workload, x.config,
-                    x.model, x.batchSize, x.records, x.rps, x.padding, x.batches));
+            t.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%d,%d,%.2f,%.2f,%.4f,%d,%.3f,%.3f%n", x.round,
+                    x.workload, x.config, x.model, x.batchSize, x.records, x.rps, x.steadyRps, x.padding, x.batches,
+                    x.cores, x.inferenceShare));
         }
         Files.writeString(o.outDir.resolve("throughput.csv"), t);
         StringBuilder s = new StringBuilder("workload,batch_size,records,records_per_s\n");

@@ -22,6 +22,9 @@ final class Results {
         final double rps;
         final double padding;
         long batches;
+        double steadyRps = Double.NaN; // end to end: between the 10th and 90th percentile of output arrivals
+        double cores = Double.NaN; // CPU seconds of the JVM per wall second
+        double inferenceShare = Double.NaN; // batcher-thread CPU / JVM CPU (pipeline with 1 intra-op thread)
 
         Row(int round, String workload, String config, String model, int batchSize, int records, double rps,
                 double padding) {
