@@ -90,32 +90,17 @@ final class E2eHarness implements AutoCloseable {
         long firstSentMs;
         long lastCommittedMs;
         final List<Long> latenciesMs = new ArrayList<>();
-        /** Arrival times of the output records, in order. */
-        final List<Long> arrivalsMs = new ArrayList<>();
         long realTokens;
         long computedTokens;
         long batches;
         /** CPU seconds of this JVM (broker and Flink included) and of the batcher threads, during the timed part. */
         double processCpuSeconds;
         double batcherCpuSeconds;
+        /** CPU seconds per {@link CpuTime#CATEGORIES} (threads that ended during the run are missing). */
+        double[] cpuByCategory = new double[CpuTime.CATEGORIES.length];
 
         double recordsPerSecond() {
             return records * 1000.0 / Math.max(1, lastCommittedMs - firstSentMs);
-        }
-
-        /**
-         * Steady-state records/s: the records between the 10th and the 90th percentile of arrivals over the time
-         * between them, free of the start (first fetch, first batch) and of the tail (the last batches of the
-         * subtasks do not end together), which weigh on short runs of long texts.
-         */
-        double steadyRecordsPerSecond() {
-            int n = arrivalsMs.size();
-            if (n < 20) {
-                return recordsPerSecond();
-            }
-            int a = n / 10;
-            int b = n - 1 - n / 10;
-            return (b - a) * 1000.0 / Math.max(1, arrivalsMs.get(b) - arrivalsMs.get(a));
         }
 
         double paddingEfficiency() {
@@ -238,11 +223,13 @@ final class E2eHarness implements AutoCloseable {
             double[] cpuAfter = CpuTime.sample();
             o.processCpuSeconds = cpuAfter[0] - cpuBefore[0];
             o.batcherCpuSeconds = cpuAfter[1] - cpuBefore[1];
+            for (int c = 0; c < cpuAfter.length; c++) {
+                o.cpuByCategory[c] = cpuAfter[c] - cpuBefore[c];
+            }
             if (spec.afterScoring != null) {
                 spec.afterScoring.run();
             }
             o.latenciesMs.addAll(reader.latencies);
-            o.arrivalsMs.addAll(reader.arrivals);
             if (reader.deadLetters > 0) {
                 throw new IllegalStateException(spec.name + ": " + reader.deadLetters + " dead letters");
             }
@@ -336,7 +323,6 @@ final class E2eHarness implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final String scoredTopic;
         final List<Long> latencies = new ArrayList<>();
-        final List<Long> arrivals = new ArrayList<>();
         int scored;
         int deadLetters;
         long lastArrival;
@@ -361,7 +347,6 @@ final class E2eHarness implements AutoCloseable {
 
         void reset() {
             latencies.clear();
-            arrivals.clear();
             scored = 0;
             deadLetters = 0;
         }
@@ -376,7 +361,6 @@ final class E2eHarness implements AutoCloseable {
                     if (r.topic().equals(scoredTopic)) {
                         scored++;
                         latencies.add(now - r.timestamp());
-                        arrivals.add(now);
                     } else {
                         deadLetters++;
                     }
@@ -400,20 +384,46 @@ final class E2eHarness implements AutoCloseable {
         }
     }
 
-    /** Process CPU time and the CPU time of the micro-batcher threads (where inference runs with 1 thread). */
+    /**
+     * CPU seconds of this JVM by where they went, from thread names: [0] the whole process, [1] the micro-batcher
+     * threads (ONNX Runtime runs inside them with 1 intra-op thread), [2] Flink's task threads (source, parser,
+     * tokenizer in asyncInvoke, result writing, sinks, the source's fetcher), [3] the Kafka broker and every
+     * other Java thread (Flink's runtime, the benchmark's producer and consumer), [4] what no Java thread
+     * accounts for: JIT compiler, GC and ONNX Runtime's own pool threads (p1).
+     */
     static final class CpuTime {
+        static final String[] CATEGORIES = {"process", "inference (batcher threads)", "Flink task threads",
+                "Kafka broker and other Java threads", "JIT, GC, native threads"};
+
         static double[] sample() {
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            double batcher = 0;
+            double[] out = new double[5];
+            double javaTotal = 0;
             for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (info != null && info.getThreadName().startsWith("sentiment-batcher")) {
-                    long t = threads.getThreadCpuTime(info.getThreadId());
-                    batcher += t > 0 ? t / 1e9 : 0;
+                if (info == null) {
+                    continue;
+                }
+                long t = threads.getThreadCpuTime(info.getThreadId());
+                if (t <= 0) {
+                    continue;
+                }
+                double sec = t / 1e9;
+                javaTotal += sec;
+                String name = info.getThreadName();
+                if (name.startsWith("sentiment-batcher")) {
+                    out[1] += sec;
+                } else if (name.contains(" -> ") || name.startsWith("Source") || name.contains("sink: ")
+                        || name.startsWith("kafka-producer-network-thread | producer-bench")
+                        || name.startsWith("kafka-producer-network-thread | producer-sentiment")) {
+                    out[2] += sec;
+                } else {
+                    out[3] += sec;
                 }
             }
-            double process = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            out[0] = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                     .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
-            return new double[] {process, batcher};
+            out[4] = out[0] - javaTotal;
+            return out;
         }
     }
 

@@ -238,15 +238,15 @@ public final class PipelineBenchmark {
                 spec.scoring == E2eHarness.Scoring.NAIVE_PAD128 ? meanLength(results.lengths.get(w), texts.size()) / 128.0
                         : spec.scoring == E2eHarness.Scoring.NAIVE_UNPADDED ? 1.0 : out.paddingEfficiency());
         row.batches = out.batches;
-        row.steadyRps = out.steadyRecordsPerSecond();
         double wall = (out.lastCommittedMs - out.firstSentMs) / 1000.0;
         row.cores = out.processCpuSeconds / wall;
+        row.cpuByCategory = out.cpuByCategory;
         if (spec.scoring == E2eHarness.Scoring.PIPELINE && out.batcherCpuSeconds > 0) {
             row.inferenceShare = out.batcherCpuSeconds / out.processCpuSeconds;
         }
         results.rows.add(row);
-        log("round %d %s %s [%s]: %d records, %.1f records/s (steady %.1f), padding %.3f, batches %d, cores %.2f,"
-                + " batcher share %.2f", round, w, config, model, texts.size(), row.rps, row.steadyRps, row.padding,
+        log("round %d %s %s [%s]: %d records, %.1f records/s, padding %.3f, batches %d, cores %.2f,"
+                + " batcher share %.2f", round, w, config, model, texts.size(), row.rps, row.padding,
                 out.batches, row.cores, row.inferenceShare);
     }
 

@@ -22,7 +22,7 @@ final class Results {
         final double rps;
         final double padding;
         long batches;
-        double steadyRps = Double.NaN; // end to end: between the 10th and 90th percentile of output arrivals
+        double[] cpuByCategory; // CPU seconds per E2eHarness.CpuTime.CATEGORIES (end to end only)
         double cores = Double.NaN; // CPU seconds of the JVM per wall second
         double inferenceShare = Double.NaN; // batcher-thread CPU / JVM CPU (pipeline with 1 intra-op thread)
 
