@@ -324,6 +324,7 @@ public final class PipelineBenchmark {
             Results.Latency l = new Results.Latency((String) run[1], load, rate, n, out.recordsPerSecond(),
                     out.latencyPercentile(0.50), out.latencyPercentile(0.95), out.latencyPercentile(0.99),
                     settings.getOrDefault("sentiment.delivery-guarantee", "EXACTLY_ONCE"));
+            l.cores = out.processCpuSeconds / Math.max(0.001, (out.lastCommittedMs - out.firstSentMs) / 1000.0);
             results.latency.add(l);
             log("latency %s at %d%% (%.1f/s, %d records): achieved %.1f/s, p50 %d p95 %d p99 %d ms", l.system, load,
                     rate, n, l.achieved, l.p50, l.p95, l.p99);

@@ -305,8 +305,8 @@ final class Report {
         if (!o.variants.isEmpty()) {
             line("### int8 (and other variants) beside fp32");
             line("");
-            line("| workload | model | ceiling 1x" + r.cores + " x fp32 | pipeline p" + o.variantParallelism
-                    + " x fp32 pipeline p" + o.variantParallelism + " |");
+            line("| workload | model | ceiling 1x" + r.cores + ": model / fp32 | pipeline p" + o.variantParallelism
+                    + ": model / fp32 |");
             line("|---|---|---:|---:|");
             String pv = "pipeline p" + o.variantParallelism;
             for (String w : r.lengths.keySet()) {
@@ -465,11 +465,11 @@ final class Report {
         line("![throughput and p99 latency against offered load](bench/latency.png)");
         line("");
         line("| system | delivery | load | offered records/s | records | achieved records/s | p50 ms | p95 ms |"
-                + " p99 ms |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+                + " p99 ms | JVM cores used |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Results.Latency l : r.latency) {
-            line(String.format(Locale.ROOT, "| %s | %s | %d %% | %.1f | %d | %.1f | %d | %d | %d |", l.system,
-                    l.guarantee, l.load, l.offered, l.records, l.achieved, l.p50, l.p95, l.p99));
+            line(String.format(Locale.ROOT, "| %s | %s | %d %% | %.1f | %d | %.1f | %d | %d | %d | %.2f |", l.system,
+                    l.guarantee, l.load, l.offered, l.records, l.achieved, l.p50, l.p95, l.p99, l.cores));
             if (l.load == 50 && l.system.startsWith("pipeline")) {
                 target("p99 latency at 50 % load <= 250 ms (" + l.guarantee + ")", -l.p99, -250);
             }
@@ -518,13 +518,14 @@ final class Report {
         }
         line("## Per-record overhead outside ONNX Runtime (JMH)");
         line("");
-        line("| benchmark | score | ± (99.9 %) | unit |");
-        line("|---|---:|---:|---|");
+        line("| benchmark | workload | score | ± (99.9 %) | unit |");
+        line("|---|---|---:|---:|---|");
         for (String l : lines.subList(1, lines.size())) {
             String[] f = l.replace("\"", "").split(",");
             if (f.length >= 7) {
-                line(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s |", f[0].replace(
-                        "org.sentimentstream.bench.", ""), Double.parseDouble(f[4]), parseOr(f[5]), f[6]));
+                line(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s |", f[0].replace(
+                        "org.sentimentstream.bench.", ""), f.length > 7 ? f[7] : "", Double.parseDouble(f[4]),
+                        parseOr(f[5]), f[6]));
             }
         }
         line("");
@@ -559,9 +560,9 @@ final class Report {
                 x.batchSize, x.records, x.rps, x.padding)));
         Files.writeString(o.outDir.resolve("padding.csv"), p);
         StringBuilder l = new StringBuilder("system,delivery,load_percent,offered_per_s,records,achieved_per_s,p50_ms,"
-                + "p95_ms,p99_ms\n");
-        r.latency.forEach(x -> l.append(String.format(Locale.ROOT, "%s,%s,%d,%.2f,%d,%.2f,%d,%d,%d%n", x.system,
-                x.guarantee, x.load, x.offered, x.records, x.achieved, x.p50, x.p95, x.p99)));
+                + "p95_ms,p99_ms,jvm_cores_used\n");
+        r.latency.forEach(x -> l.append(String.format(Locale.ROOT, "%s,%s,%d,%.2f,%d,%.2f,%d,%d,%d,%.3f%n", x.system,
+                x.guarantee, x.load, x.offered, x.records, x.achieved, x.p50, x.p95, x.p99, x.cores)));
         Files.writeString(o.outDir.resolve("latency.csv"), l);
         StringBuilder m = new StringBuilder("mode,rss_before_kb,rss_after_kb,vm_hwm_kb,records\n");
         r.memory.forEach(x -> m.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d%n", x.mode, x.beforeKb, x.afterKb,

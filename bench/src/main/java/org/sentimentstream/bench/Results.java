@@ -49,6 +49,7 @@ final class Results {
         final long p95;
         final long p99;
         final String guarantee;
+        double cores = Double.NaN; // JVM CPU seconds per wall second during the run
 
         Latency(String system, int load, double offered, int records, double achieved, long p50, long p95, long p99,
                 String guarantee) {
