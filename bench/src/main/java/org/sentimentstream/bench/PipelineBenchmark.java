@@ -36,12 +36,12 @@ public final class PipelineBenchmark {
     static final class Options {
         Path model = Path.of(".cache/distilbert-base-shape");
         Map<String, Path> variants = new LinkedHashMap<>(); // name -> model dir (int8, real, ...)
-        Map<String, Integer> records = new LinkedHashMap<>(Map.of("sst2", 600, "mix", 240, "long", 80));
+        Map<String, Integer> records = new LinkedHashMap<>(Map.of("sst2", 400, "mix", 160, "long", 64));
         List<String> workloads = List.of("sst2", "mix", "long");
         double naivePaddedFraction = 0.25;
         int rounds = 2;
-        int[] sweepSizes = {1, 4, 8, 16, 32};
-        int sweepRecords = 160;
+        int[] sweepSizes = {1, 4, 8, 16};
+        int sweepRecords = 120;
         int paddingRounds = 1;
         Duration checkpointInterval = Duration.ofSeconds(1);
         String delivery = "AT_LEAST_ONCE"; // of the throughput runs; an exactly-once row is added (see README)
@@ -49,7 +49,7 @@ public final class PipelineBenchmark {
         String latencyWorkload = "sst2";
         int latencyParallelism = 2;
         int[] loads = {25, 50, 75, 100};
-        double latencySeconds = 6;
+        double latencySeconds = 5;
         int variantParallelism = 2;
         Path outDir = Path.of("docs/bench");
         Path report = Path.of("docs/benchmarks.md");
@@ -389,13 +389,13 @@ public final class PipelineBenchmark {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
-                System.out.println("PipelineBenchmark [--model DIR] [--variant NAME=DIR]... [--records sst2=600,mix=240,long=80]"
+                System.out.println("PipelineBenchmark [--model DIR] [--variant NAME=DIR]... [--records sst2=400,mix=160,long=64]"
                         + " [--workloads sst2,mix,long] [--rounds 2] [--naive-padded-fraction 0.25]"
-                        + " [--sweep-sizes 1,4,8,16,32] [--sweep-records 160] [--padding-rounds 1] [--checkpoint-interval-ms 1000]"
+                        + " [--sweep-sizes 1,4,8,16] [--sweep-records 120] [--padding-rounds 1] [--checkpoint-interval-ms 1000]"
                         + " [--delivery AT_LEAST_ONCE] [--exactly-once-row true]"
                         + " [--pipeline-variant NAME:parallelism=2,sentiment.max-batch-size=16]... [--only a,b]"
                         + " [--set sentiment.key=value]..."
-                        + " [--loads 25,50,75,100] [--latency-seconds 6] [--latency-workload sst2]"
+                        + " [--loads 25,50,75,100] [--latency-seconds 5] [--latency-workload sst2]"
                         + " [--latency-parallelism 2] [--variant-parallelism 2]"
                         + " [--phases memory,ceiling,e2e,padding,latency] [--out-dir docs/bench]"
                         + " [--report docs/benchmarks.md] [--jmh docs/bench/jmh.csv] [--accuracy-dir .cache/bench-eval]"
