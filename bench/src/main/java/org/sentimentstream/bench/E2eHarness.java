@@ -1,0 +1,438 @@
+package org.sentimentstream.bench;
+
+import org.sentimentstream.job.config.InputOptions;
+import org.sentimentstream.job.config.JobConfig;
+import org.sentimentstream.job.config.KafkaOptions;
+import org.sentimentstream.job.local.EmbeddedKafkaBroker;
+import org.sentimentstream.job.pipeline.KafkaConnectors;
+import org.sentimentstream.job.pipeline.ReviewParser;
+import org.sentimentstream.job.pipeline.SentimentPipeline;
+import org.sentimentstream.job.records.KafkaRecord;
+import org.sentimentstream.job.records.OutgoingRecord;
+import org.sentimentstream.job.records.Review;
+import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Kafka -> job -> Kafka on one in-process KRaft broker and one MiniCluster (1 TaskManager, 2 slots) that live for
+ * the whole benchmark; each measured job gets fresh topics, group and transactional ids. Like the {@code local}
+ * command ({@code LocalRun}): throughput counts from the first record produced (the job is running and warmed up)
+ * to the last record visible to a {@code read_committed} consumer; latency is producer timestamp to that moment.
+ */
+final class E2eHarness implements AutoCloseable {
+
+    /** What runs between the source and the sinks. */
+    enum Scoring {
+        /** This project: {@link SentimentPipeline#defineWorkflow}, the async micro-batched scorer. */
+        PIPELINE,
+        /** Naive baseline (a): a synchronous map, one ONNX Runtime run per record, no padding. */
+        NAIVE_UNPADDED,
+        /** Naive baseline (b): the same, padded to 128 tokens (padding="max_length"). */
+        NAIVE_PAD128
+    }
+
+    /** One measured job. */
+    static final class JobSpec {
+        final String name;
+        final Scoring scoring;
+        final int parallelism;
+        final String modelDir;
+        final Map<String, String> settings;
+        /** Called once all records are committed, before the job is cancelled (sessions still open). */
+        Runnable afterScoring;
+
+        JobSpec(String name, Scoring scoring, int parallelism, String modelDir, Map<String, String> settings) {
+            this.name = name;
+            this.scoring = scoring;
+            this.parallelism = parallelism;
+            this.modelDir = modelDir;
+            this.settings = settings;
+        }
+    }
+
+    /** What one measured job produced. */
+    static final class Outcome {
+        int records;
+        long firstSentMs;
+        long lastCommittedMs;
+        final List<Long> latenciesMs = new ArrayList<>();
+        long realTokens;
+        long computedTokens;
+        long batches;
+        /** CPU seconds of this JVM (broker and Flink included) and of the batcher threads, during the timed part. */
+        double processCpuSeconds;
+        double batcherCpuSeconds;
+        /** CPU seconds per {@link CpuTime#CATEGORIES} (threads that ended during the run are missing). */
+        double[] cpuByCategory = new double[CpuTime.CATEGORIES.length];
+
+        double recordsPerSecond() {
+            return records * 1000.0 / Math.max(1, lastCommittedMs - firstSentMs);
+        }
+
+        double paddingEfficiency() {
+            return computedTokens == 0 ? Double.NaN : (double) realTokens / computedTokens;
+        }
+
+        long latencyPercentile(double q) {
+            long[] sorted = latenciesMs.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (sorted.length == 0) {
+                return -1;
+            }
+            return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1))];
+        }
+    }
+
+    private static final AtomicInteger JOBS = new AtomicInteger();
+
+    private final EmbeddedKafkaBroker broker;
+    private final MiniCluster cluster;
+    private final Duration checkpointInterval;
+
+    E2eHarness(Duration checkpointInterval) throws Exception {
+        this.checkpointInterval = checkpointInterval;
+        this.broker = EmbeddedKafkaBroker.start();
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        conf.setString("metrics.reporter.bench.factory.class", RetainingMetricReporter.class.getName());
+        conf.setString("metrics.reporter.bench.interval", "1 s");
+        conf.setString("restart-strategy.type", "none");
+        this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build());
+        cluster.start();
+    }
+
+    /**
+     * Runs one job: starts it, scores {@code warmup} records and waits until they are committed, then produces
+     * {@code texts} either all at once ({@code ratePerSecond <= 0}) or open-loop at that rate (timestamps are the
+     * scheduled send times, so a producer that falls behind does not hide latency), and waits for all of them.
+     */
+    Outcome run(JobSpec spec, List<String> warmup, List<String> texts, double ratePerSecond) throws Exception {
+        int k = JOBS.incrementAndGet();
+        String in = "in-" + k;
+        String out = "out-" + k;
+        String dlq = "dlq-" + k;
+        broker.createTopics(2, in, out, dlq);
+        Map<String, String> settings = new HashMap<>();
+        settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
+        settings.put(KafkaOptions.INPUT_TOPIC.key(), in);
+        settings.put(KafkaOptions.OUTPUT_TOPIC.key(), out);
+        settings.put(KafkaOptions.DLQ_TOPIC.key(), dlq);
+        settings.put(KafkaOptions.GROUP_ID.key(), "bench-" + k);
+        settings.put(KafkaOptions.TRANSACTIONAL_ID_PREFIX.key(), "bench-" + k);
+        settings.put(KafkaOptions.STARTING_OFFSETS.key(), "EARLIEST");
+        settings.put("sentiment.checkpoint-interval", checkpointInterval.toMillis() + " ms");
+        settings.put("sentiment.model", spec.modelDir);
+        settings.putAll(spec.settings);
+        JobConfig config = JobConfig.of(settings);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(spec.parallelism);
+        if (spec.scoring == Scoring.PIPELINE) {
+            SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(config), KafkaConnectors.scoredSink(config),
+                    KafkaConnectors.deadLetterSink(config), config);
+        } else {
+            defineNaiveWorkflow(env, config, spec);
+        }
+        RetainingMetricReporter.clear();
+        JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
+        try (KafkaProducer<byte[], byte[]> producer = producer();
+                OutputReader reader = new OutputReader(out, dlq)) {
+            waitUntilRunning(job);
+            for (int i = 0; i < warmup.size(); i++) {
+                producer.send(record(in, i, "w" + i, warmup.get(i), System.currentTimeMillis()));
+            }
+            producer.flush();
+            reader.await(warmup.size(), job);
+            if (warmup.isEmpty()) {
+                Thread.sleep(1000); // no warm-up records: give the source time to find its partitions
+            }
+            reader.reset();
+            long realBefore = RetainingMetricReporter.sum("realTokens");
+            long computedBefore = RetainingMetricReporter.sum("computedTokens");
+            long batchesBefore = RetainingMetricReporter.sum("batches");
+
+            Outcome o = new Outcome();
+            o.records = texts.size();
+            double[] cpuBefore = CpuTime.sample();
+            o.firstSentMs = System.currentTimeMillis();
+            Thread sender = new Thread(() -> {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < texts.size(); i++) {
+                    long timestamp = System.currentTimeMillis();
+                    if (ratePerSecond > 0) {
+                        long due = t0 + (long) (i * 1e9 / ratePerSecond);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            try {
+                                TimeUnit.NANOSECONDS.sleep(wait);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                        timestamp = o.firstSentMs + (due - t0) / 1_000_000;
+                    }
+                    producer.send(record(in, i, "r" + i, texts.get(i), timestamp));
+                }
+                producer.flush();
+            }, "bench-producer");
+            sender.start();
+            reader.await(texts.size(), job);
+            sender.join();
+            o.lastCommittedMs = reader.lastArrival;
+            double[] cpuAfter = CpuTime.sample();
+            o.processCpuSeconds = cpuAfter[0] - cpuBefore[0];
+            o.batcherCpuSeconds = cpuAfter[1] - cpuBefore[1];
+            for (int c = 0; c < cpuAfter.length; c++) {
+                o.cpuByCategory[c] = cpuAfter[c] - cpuBefore[c];
+            }
+            if (spec.afterScoring != null) {
+                spec.afterScoring.run();
+            }
+            o.latenciesMs.addAll(reader.latencies);
+            if (reader.deadLetters > 0) {
+                throw new IllegalStateException(spec.name + ": " + reader.deadLetters + " dead letters");
+            }
+            // the metric reporter sees the counters at once (they are live objects), no report interval needed
+            o.realTokens = RetainingMetricReporter.sum("realTokens") - realBefore;
+            o.computedTokens = RetainingMetricReporter.sum("computedTokens") - computedBefore;
+            o.batches = RetainingMetricReporter.sum("batches") - batchesBefore;
+            return o;
+        } finally {
+            cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!cluster.getJobStatus(job).get().isGloballyTerminalState()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, int i, String id, String text, long ts) {
+        byte[] value = ("{\"id\":\"" + id + "\",\"text\":" + jsonString(text) + "}").getBytes(StandardCharsets.UTF_8);
+        // explicit partitions: both subtasks of a parallelism-2 job get the same share, whatever the batching
+        return new ProducerRecord<>(topic, i % 2, ts, id.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    static String jsonString(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** The naive graph: the same source, parser and sinks, a synchronous per-record map in between. */
+    private static void defineNaiveWorkflow(StreamExecutionEnvironment env, JobConfig config, JobSpec spec) {
+        env.enableCheckpointing(config.get(org.sentimentstream.job.config.PipelineOptions.CHECKPOINT_INTERVAL)
+                .toMillis());
+        DataStream<KafkaRecord> records = env.fromSource(KafkaConnectors.source(config),
+                WatermarkStrategy.noWatermarks(), "reviews");
+        SingleOutputStreamOperator<Review> reviews = records
+                .process(new ReviewParser(config.get(InputOptions.INPUT_FORMAT), config.get(InputOptions.TEXT_FIELD)))
+                .name("parse");
+        SingleOutputStreamOperator<OutgoingRecord> outcomes = reviews
+                .map(new NaiveScoreFunction(spec.modelDir, config.get(InputOptions.INPUT_FORMAT),
+                        spec.scoring == Scoring.NAIVE_PAD128 ? 128 : 0, 128))
+                .name("naive-score");
+        SingleOutputStreamOperator<OutgoingRecord> scored = outcomes.process(new Split()).name("split-failures");
+        scored.sinkTo(KafkaConnectors.scoredSink(config)).name("scored-sink");
+        reviews.getSideOutput(ReviewParser.DEAD_LETTERS).union(scored.getSideOutput(Split.FAILURES))
+                .sinkTo(KafkaConnectors.deadLetterSink(config)).name("dead-letter-sink");
+    }
+
+    static final class Split extends ProcessFunction<OutgoingRecord, OutgoingRecord> {
+        private static final long serialVersionUID = 1L;
+        static final OutputTag<OutgoingRecord> FAILURES = new OutputTag<>("failures") {};
+
+        @Override
+        public void processElement(OutgoingRecord r, Context ctx, Collector<OutgoingRecord> out) {
+            if (r.deadLetter) {
+                ctx.output(FAILURES, r);
+            } else {
+                out.collect(r);
+            }
+        }
+    }
+
+    private void waitUntilRunning(JobID job) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (cluster.getJobStatus(job).get() != JobStatus.RUNNING) {
+            if (System.currentTimeMillis() > deadline || cluster.getJobStatus(job).get().isGloballyTerminalState()) {
+                throw new IllegalStateException("the job did not start: " + cluster.getJobStatus(job).get());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A read_committed consumer of the output and dead-letter topics. */
+    private final class OutputReader implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final String scoredTopic;
+        final List<Long> latencies = new ArrayList<>();
+        int scored;
+        int deadLetters;
+        long lastArrival;
+
+        OutputReader(String scoredTopic, String dlqTopic) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            // fetch.min.bytes is 1: a fetch returns as soon as a record is there; this only bounds idle polls
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
+            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(scoredTopic, dlqTopic)) {
+                consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            this.scoredTopic = scoredTopic;
+        }
+
+        void reset() {
+            latencies.clear();
+            scored = 0;
+            deadLetters = 0;
+        }
+
+        void await(int expected, JobID job) throws Exception {
+            long deadline = System.currentTimeMillis() + 600_000;
+            long lastStatusCheck = 0;
+            while (scored + deadLetters < expected) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                    long now = System.currentTimeMillis();
+                    lastArrival = now;
+                    if (r.topic().equals(scoredTopic)) {
+                        scored++;
+                        latencies.add(now - r.timestamp());
+                    } else {
+                        deadLetters++;
+                    }
+                }
+                long now = System.currentTimeMillis();
+                if (now - lastStatusCheck > 1000) {
+                    lastStatusCheck = now;
+                    if (cluster.getJobStatus(job).get().isGloballyTerminalState()) {
+                        throw new IllegalStateException("the job ended early: " + cluster.getJobStatus(job).get());
+                    }
+                }
+                if (now > deadline) {
+                    throw new IllegalStateException("timed out: " + (scored + deadLetters) + " of " + expected);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    /**
+     * CPU seconds of this JVM by where they went, from thread names: [0] the whole process, [1] the micro-batcher
+     * threads (ONNX Runtime runs inside them with 1 intra-op thread), [2] Flink's task threads (source, parser,
+     * tokenizer in asyncInvoke, result writing, sinks, the source's fetcher), [3] the Kafka broker and every
+     * other Java thread (Flink's runtime, the benchmark's producer and consumer), [4] what no Java thread
+     * accounts for: JIT compiler, GC and ONNX Runtime's own pool threads (p1).
+     */
+    static final class CpuTime {
+        static final String[] CATEGORIES = {"process", "inference (batcher threads)", "Flink task threads",
+                "Kafka broker and other Java threads", "JIT, GC, native threads"};
+
+        static double[] sample() {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            double[] out = new double[5];
+            double javaTotal = 0;
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long t = threads.getThreadCpuTime(info.getThreadId());
+                if (t <= 0) {
+                    continue;
+                }
+                double sec = t / 1e9;
+                javaTotal += sec;
+                String name = info.getThreadName();
+                if (name.startsWith("sentiment-batcher")) {
+                    out[1] += sec;
+                } else if (name.contains(" -> ") || name.startsWith("Source") || name.contains("sink: ")
+                        || name.startsWith("kafka-producer-network-thread | producer-bench")
+                        || name.startsWith("kafka-producer-network-thread | producer-sentiment")) {
+                    out[2] += sec;
+                } else {
+                    out[3] += sec;
+                }
+            }
+            out[0] = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            out[4] = out[0] - javaTotal;
+            return out;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            cluster.close();
+        } finally {
+            broker.close();
+        }
+    }
+}

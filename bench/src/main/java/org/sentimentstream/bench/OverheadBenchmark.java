@@ -1,0 +1,121 @@
+package org.sentimentstream.bench;
+
+import org.sentimentstream.udf.InferenceListener;
+import org.sentimentstream.udf.internal.BatchPlanner;
+import org.sentimentstream.udf.internal.MicroBatcher;
+import org.sentimentstream.udf.internal.ReviewTokenizer;
+import org.sentimentstream.udf.internal.TokenizedText;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Per-record cost of what the pipeline does around ONNX Runtime, in µs per record: the DJL tokenizer on SST-2
+ * phrases and long reviews, and the micro-batcher (queue, planner, futures) with a model that returns at once.
+ * Run by bench/run.sh with {@code org.openjdk.jmh.Main OverheadBenchmark}; the model directory (for
+ * tokenizer.json) comes from {@code -Dbench.model}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Warmup(iterations = 1, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class OverheadBenchmark {
+
+    static final int RECORDS = 128;
+
+    @State(Scope.Benchmark)
+    public static class Texts {
+        @Param({"sst2", "long"})
+        public String workload;
+
+        ReviewTokenizer tokenizer;
+        List<String> texts;
+        List<TokenizedText> tokenized;
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            Path model = Path.of(System.getProperty("bench.model", ".cache/distilbert-base-shape"));
+            tokenizer = ReviewTokenizer.open(model.resolve("tokenizer.json"), 128);
+            List<String> phrases = PipelineBenchmark.samplePhrases();
+            texts = PipelineBenchmark.buildWorkload(workload, phrases, 256, t -> tokenizer.encode(t).length());
+            tokenized = new ArrayList<>();
+            for (String t : texts) {
+                tokenized.add(tokenizer.encode(t));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            tokenizer.close();
+        }
+    }
+
+    /** One record through the DJL tokenizer (what asyncInvoke does on Flink's task thread). */
+    @Benchmark
+    public TokenizedText tokenize(Texts s) {
+        String text = s.texts.get(s.next++ & 255);
+        return s.tokenizer.encode(text);
+    }
+
+    @State(Scope.Benchmark)
+    public static class Batcher {
+        MicroBatcher batcher;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            // the defaults (8 texts, 5 ms, 1024 tokens, buckets 16,32,64), and a model that answers at once
+            batcher = new MicroBatcher("jmh-batcher", batch -> {
+                float[][] out = new float[batch.size()][2];
+                return out;
+            }, 8, Duration.ofMillis(5), 1024, new int[] {16, 32, 64});
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws Exception {
+            batcher.close();
+        }
+    }
+
+    /**
+     * 128 records submitted at once (Flink's async capacity) and awaited: queue, planning, padding bookkeeping,
+     * future completion and the hand-off between threads, per record. No inference.
+     */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public Object microBatcher(Texts s, Batcher b) throws Exception {
+        CompletableFuture<?>[] futures = new CompletableFuture<?>[RECORDS];
+        for (int i = 0; i < RECORDS; i++) {
+            futures[i] = b.batcher.submit(s.tokenized.get(i), InferenceListener.NOOP);
+        }
+        return CompletableFuture.allOf(futures).get();
+    }
+
+    /** The planner alone: sort 128 queued texts by length and cut them into batches. */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public Object batchPlanner(Texts s) {
+        return new BatchPlanner(8, 1024, new int[] {16, 32, 64}).plan(s.tokenized.subList(0, RECORDS),
+                TokenizedText::length);
+    }
+}
