@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.containers.Network;
 import org.testcontainers.kafka.KafkaContainer;
 
 import java.time.Duration;
@@ -32,29 +31,21 @@ class SessionClusterSubmissionITCase {
     private static final int SLOTS = 2;
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(3);
 
-    private static Network network;
+    private static KafkaWithFlinkCluster containers;
     private static KafkaContainer kafka;
     private static FlinkSessionCluster flink;
 
     @BeforeAll
     static void startContainers() {
-        network = Network.newNetwork();
-        kafka = Containers.kafka(network);
-        kafka.start();
-        flink = new FlinkSessionCluster(network, SLOTS).start();
-        flink.startTaskManager();
+        containers = KafkaWithFlinkCluster.start(SLOTS);
+        kafka = containers.kafka;
+        flink = containers.flink;
     }
 
     @AfterAll
     static void stopContainers() {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.stop();
-        }
-        if (network != null) {
-            network.close();
+        if (containers != null) {
+            containers.close();
         }
     }
 

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
 import org.testcontainers.kafka.KafkaContainer;
 
 import java.time.Duration;
@@ -40,29 +39,21 @@ class TaskManagerFailureITCase {
     /** The producer's pace, so that the stream is still flowing when the TaskManager dies. */
     private static final int RECORDS_PER_SECOND = 700;
 
-    private static Network network;
+    private static KafkaWithFlinkCluster containers;
     private static KafkaContainer kafka;
     private static FlinkSessionCluster flink;
 
     @BeforeAll
     static void startContainers() {
-        network = Network.newNetwork();
-        kafka = Containers.kafka(network);
-        kafka.start();
-        flink = new FlinkSessionCluster(network, SLOTS).start();
-        flink.startTaskManager();
+        containers = KafkaWithFlinkCluster.start(SLOTS);
+        kafka = containers.kafka;
+        flink = containers.flink;
     }
 
     @AfterAll
     static void stopContainers() {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.stop();
-        }
-        if (network != null) {
-            network.close();
+        if (containers != null) {
+            containers.close();
         }
     }
 
