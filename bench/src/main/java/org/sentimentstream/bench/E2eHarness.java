@@ -4,6 +4,7 @@ import org.sentimentstream.job.config.InputOptions;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.job.local.EmbeddedKafkaBroker;
+import org.sentimentstream.job.local.ReadCommittedConsumer;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.ReviewParser;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
@@ -33,8 +34,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
@@ -328,20 +327,9 @@ final class E2eHarness implements AutoCloseable {
         long lastArrival;
 
         OutputReader(String scoredTopic, String dlqTopic) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             // fetch.min.bytes is 1: a fetch returns as soon as a record is there; this only bounds idle polls
-            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
-            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(scoredTopic, dlqTopic)) {
-                consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            consumer = ReadCommittedConsumer.fromBeginning(broker.bootstrapServers(),
+                    Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200"), List.of(scoredTopic, dlqTopic));
             this.scoredTopic = scoredTopic;
         }
 

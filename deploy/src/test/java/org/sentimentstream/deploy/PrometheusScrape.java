@@ -50,6 +50,15 @@ public final class PrometheusScrape {
         return parse(response.body());
     }
 
+    /** One scrape of several endpoints (e.g. a JobManager's and a TaskManager's), as Prometheus would see them. */
+    public static PrometheusScrape fetchAll(String... urls) throws IOException, InterruptedException {
+        StringBuilder text = new StringBuilder();
+        for (String url : urls) {
+            text.append(fetch(url).text()).append('\n');
+        }
+        return parse(text.toString());
+    }
+
     public static PrometheusScrape parse(String text) {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {

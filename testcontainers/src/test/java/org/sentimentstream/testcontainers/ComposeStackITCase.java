@@ -2,7 +2,6 @@ package org.sentimentstream.testcontainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.sentimentstream.deploy.DashboardMetrics;
 import org.sentimentstream.deploy.PrometheusScrape;
 import org.sentimentstream.job.local.LocalRun;
 import org.sentimentstream.job.local.SampleReviews;
@@ -75,13 +74,10 @@ class ComposeStackITCase {
             assertThat(deadLetters).as("dead letters, as Prometheus reports them").isEqualTo(deadLettersExpected);
             assertThat(targetsUp).as("JobManager and TaskManager scraped").isEqualTo(2);
 
-            PrometheusScrape both = PrometheusScrape.parse(
-                    PrometheusScrape.fetch("http://localhost:" + env.get("JOBMANAGER_METRICS_PORT") + "/metrics").text()
-                    + "\n" + PrometheusScrape.fetch("http://localhost:" + env.get("TASKMANAGER_METRICS_PORT")
-                    + "/metrics").text());
-            DashboardMetrics dashboard = DashboardMetrics.read(
-                    ProductionImage.deployDir().resolve("grafana").resolve("sentiment-stream-dashboard.json"));
-            assertThat(dashboard.problems(both)).as("dashboard queries against the stack's metrics").isEmpty();
+            PrometheusScrape both = PrometheusScrape.fetchAll(
+                    "http://localhost:" + env.get("JOBMANAGER_METRICS_PORT") + "/metrics",
+                    "http://localhost:" + env.get("TASKMANAGER_METRICS_PORT") + "/metrics");
+            assertThat(ProductionImage.dashboard().problems(both)).as("dashboard queries against the stack's metrics").isEmpty();
         } finally {
             try {
                 Files.writeString(Path.of("target", "container-logs", "compose.log"),

@@ -1,19 +1,17 @@
 package org.sentimentstream.testcontainers;
 
+import org.sentimentstream.job.local.ReadCommittedConsumer;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
@@ -101,35 +99,25 @@ public final class KafkaTopics {
         }
     }
 
-    /** Records of a topic as a read_committed consumer sees them, by key, after waiting for {@code expected}. */
+    /**
+     * Records of a topic as a read_committed consumer sees them, by key: read until {@code expected} arrived or
+     * the timeout passed, then for 3 s more, so that anything beyond them (a duplicate) already committed is seen.
+     */
     public Map<String, List<ConsumerRecord<byte[], byte[]>>> readCommitted(String topic, int expected, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+                ReadCommittedConsumer.fromBeginning(bootstrapServers, List.of(topic))) {
             long deadline = System.nanoTime() + timeout.toNanos();
+            long settled = Long.MAX_VALUE;
             int received = 0;
-            while (received < expected && System.nanoTime() < deadline) {
+            while (System.nanoTime() < settled) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     String key = r.key() == null ? "<null key>" : new String(r.key(), StandardCharsets.UTF_8);
                     byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
                     received++;
                 }
-            }
-            // Anything beyond the expected records (a duplicate) that is already committed must be seen too.
-            long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (System.nanoTime() < settle) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    String key = r.key() == null ? "<null key>" : new String(r.key(), StandardCharsets.UTF_8);
-                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+                if (settled == Long.MAX_VALUE && (received >= expected || System.nanoTime() >= deadline)) {
+                    settled = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
                 }
             }
         }
@@ -138,16 +126,11 @@ public final class KafkaTopics {
 
     /** How many records a read_committed consumer can read from the topic now. */
     public int countCommitted(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                ReadCommittedConsumer.fromBeginning(bootstrapServers, List.of(topic))) {
             // The end offset of read_committed is the last stable offset; transaction markers count as offsets,
             // so this overestimates slightly: good enough to decide when to act.
-            return (int) consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            return (int) consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 

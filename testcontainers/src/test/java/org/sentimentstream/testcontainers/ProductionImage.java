@@ -1,7 +1,10 @@
 package org.sentimentstream.testcontainers;
 
+import org.sentimentstream.deploy.DashboardMetrics;
+
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,6 +21,11 @@ public final class ProductionImage {
 
     public static Path deployDir() {
         return Path.of(System.getProperty("sentiment.deploy.dir", "../deploy"));
+    }
+
+    /** The Grafana dashboard of deploy/, for checking its queries against a scrape. */
+    public static DashboardMetrics dashboard() throws IOException {
+        return DashboardMetrics.read(deployDir().resolve("grafana").resolve("sentiment-stream-dashboard.json"));
     }
 
     public static synchronized String build() throws Exception {

@@ -2,7 +2,6 @@ package org.sentimentstream.testcontainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.sentimentstream.deploy.DashboardMetrics;
 import org.sentimentstream.deploy.PrometheusScrape;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 import org.sentimentstream.udf.testing.TestModels;
@@ -114,12 +113,9 @@ class ProductionImageITCase {
         assertThat(tm.max(METRIC + "paddingEfficiency")).isGreaterThan(0).isLessThanOrEqualTo(1);
         assertThat(tm.sum(METRIC + "batchSize_count")).isPositive();
 
-        PrometheusScrape jm = awaitScrape(jobManagerMetrics,
-                s -> s.max("flink_jobmanager_job_numberOfCompletedCheckpoints") > 0);
-        PrometheusScrape both = PrometheusScrape.parse(jm.text() + "\n" + tm.text());
-        DashboardMetrics dashboard = DashboardMetrics.read(
-                ProductionImage.deployDir().resolve("grafana").resolve("sentiment-stream-dashboard.json"));
-        assertThat(dashboard.problems(both)).as("dashboard queries against the image's metrics").isEmpty();
+        awaitScrape(jobManagerMetrics, s -> s.max("flink_jobmanager_job_numberOfCompletedCheckpoints") > 0);
+        PrometheusScrape both = PrometheusScrape.fetchAll(jobManagerMetrics, taskManagerMetrics);
+        assertThat(ProductionImage.dashboard().problems(both)).as("dashboard queries against the image's metrics").isEmpty();
     }
 
     private static PrometheusScrape awaitScrape(String url, java.util.function.Predicate<PrometheusScrape> ready)

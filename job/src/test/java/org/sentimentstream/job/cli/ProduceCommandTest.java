@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.sentimentstream.job.local.EmbeddedKafkaBroker;
 import org.sentimentstream.job.local.LocalRun;
+import org.sentimentstream.job.local.ReadCommittedConsumer;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /** {@code produce} writes the sample, keyed by id, into a topic it creates, as many times as asked. */
 class ProduceCommandTest {
@@ -70,24 +67,15 @@ class ProduceCommandTest {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int partitions) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int i = 0; i < partitions; i++) {
-                tps.add(new TopicPartition(topic, i));
-            }
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            long end = consumer.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
+                ReadCommittedConsumer.fromBeginning(kafka.bootstrapServers(), List.of(topic))) {
+            assertThat(consumer.assignment()).hasSize(partitions);
+            long end = consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (records.size() < end && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            assertThat(consumer.partitionsFor(topic)).hasSize(partitions);
         }
         return records;
     }
