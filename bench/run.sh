@@ -32,8 +32,8 @@ if [[ ! -f $INT8/model.onnx ]]; then
 fi
 
 if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
-  step "build: udf, job (install, no tests), bench"
-  ./mvnw -B -q -o install -DskipTests -pl udf,job -am
+  step "build: udf, job, embedded (install, no tests), bench"
+  ./mvnw -B -q -o install -DskipTests -pl udf,job,embedded -am
   ./mvnw -B -q -o -f bench/pom.xml package
 fi
 

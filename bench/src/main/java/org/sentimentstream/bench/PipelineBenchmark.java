@@ -1,6 +1,6 @@
 package org.sentimentstream.bench;
 
-import org.sentimentstream.job.local.SampleReviews;
+import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.internal.BatchPlanner;
 import org.sentimentstream.udf.internal.ReviewTokenizer;

@@ -1,5 +1,7 @@
 package org.sentimentstream.deploy;
 
+import org.sentimentstream.testing.PrometheusScrape;
+import org.sentimentstream.testing.DashboardMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package org.sentimentstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.sentimentstream.udf.testing.TestModels;
+import org.sentimentstream.testing.TestModels;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,15 @@
 package org.sentimentstream.deploy;
 
+import org.sentimentstream.testing.PrometheusScrape;
+import org.sentimentstream.testing.DashboardMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.sentimentstream.job.config.JobConfig;
-import org.sentimentstream.job.local.EmbeddedKafkaBroker;
-import org.sentimentstream.job.local.SampleReviews;
+import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
-import org.sentimentstream.udf.testing.TestModels;
+import org.sentimentstream.testing.TestModels;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;

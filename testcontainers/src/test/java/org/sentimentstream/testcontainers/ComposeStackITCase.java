@@ -2,9 +2,9 @@ package org.sentimentstream.testcontainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.sentimentstream.deploy.PrometheusScrape;
-import org.sentimentstream.job.local.LocalRun;
-import org.sentimentstream.job.local.SampleReviews;
+import org.sentimentstream.testing.PrometheusScrape;
+import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.embedded.SampleReviews;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -3,7 +3,7 @@ package org.sentimentstream.testcontainers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.sentimentstream.job.records.DeadLetters;
-import org.sentimentstream.job.testing.SentimentAssertions;
+import org.sentimentstream.testing.SentimentAssertions;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import com.fasterxml.jackson.databind.JsonNode;

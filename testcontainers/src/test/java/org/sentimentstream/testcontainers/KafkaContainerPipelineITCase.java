@@ -3,7 +3,7 @@ package org.sentimentstream.testcontainers;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
-import org.sentimentstream.job.testing.TinyModel;
+import org.sentimentstream.testing.TinyModel;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.flink.configuration.Configuration;

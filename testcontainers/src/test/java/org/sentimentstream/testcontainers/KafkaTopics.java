@@ -1,6 +1,6 @@
 package org.sentimentstream.testcontainers;
 
-import org.sentimentstream.job.local.ReadCommittedConsumer;
+import org.sentimentstream.embedded.ReadCommittedConsumer;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.admin.Admin;

@@ -1,6 +1,6 @@
 package org.sentimentstream.testcontainers;
 
-import org.sentimentstream.deploy.DashboardMetrics;
+import org.sentimentstream.testing.DashboardMetrics;
 
 import org.testcontainers.images.builder.ImageFromDockerfile;
 

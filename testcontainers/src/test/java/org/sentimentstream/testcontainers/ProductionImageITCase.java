@@ -2,9 +2,9 @@ package org.sentimentstream.testcontainers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.sentimentstream.deploy.PrometheusScrape;
+import org.sentimentstream.testing.PrometheusScrape;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
-import org.sentimentstream.udf.testing.TestModels;
+import org.sentimentstream.testing.TestModels;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;

@@ -1,9 +1,9 @@
 package org.sentimentstream.testcontainers;
 
-import org.sentimentstream.job.local.SampleReviews;
+import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.records.DeadLetterReason;
-import org.sentimentstream.udf.testing.TestModels;
-import org.sentimentstream.udf.testing.TestModels.ReferenceCase;
+import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TestModels.ReferenceCase;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

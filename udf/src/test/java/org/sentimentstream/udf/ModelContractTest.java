@@ -2,7 +2,7 @@ package org.sentimentstream.udf;
 
 import org.sentimentstream.udf.internal.ModelContractException;
 import org.sentimentstream.udf.internal.ModelDirectory;
-import org.sentimentstream.udf.testing.TestModels;
+import org.sentimentstream.testing.TestModels;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

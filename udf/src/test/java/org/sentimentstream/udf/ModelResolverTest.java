@@ -1,6 +1,6 @@
 package org.sentimentstream.udf;
 
-import org.sentimentstream.udf.testing.TestModels;
+import org.sentimentstream.testing.TestModels;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

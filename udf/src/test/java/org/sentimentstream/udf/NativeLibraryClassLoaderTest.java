@@ -1,7 +1,7 @@
 package org.sentimentstream.udf;
 
 import org.sentimentstream.udf.internal.NativeLibraries;
-import org.sentimentstream.udf.testing.TestModels;
+import org.sentimentstream.testing.TestModels;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 

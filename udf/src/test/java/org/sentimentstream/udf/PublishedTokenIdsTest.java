@@ -1,7 +1,7 @@
 package org.sentimentstream.udf;
 
 import org.sentimentstream.udf.internal.ReviewTokenizer;
-import org.sentimentstream.udf.testing.TestModels;
+import org.sentimentstream.testing.TestModels;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package org.sentimentstream.udf;
 
-import org.sentimentstream.udf.testing.TestModels;
-import org.sentimentstream.udf.testing.TestModels.ReferenceCase;
+import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TestModels.ReferenceCase;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

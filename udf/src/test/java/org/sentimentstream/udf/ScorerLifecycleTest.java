@@ -1,6 +1,6 @@
 package org.sentimentstream.udf;
 
-import org.sentimentstream.udf.testing.TestModels;
+import org.sentimentstream.testing.TestModels;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,31 +1,37 @@
 package org.sentimentstream.job.cli;
 
-import org.sentimentstream.job.config.JobConfig;
-import org.sentimentstream.udf.InferenceConfig;
-import org.sentimentstream.udf.InvalidSettingException;
-
-import org.apache.flink.configuration.ConfigOption;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
-import java.util.List;
 
-/** The job jar's entry point: {@code run} on a cluster, {@code local} embedded, {@code score} over files. */
+/**
+ * The job jar's entry point on a Flink cluster: {@code flink run job.jar run ...} streams, {@code sql} runs a SQL
+ * script. Flink is provided by the cluster, so the jar is no program of its own: the terminal commands (local,
+ * score, eval, bias-probe, produce) are in the cli module's distribution.
+ */
 @Command(
-        name = "sentiment-stream",
+        name = "sentiment-stream-job",
         mixinStandardHelpOptions = true,
         version = "sentiment-stream 0.1.0",
         description = "Scores a Kafka stream of reviews with DistilBERT SST-2 (ONNX Runtime) inside Apache Flink.",
-        subcommands = {RunCommand.class, LocalCommand.class, ProduceCommand.class, ScoreCommand.class, EvalCommand.class, BiasProbeCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, SqlCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+
+    static final String NOT_ON_A_CLUSTER = "This jar is the sentiment-stream Flink job: submit it with"
+            + " `flink run <jar> run --bootstrap-servers <host:port>` (Flink provides its runtime). For local, score,"
+            + " eval, bias-probe and produce, run bin/sentiment-stream of the distribution"
+            + " (cli/target/sentiment-stream-<version>/).";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (!flinkIsProvided()) {
+            // `java -jar` on this jar: say what it is for, before anything touches a Flink class
+            System.err.println(NOT_ON_A_CLUSTER);
+            System.exit(2);
+        }
         int code = execute(args);
         // Returning normally matters in Flink application mode, where System.exit would stop the JobManager.
         if (code != 0) {
@@ -39,30 +45,19 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new Main());
-        Settings.addFlags(cmd.getSubcommands().get("run").getCommandSpec(), JobConfig.allOptions());
-        Settings.addFlags(cmd.getSubcommands().get("local").getCommandSpec(), localOptions());
-        for (String fileCommand : List.of("score", "eval", "bias-probe")) {
-            Settings.addFlags(cmd.getSubcommands().get(fileCommand).getCommandSpec(),
-                    Arrays.asList(InferenceConfig.allOptions()));
-        }
-        cmd.setOut(out);
-        cmd.setErr(err);
-        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof InvalidSettingException) {
-                commandLine.getErr().println(e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
+        CommandLine cmd = Settings.commandLine(new Main(), out, err);
+        RunCommand.addFlags(cmd.getSubcommands().get("run").getCommandSpec());
         return cmd;
     }
 
-    /** `local` runs its own broker, so the bootstrap servers are not a setting there. */
-    static List<ConfigOption<?>> localOptions() {
-        return JobConfig.allOptions().stream()
-                .filter(o -> !o.key().equals("sentiment.bootstrap-servers"))
-                .toList();
+    static boolean flinkIsProvided() {
+        try {
+            Class.forName("org.apache.flink.streaming.api.environment.StreamExecutionEnvironment", false,
+                    Main.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     @Override

@@ -31,6 +31,10 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
 
+    static void addFlags(CommandLine.Model.CommandSpec spec) {
+        Settings.addFlags(spec, JobConfig.allOptions());
+    }
+
     @Override
     public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -10,9 +10,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.BlockElement;
 import org.apache.flink.configuration.description.TextElement;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -22,19 +24,19 @@ import java.util.Map;
 /**
  * Exposes typed options as command-line flags: {@code sentiment.max-batch-size} becomes
  * {@code --max-batch-size}, with the option's description and default in {@code --help}. Kafka client properties
- * pass through as {@code --kafka.<property>=<value>}.
+ * pass through as {@code --kafka.<property>=<value>}. Shared by the job's entry point and the cli module's.
  */
-final class Settings {
+public final class Settings {
 
-    static final String PREFIX = "sentiment.";
+    public static final String PREFIX = "sentiment.";
 
     private Settings() {}
 
-    static String flagOf(ConfigOption<?> option) {
+    public static String flagOf(ConfigOption<?> option) {
         return "--" + option.key().substring(PREFIX.length());
     }
 
-    static void addFlags(CommandSpec spec, Collection<ConfigOption<?>> options) {
+    public static void addFlags(CommandSpec spec, Collection<ConfigOption<?>> options) {
         for (ConfigOption<?> option : options) {
             String description = textOf(option)
                     + (option.hasDefaultValue() ? " Default: " + Defaults.describe(option.defaultValue()) + "." : "")
@@ -48,7 +50,7 @@ final class Settings {
     }
 
     /** An option's description as plain text. */
-    static String textOf(ConfigOption<?> option) {
+    public static String textOf(ConfigOption<?> option) {
         StringBuilder text = new StringBuilder();
         for (BlockElement block : option.description().getBlocks()) {
             if (block instanceof TextElement) {
@@ -59,7 +61,7 @@ final class Settings {
     }
 
     /** The flags given on the command line, as option keys, plus {@code kafka.*} pass-through properties. */
-    static Map<String, String> given(CommandSpec spec, Collection<ConfigOption<?>> options, List<String> unmatched) {
+    public static Map<String, String> given(CommandSpec spec, Collection<ConfigOption<?>> options, List<String> unmatched) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (ConfigOption<?> option : options) {
             OptionSpec flag = spec.findOption(flagOf(option));
@@ -87,16 +89,34 @@ final class Settings {
     }
 
     /** The inference settings of a file command (score, eval, bias-probe): its flags plus nothing else. */
-    static InferenceConfig inferenceConfig(CommandSpec spec, List<String> unmatched) {
+    public static InferenceConfig inferenceConfig(CommandSpec spec, List<String> unmatched) {
         return InferenceConfig.fromConfiguration(
                 Configuration.fromMap(given(spec, Arrays.asList(InferenceConfig.allOptions()), unmatched)));
     }
 
+    /**
+     * A picocli command line writing to {@code out} and {@code err}, on which an {@link InvalidSettingException}
+     * prints its message (naming the setting and the fix) and exits with 2.
+     */
+    public static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
+        CommandLine cmd = new CommandLine(command);
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof InvalidSettingException) {
+                commandLine.getErr().println(e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cmd;
+    }
+
     /** Human-readable defaults for help texts. */
-    static final class Defaults {
+    public static final class Defaults {
         private Defaults() {}
 
-        static String describe(Object value) {
+        public static String describe(Object value) {
             if (value instanceof java.time.Duration) {
                 java.time.Duration d = (java.time.Duration) value;
                 return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";

@@ -14,7 +14,7 @@ import java.io.StringWriter;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The command line as a user meets it: help texts, exit codes, and pass-through Kafka properties. */
+/** The job jar's command line as `flink run` meets it: help texts, exit codes, and pass-through Kafka properties. */
 class MainTest {
 
     /** One command line execution: its exit code and what it printed. */
@@ -60,8 +60,8 @@ class MainTest {
         Execution e = execute("--help");
 
         assertThat(e.exitCode).isZero();
-        assertThat(e.out).contains("sentiment-stream").contains("run").contains("local").contains("score")
-                .contains("--help").contains("--version");
+        assertThat(e.out).contains("sentiment-stream-job").contains("run").contains("sql")
+                .contains("--help").contains("--version").doesNotContain("local").doesNotContain("score");
         assertThat(e.err).isEmpty();
     }
 
@@ -70,7 +70,7 @@ class MainTest {
         Execution e = execute();
 
         assertThat(e.exitCode).isZero();
-        assertThat(e.out).contains("run").contains("local").contains("score");
+        assertThat(e.out).contains("run").contains("sql");
     }
 
     @Test
@@ -108,31 +108,6 @@ class MainTest {
     }
 
     @Test
-    void localHelpHasNoBootstrapServers() {
-        Execution e = execute("local", "--help");
-
-        assertThat(e.exitCode).isZero();
-        assertThat(e.out).doesNotContain("--bootstrap-servers")
-                .contains("--reviews").contains("--follow").contains("--parallelism");
-        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 8."));
-        assertThat(helpOf(e.out, "--input-format")).contains(squeezed("Default: JSON."));
-        assertThat(helpOf(e.out, "--model")).contains(squeezed("Flink key: sentiment.model"));
-    }
-
-    @Test
-    void scoreHelpHasTheInferenceOptions() {
-        Execution e = execute("score", "--help");
-
-        assertThat(e.exitCode).isZero();
-        assertThat(e.out).contains("--input").contains("--output").contains("--text-field").contains("--format")
-                .doesNotContain("--bootstrap-servers").doesNotContain("--input-format")
-                .doesNotContain("--delivery-guarantee");
-        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 8."));
-        assertThat(helpOf(e.out, "--max-sequence-length")).contains(squeezed("Default: 128."));
-        assertThat(helpOf(e.out, "--length-buckets")).contains(squeezed("Default: 16,32,64."));
-    }
-
-    @Test
     void runWithoutBootstrapServersExits2() {
         Execution e = execute("run");
 
@@ -164,22 +139,10 @@ class MainTest {
     }
 
     @Test
-    void localInvalidValueExits2BeforeStartingAnything() {
-        Execution e = execute("local", "--model", "/nonexistent-model-dir", "--delivery-guarantee", "MAYBE");
-
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("sentiment.delivery-guarantee").contains("Fix:");
-    }
-
-    @Test
     void unknownOptionFails() {
         Execution e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch", "8");
         assertThat(e.exitCode).isEqualTo(2);
         assertThat(e.err).contains("--max-batch");
-
-        e = execute("score", "--input", "a.tsv", "--output", "b.jsonl", "--bogus", "1");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("--bogus");
 
         e = execute("--bogus");
         assertThat(e.exitCode).isEqualTo(2);
@@ -196,14 +159,6 @@ class MainTest {
 
         assertThat(e.exitCode).isEqualTo(2);
         assertThat(e.err).contains("--kafka.security.protocol").contains("Fix:");
-    }
-
-    @Test
-    void scoreWithoutRequiredOptionsFails() {
-        Execution e = execute("score", "--input", "a.tsv");
-
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("--output");
     }
 
     /** Parses a `run` command line (without running it) and returns the settings it gives the job. */

@@ -1,11 +1,11 @@
 package org.sentimentstream.job.pipeline;
 
-import org.sentimentstream.job.testing.Bytes;
+import org.sentimentstream.testing.Bytes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.sentimentstream.job.config.InputOptions.InputFormat;
-import org.sentimentstream.job.local.SampleReviews;
+import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.records.DeadLetterReason;
 import org.sentimentstream.job.records.DeadLetters;
 import org.sentimentstream.job.records.KafkaRecord;

@@ -1,19 +1,19 @@
 package org.sentimentstream.job.pipeline;
 
-import org.sentimentstream.job.testing.Bytes;
+import org.sentimentstream.testing.Bytes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.sentimentstream.job.config.JobConfig;
-import org.sentimentstream.job.local.EmbeddedKafkaBroker;
-import org.sentimentstream.job.local.ReadCommittedConsumer;
-import org.sentimentstream.job.local.SampleReviews;
+import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.embedded.ReadCommittedConsumer;
+import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.records.DeadLetterReason;
 import org.sentimentstream.job.records.DeadLetters;
-import org.sentimentstream.job.testing.SentimentAssertions;
-import org.sentimentstream.job.testing.TinyModel;
-import org.sentimentstream.udf.testing.TestModels;
-import org.sentimentstream.udf.testing.TestModels.ReferenceCase;
+import org.sentimentstream.testing.SentimentAssertions;
+import org.sentimentstream.testing.TinyModel;
+import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TestModels.ReferenceCase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -3,11 +3,11 @@ package org.sentimentstream.job.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.sentimentstream.job.cli.Main;
-import org.sentimentstream.job.local.EmbeddedKafkaBroker;
-import org.sentimentstream.job.testing.SentimentAssertions;
-import org.sentimentstream.job.testing.TinyModel;
-import org.sentimentstream.udf.testing.TestModels;
-import org.sentimentstream.udf.testing.TestModels.ReferenceCase;
+import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.testing.SentimentAssertions;
+import org.sentimentstream.testing.TinyModel;
+import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TestModels.ReferenceCase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -2,8 +2,8 @@ package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.udf.metrics.RetainingMetricReporter;
 
-import org.sentimentstream.udf.testing.TestModels;
-import org.sentimentstream.udf.testing.TestModels.ReferenceCase;
+import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TestModels.ReferenceCase;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;

@@ -1,0 +1,94 @@
+package org.sentimentstream.cli;
+
+import org.sentimentstream.job.cli.Settings;
+import org.sentimentstream.cli.batch.FileScorer;
+import org.sentimentstream.cli.eval.Evaluation;
+import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentResult;
+import org.sentimentstream.udf.SentimentScorer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Accuracy of a model on a labelled file, scored through the streaming job's path. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Scores a labelled TSV or JSONL file and reports accuracy, the confusion matrix, precision,",
+                "recall and F1 per label, and the slowest and most confidently wrong examples (Markdown and JSON).",
+                "Labels may be indexes (0/1) or the model's label names."})
+final class EvalCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Unmatched
+    List<String> unmatched = new ArrayList<>();
+
+    @Option(names = "--data", required = true, description = "Labelled TSV (header row, no quoting) or JSONL.")
+    Path data;
+
+    @Option(names = "--text-field", description = "Text column or field. Default: text, else sentence.")
+    String textField;
+
+    @Option(names = "--label-field", description = "Label column or field. Default: ${DEFAULT-VALUE}.")
+    String labelField = "label";
+
+    @Option(names = "--format", description = "tsv or jsonl. Default: from the extension (.tsv, else jsonl).")
+    String format;
+
+    @Option(names = "--output-dir", description = "Where eval.md and eval.json go. Default: ${DEFAULT-VALUE}.")
+    Path outputDir = Path.of("eval-results");
+
+    /** The last evaluation, for tests. */
+    Evaluation evaluation;
+
+    @Override
+    public Integer call() throws Exception {
+        InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
+        FileScorer.Format fmt = FileScorer.Format.parse(format, data);
+        try (SentimentScorer scorer = SentimentScorer.open(config)) {
+            Evaluation eval = new Evaluation(scorer.labels());
+            new FileScorer(scorer).forEachRow(data, fmt, textField, window -> {
+                for (FileScorer.Row row : window) {
+                    JsonNode goldNode = row.fields.get(labelField);
+                    String gold = eval.normalizeGold(goldNode == null || goldNode.isNull() ? null : goldNode.asText());
+                    if (row.error != null || gold == null) {
+                        eval.skip();
+                        continue;
+                    }
+                    try {
+                        SentimentResult r = row.result();
+                        eval.add(new Evaluation.Example(row.text, gold, r.label(), r.score(), row.latencyNanos() / 1e6));
+                    } catch (Exception e) {
+                        eval.skip();
+                    }
+                }
+            });
+            if (eval.size() == 0) {
+                spec.commandLine().getErr().println("No labelled rows in " + data + " (label field '" + labelField
+                        + "'). Fix: name the label column with --label-field.");
+                return 2;
+            }
+            Files.createDirectories(outputDir);
+            String md = eval.toMarkdown(scorer.modelIdentity(), data.toString());
+            Files.writeString(outputDir.resolve("eval.md"), md, StandardCharsets.UTF_8);
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(outputDir.resolve("eval.json").toFile(),
+                    eval.toJson(scorer.modelIdentity(), data.toString()));
+            spec.commandLine().getOut().println(md);
+            spec.commandLine().getOut().printf("Wrote %s and %s%n", outputDir.resolve("eval.md"),
+                    outputDir.resolve("eval.json"));
+            evaluation = eval;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,68 @@
+package org.sentimentstream.cli;
+
+import org.sentimentstream.job.cli.Settings;
+import org.sentimentstream.job.config.JobConfig;
+import org.sentimentstream.cli.local.LocalModel;
+import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.cli.local.LocalSummary;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The embedded default: broker, job and sample data in one process. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {"Runs the whole pipeline on this machine: an in-process Kafka broker (KRaft), the job on a",
+                "local Flink MiniCluster, and a sample of real reviews (or yours), then prints scored reviews and a",
+                "summary. Everything binds to 127.0.0.1."})
+final class LocalCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Unmatched
+    List<String> unmatched = new ArrayList<>();
+
+    @Option(names = "--reviews", description = "Score this file instead of the sample: JSON Lines (a `text` field),"
+            + " a TSV with a header (`text` or `sentence` column), or plain text, one review per line.")
+    Path reviews;
+
+    @Option(names = "--follow", description = "Keep running after the sample and score reviews typed on stdin.")
+    boolean follow;
+
+    @Option(names = "--parallelism", description = "Parallel scoring subtasks. Default: ${DEFAULT-VALUE}.")
+    int parallelism = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
+    /** The last run's summary, for tests. */
+    LocalSummary summary;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            Class.forName("kafka.server.KafkaRaftServer");
+            Class.forName("org.apache.flink.runtime.minicluster.MiniCluster");
+        } catch (ClassNotFoundException e) {
+            spec.commandLine().getErr().println("`local` needs Flink and the Kafka broker on the classpath, which the"
+                    + " cluster job jar leaves out. Run it from the repository: ./mvnw -q -pl job -am compile exec:exec");
+            return 2;
+        }
+        Map<String, String> given = Settings.given(spec, Main.localOptions(), unmatched);
+        JobConfig config = JobConfig.of(given);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        LocalModel.Choice model = LocalModel.choose(config.inference(), given.containsKey("sentiment.model"));
+        LocalRun.Input input = reviews == null ? LocalRun.Input.sample() : LocalRun.Input.fromFile(reviews);
+        BufferedReader console = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        summary = new LocalRun(config, model, parallelism, out).run(input, follow, console);
+        return summary.recordsIn == summary.scored + summary.deadLetters() ? 0 : 1;
+    }
+}

@@ -1,0 +1,51 @@
+package org.sentimentstream.cli;
+
+import org.sentimentstream.job.cli.Settings;
+import org.sentimentstream.cli.batch.FileScorer;
+import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentScorer;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Scores a TSV or JSONL file through the same path as the stream; for backfills and offline checks. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Scores a file: one JSON object per input row, in input order, with a `sentiment` object.")
+final class ScoreCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Unmatched
+    List<String> unmatched = new ArrayList<>();
+
+    @Option(names = "--input", required = true, description = "TSV (header row, tab-separated, no quoting) or JSONL.")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "JSON Lines output file.")
+    Path output;
+
+    @Option(names = "--text-field", description = "Column or field with the text. Default: text, else sentence.")
+    String textField;
+
+    @Option(names = "--format", description = "tsv or jsonl. Default: from the input's extension (.tsv, else jsonl).")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+        InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
+        FileScorer.Format fmt = FileScorer.Format.parse(format, input);
+        try (SentimentScorer scorer = SentimentScorer.open(config)) {
+            FileScorer.Summary s = new FileScorer(scorer).score(input, fmt, textField, output);
+            spec.commandLine().getErr().printf("Scored %d of %d rows (%d errors) with %s in %.1f s (%.0f rows/s) -> %s%n",
+                    s.scored, s.rows, s.errors, scorer.modelIdentity(), s.nanos / 1e9, s.rowsPerSecond(), output);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,268 @@
+package org.sentimentstream.cli.batch;
+
+import org.sentimentstream.job.pipeline.SentimentJson;
+import org.sentimentstream.udf.SentimentResult;
+import org.sentimentstream.udf.SentimentScorer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * Scores a file through the streaming job's scoring path ({@link SentimentScorer}: tokenizer, micro-batcher,
+ * session) and writes one JSON object per input row, in input order: the row's fields plus {@code sentiment}.
+ * A row without usable text gets an {@code error} field instead, and is counted.
+ */
+public final class FileScorer {
+
+    /** Input formats: GLUE-style TSV (header row, tab-separated, no quoting) or JSON Lines. */
+    public enum Format {
+        TSV,
+        JSONL;
+
+        public static Format of(Path file) {
+            return file.toString().endsWith(".tsv") ? TSV : JSONL;
+        }
+
+        /** The --format value, or the file's own format when it is null. */
+        public static Format parse(String value, Path file) {
+            if (value == null) {
+                return of(file);
+            }
+            for (Format f : values()) {
+                if (f.name().equalsIgnoreCase(value)) {
+                    return f;
+                }
+            }
+            throw new org.sentimentstream.udf.InvalidSettingException("Invalid --format '" + value
+                    + "'. Fix: use tsv or jsonl.");
+        }
+    }
+
+    /** What a run did. */
+    public static final class Summary {
+        public final long rows;
+        public final long scored;
+        public final long errors;
+        public final long nanos;
+
+        Summary(long rows, long scored, long errors, long nanos) {
+            this.rows = rows;
+            this.scored = scored;
+            this.errors = errors;
+            this.nanos = nanos;
+        }
+
+        public double rowsPerSecond() {
+            return nanos == 0 ? 0 : rows * 1e9 / nanos;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int WINDOW = 2048;
+
+    private final SentimentScorer scorer;
+
+    public FileScorer(SentimentScorer scorer) {
+        this.scorer = scorer;
+    }
+
+    /** Scores {@code input} into {@code output}; {@code textField} null means "text", else "sentence". */
+    public Summary score(Path input, Format format, String textField, Path output) throws IOException {
+        long start = System.nanoTime();
+        long[] counts = new long[3];
+        try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+            forEachRow(input, format, textField, window -> {
+                try {
+                    writeWindow(window, out, counts);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return new Summary(counts[0], counts[1], counts[2], System.nanoTime() - start);
+    }
+
+    /** A row of input: its fields, and its text or why it has none. */
+    public static final class Row {
+        public final ObjectNode fields;
+        public final String text;
+        public final String error;
+        CompletableFuture<SentimentResult> result;
+        private long submittedNanos;
+        private volatile long completedNanos;
+
+        Row(ObjectNode fields, String text, String error) {
+            this.fields = fields;
+            this.text = text;
+            this.error = error;
+        }
+
+        /** The score, waiting for it; null for a row without usable text. */
+        public SentimentResult result() throws ExecutionException, InterruptedException {
+            return result == null ? null : result.get();
+        }
+
+        /** Time from queueing the text to its result. */
+        public long latencyNanos() {
+            return completedNanos - submittedNanos;
+        }
+    }
+
+    /** Reads rows in windows, submitting each window's texts before the consumer waits on them. */
+    public void forEachRow(Path input, Format format, String textField, Consumer<List<Row>> consumer) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+            RowReader reader = format == Format.TSV ? new TsvReader(in, textField, input) : new JsonlReader(in, textField);
+            List<Row> window = new ArrayList<>(WINDOW);
+            for (Row row; (row = reader.next()) != null; ) {
+                if (row.error == null) {
+                    Row submitted = row;
+                    submitted.submittedNanos = System.nanoTime();
+                    // the derived future completes after the time is taken
+                    row.result = scorer.score(row.text).whenComplete((r, e) -> submitted.completedNanos = System.nanoTime());
+                }
+                window.add(row);
+                if (window.size() == WINDOW) {
+                    consumer.accept(window);
+                    window = new ArrayList<>(WINDOW);
+                }
+            }
+            if (!window.isEmpty()) {
+                consumer.accept(window);
+            }
+        }
+    }
+
+    private static void writeWindow(List<Row> window, BufferedWriter out, long[] counts) throws IOException {
+        for (Row row : window) {
+            counts[0]++;
+            ObjectNode line = row.fields.deepCopy();
+            String error = row.error;
+            if (error == null) {
+                try {
+                    line.set("sentiment", SentimentJson.toJson(row.result.get()));
+                    counts[1]++;
+                } catch (ExecutionException e) {
+                    error = "scoring failed: " + e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            if (error != null) {
+                line.put("error", error);
+                counts[2]++;
+            }
+            out.write(JSON.writeValueAsString(line));
+            out.write('\n');
+        }
+    }
+
+    private interface RowReader {
+        Row next() throws IOException;
+    }
+
+    private static Row rowOf(ObjectNode fields, JsonNode text, String field) {
+        if (text == null || text.isNull()) {
+            return new Row(fields, null, "no '" + field + "' value");
+        }
+        if (!text.isTextual()) {
+            return new Row(fields, null, "'" + field + "' is not a string");
+        }
+        if (text.asText().isBlank()) {
+            return new Row(fields, null, "blank '" + field + "'");
+        }
+        return new Row(fields, text.asText(), null);
+    }
+
+    /** GLUE TSV: a header row, tab-separated, no quote processing (review text contains quotes). */
+    private static final class TsvReader implements RowReader {
+        private final BufferedReader in;
+        private final String[] header;
+        private final String field;
+
+        TsvReader(BufferedReader in, String textField, Path file) throws IOException {
+            this.in = in;
+            String first = in.readLine();
+            if (first == null) {
+                throw new IOException(file + ": empty, expected a header row");
+            }
+            header = first.split("\t", -1);
+            List<String> columns = Arrays.asList(header);
+            field = textField != null ? textField : columns.contains("text") ? "text" : "sentence";
+            if (!columns.contains(field)) {
+                throw new IOException(file + ": no column '" + field + "' in the header " + columns
+                        + "; name the text column with --text-field");
+            }
+        }
+
+        @Override
+        public Row next() throws IOException {
+            String line = in.readLine();
+            if (line == null) {
+                return null;
+            }
+            String[] cells = line.split("\t", -1);
+            ObjectNode fields = JSON.createObjectNode();
+            for (int i = 0; i < header.length; i++) {
+                if (i < cells.length) {
+                    fields.put(header[i], cells[i]);
+                }
+            }
+            return rowOf(fields, fields.get(field), field);
+        }
+    }
+
+    /** JSON Lines: one object per line; the text field defaults to "text", else "sentence". */
+    private static final class JsonlReader implements RowReader {
+        private final BufferedReader in;
+        private final String textField;
+        private long lineNumber;
+
+        JsonlReader(BufferedReader in, String textField) {
+            this.in = in;
+            this.textField = textField;
+        }
+
+        @Override
+        public Row next() throws IOException {
+            String line;
+            do {
+                line = in.readLine();
+                lineNumber++;
+            } while (line != null && line.isBlank());
+            if (line == null) {
+                return null;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (IOException e) {
+                ObjectNode fields = JSON.createObjectNode().put("line", lineNumber);
+                return new Row(fields, null, "invalid JSON on line " + lineNumber);
+            }
+            if (!node.isObject()) {
+                return new Row(JSON.createObjectNode().put("line", lineNumber), null,
+                        "line " + lineNumber + " is not a JSON object");
+            }
+            ObjectNode fields = (ObjectNode) node;
+            String field = textField != null ? textField : fields.has("text") ? "text" : "sentence";
+            return rowOf(fields, fields.get(field), field);
+        }
+    }
+}

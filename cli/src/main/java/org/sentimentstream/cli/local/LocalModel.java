@@ -1,0 +1,106 @@
+package org.sentimentstream.cli.local;
+
+import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.ModelResolver;
+import org.sentimentstream.udf.SentimentOptions;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
+
+/**
+ * Picks the model of an embedded run: the configured one (by default the real DistilBERT SST-2 from the Hugging
+ * Face hub, downloaded once into the cache); when that default cannot be had, the compact SST-2 model the
+ * project ships, said plainly at the top and the bottom of the output.
+ */
+public final class LocalModel {
+
+    /** Where the shipped compact model lives, relative to the repository root. */
+    public static final String SHIPPED = "models/sst2-minilm-l6";
+
+    /** The chosen model, and why. */
+    public static final class Choice {
+        private final Path dir;
+        private final String banner;
+
+        Choice(Path dir, String banner) {
+            this.dir = dir;
+            this.banner = banner;
+        }
+
+        public Path dir() {
+            return dir;
+        }
+
+        public boolean isFallback() {
+            return banner != null;
+        }
+
+        void printBanner(PrintStream out) {
+            if (banner != null) {
+                out.println(banner);
+            }
+        }
+    }
+
+    private LocalModel() {}
+
+    public static Choice choose(InferenceConfig config, boolean modelGiven) throws Exception {
+        try {
+            return new Choice(ModelResolver.forConfig(config).resolve(config.model()).dir(), null);
+        } catch (Exception e) {
+            if (modelGiven || !SentimentOptions.DEFAULT_MODEL.equals(config.model())) {
+                throw e;
+            }
+            Path shipped = findShipped().orElseThrow(() -> new IllegalStateException("The default model "
+                    + config.model() + " could not be downloaded (" + describe(e) + ") and the compact model "
+                    + SHIPPED + " was not found from " + Paths.get("").toAbsolutePath()
+                    + ". Fix: run from the repository root, or pass --model DIR.", e));
+            String line = "=".repeat(100);
+            String banner = line + "\n"
+                    + "NOTE: the real DistilBERT SST-2 model (" + SentimentOptions.DEFAULT_MODEL + ") is not available:\n"
+                    + "      " + describe(e) + "\n"
+                    + "      Using the compact model shipped with this project instead: " + shipped + "\n"
+                    + "      (all-MiniLM-L6-v2 fine-tuned on SST-2; see its MODEL_CARD.md). Its scores are real\n"
+                    + "      sentiment, but they are not the seed model's. To use the real model, run once with\n"
+                    + "      internet access (it is cached in " + ModelResolver.cacheDir(config) + "):\n"
+                    + "        ./mvnw -q -pl job -am compile exec:exec -Dargs=\"local\"\n"
+                    + "      or download model.onnx, tokenizer.json and config.json from\n"
+                    + "      https://huggingface.co/optimum/distilbert-base-uncased-finetuned-sst-2-english\n"
+                    + "      into a directory and pass --model DIR.\n"
+                    + line;
+            return new Choice(shipped, banner);
+        }
+    }
+
+    /** The failure and its causes in one line, e.g. "IOException: ... <- ConnectException". */
+    static String describe(Throwable e) {
+        StringBuilder why = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (why.length() > 0) {
+                why.append(" <- ");
+            }
+            why.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                why.append(": ").append(t.getMessage());
+            }
+        }
+        return why.toString();
+    }
+
+    /** The shipped model, looked up from $SENTIMENT_HOME, the working directory and its parents. */
+    static Optional<Path> findShipped() {
+        String home = System.getProperty("sentiment.home", System.getenv("SENTIMENT_HOME"));
+        if (home != null && Files.isRegularFile(Paths.get(home, SHIPPED, "model.onnx"))) {
+            return Optional.of(Paths.get(home, SHIPPED).toAbsolutePath().normalize());
+        }
+        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve(SHIPPED).resolve("model.onnx"))) {
+                return Optional.of(dir.resolve(SHIPPED).normalize());
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,127 @@
+package org.sentimentstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.sentimentstream.testing.SentimentAssertions;
+import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TestModels.ReferenceCase;
+import org.sentimentstream.testing.TinyModel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged distribution ({@code target/sentiment-stream-<version>/}) copied outside the build and run through
+ * {@code bin/sentiment-stream} with nothing but a Java runtime: no Maven, no classpath, no working directory of the
+ * checkout.
+ */
+class DistributionIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path DISTRIBUTION = Path.of(System.getProperty("sentiment.distribution"));
+
+    @TempDir
+    static Path copy;
+
+    private record Run(int exitCode, String output) {}
+
+    private static Path installed() throws IOException {
+        Path home = copy.resolve("installed");
+        if (!Files.exists(home)) {
+            try (var files = Files.walk(DISTRIBUTION)) {
+                for (Path from : (Iterable<Path>) files::iterator) {
+                    Path to = home.resolve(DISTRIBUTION.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+        return home;
+    }
+
+    private static Run run(Path workingDir, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(installed().resolve("bin/sentiment-stream").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("JAVA_OPTS", "-Xmx512m");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsTheTerminalCommands() throws Exception {
+        Run run = run(copy, "--help");
+
+        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(run.output).contains("local").contains("score").contains("eval").contains("bias-probe")
+                .contains("produce");
+    }
+
+    @Test
+    void scoreReproducesTransformersLogitsFromTheInstalledCopy() throws Exception {
+        List<ReferenceCase> cases = TestModels.referenceCases().stream()
+                .filter(c -> !c.text.isBlank() && !c.text.contains("\n") && !c.text.contains("\r"))
+                .limit(20)
+                .toList();
+        Path input = copy.resolve("reviews.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (ReferenceCase c : cases) {
+            lines.add(JSON.writeValueAsString(Map.of("text", c.text)));
+        }
+        Files.write(input, lines, StandardCharsets.UTF_8);
+        Path output = copy.resolve("scored.jsonl");
+
+        Run run = run(copy, "score", "--model", TinyModel.dir().toString(), "--input", input.toString(),
+                "--output", output.toString());
+
+        assertThat(run.exitCode).as(run.output).isZero();
+        List<String> scored = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertThat(scored).hasSize(cases.size());
+        for (int i = 0; i < cases.size(); i++) {
+            JsonNode row = JSON.readTree(scored.get(i));
+            assertThat(row.get("text").asText()).isEqualTo(cases.get(i).text);
+            SentimentAssertions.assertSentiment(row.get("sentiment"), cases.get(i));
+        }
+    }
+
+    @Test
+    void scoreWithTheShippedModelByItsRelativePathInTheDistribution() throws Exception {
+        Path home = installed();
+        Path input = copy.resolve("two.jsonl");
+        Files.write(input, List.of("{\"id\":\"a\",\"text\":\"A wonderful, moving film with superb acting.\"}",
+                "{\"id\":\"b\",\"text\":\"A dull, tedious mess that wastes its cast.\"}"), StandardCharsets.UTF_8);
+        Path output = copy.resolve("two-scored.jsonl");
+
+        Run run = run(home, "score", "--model", "models/sst2-minilm-l6", "--input", input.toString(), "--output",
+                output.toString());
+
+        assertThat(run.exitCode).as(run.output).isZero();
+        List<String> scored = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertThat(scored).hasSize(2);
+        assertThat(JSON.readTree(scored.get(0)).at("/sentiment/label").asText()).isEqualTo("POSITIVE");
+        assertThat(JSON.readTree(scored.get(1)).at("/sentiment/label").asText()).isEqualTo("NEGATIVE");
+        assertThat(JSON.readTree(scored.get(0)).at("/sentiment/model").asText()).startsWith("sst2-minilm-l6@sha256:");
+    }
+}

@@ -1,0 +1,276 @@
+package org.sentimentstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.sentimentstream.testing.SentimentAssertions;
+import org.sentimentstream.testing.TinyModel;
+import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TestModels.ReferenceCase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code score} over TSV and JSONL files with the tiny test model, checked against the transformers logits. */
+class ScoreCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MODEL_ID = TinyModel.IDENTITY;
+
+    /**
+     * Tokenizes like the reference case with a tab in place of a space (BERT's normalizer treats both as
+     * whitespace), so it can stand in a TSV cell.
+     */
+    private static final String QUOTES_REFERENCE = "He said \"it's fine\"\tbut it wasn't";
+    private static final String QUOTES_IN_TSV = "He said \"it's fine\" but it wasn't";
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run score(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 1];
+        all[0] = "score";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(all);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String tinyModel() {
+        return TinyModel.dir().toString();
+    }
+
+    private static List<JsonNode> readJsonl(Path file) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            rows.add(JSON.readTree(line));
+        }
+        return rows;
+    }
+
+    private static ReferenceCase reference(String text) {
+        return TestModels.referenceCases().stream().filter(c -> c.text.equals(text)).findFirst().orElseThrow();
+    }
+
+    private static void assertScoredLike(JsonNode sentiment, ReferenceCase expected) {
+        SentimentAssertions.assertSentiment(sentiment, expected);
+    }
+
+    @Test
+    void glueTsvKeepsRowsInOrderWithTheirFields() throws Exception {
+        List<ReferenceCase> cases = TestModels.referenceCases().stream()
+                .filter(c -> !c.text.isBlank() && !c.text.contains("\t") && !c.text.contains("\n")
+                        && !c.text.contains("\r"))
+                .toList();
+        assertThat(cases).hasSizeGreaterThan(100).anyMatch(c -> c.truncated).anyMatch(c -> c.text.contains("'"));
+
+        // rows: every reference text, a row with quotes and apostrophes, a blank sentence, one with no text cell
+        List<String> lines = new ArrayList<>();
+        List<ReferenceCase> expected = new ArrayList<>();
+        lines.add("sentence\tlabel");
+        for (int i = 0; i < cases.size(); i++) {
+            if (i == 10) {
+                lines.add(QUOTES_IN_TSV + "\t0");
+                expected.add(reference(QUOTES_REFERENCE));
+            }
+            if (i == 20) {
+                lines.add("\t1");
+                expected.add(null);
+            }
+            if (i == 30) {
+                lines.add("   \t0");
+                expected.add(null);
+            }
+            lines.add(cases.get(i).text + "\t" + (i % 2));
+            expected.add(cases.get(i));
+        }
+        Path input = dir.resolve("x.tsv");
+        Path output = dir.resolve("y.jsonl");
+        Files.write(input, lines, StandardCharsets.UTF_8);
+
+        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", output.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        List<JsonNode> rows = readJsonl(output);
+        assertThat(rows).hasSize(lines.size() - 1);
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode row = rows.get(i);
+            String[] cells = lines.get(i + 1).split("\t", -1);
+            assertThat(row.get("sentence").asText()).as("row %d in order", i).isEqualTo(cells[0]);
+            assertThat(row.get("label").asText()).isEqualTo(cells[1]);
+            if (expected.get(i) == null) {
+                assertThat(row.has("sentiment")).isFalse();
+                assertThat(row.get("error").asText()).contains("sentence");
+                assertThat(row.size()).isEqualTo(3);
+            } else {
+                assertThat(row.has("error")).isFalse();
+                assertScoredLike(row.get("sentiment"), expected.get(i));
+                assertThat(row.size()).isEqualTo(3);
+            }
+        }
+        assertThat(rows.stream().filter(r -> r.has("error")).count()).isEqualTo(2);
+        assertThat(run.err).contains("Scored " + (rows.size() - 2) + " of " + rows.size() + " rows (2 errors)")
+                .contains(MODEL_ID);
+    }
+
+    @Test
+    void tsvTextFieldDefaultsToTextColumnAndShortRowsAreErrors() throws Exception {
+        ReferenceCase c = TestModels.referenceCases().get(0);
+        Path input = dir.resolve("in.tsv");
+        Path output = dir.resolve("out.jsonl");
+        Files.writeString(input, "id\ttext\tsentence\n1\t" + c.text + "\tignored\n2\n", StandardCharsets.UTF_8);
+
+        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", output.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        List<JsonNode> rows = readJsonl(output);
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).get("id").asText()).isEqualTo("1");
+        assertThat(rows.get(0).get("sentence").asText()).isEqualTo("ignored");
+        assertScoredLike(rows.get(0).get("sentiment"), c);
+        assertThat(rows.get(1).get("id").asText()).isEqualTo("2");
+        assertThat(rows.get(1).has("error")).isTrue();
+    }
+
+    @Test
+    void jsonlWithACustomTextField() throws Exception {
+        List<ReferenceCase> cases = TestModels.referenceCases();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            ObjectNode line = JSON.createObjectNode().put("id", "r" + i).put("review", cases.get(i).text)
+                    .put("stars", i % 5);
+            line.putObject("meta").put("lang", "en");
+            lines.add(JSON.writeValueAsString(line));
+        }
+        lines.add("{\"id\": \"no-review\", \"text\": \"the default field is not read\"}");
+        lines.add("{\"id\": \"number\", \"review\": 5}");
+        Path input = dir.resolve("reviews.jsonl");
+        Path output = dir.resolve("scored.jsonl");
+        Files.write(input, lines, StandardCharsets.UTF_8);
+
+        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", output.toString(),
+                "--text-field", "review");
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        List<JsonNode> rows = readJsonl(output);
+        assertThat(rows).hasSize(lines.size());
+        int errors = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            JsonNode row = rows.get(i);
+            JsonNode in = JSON.readTree(lines.get(i));
+            ObjectNode fields = row.deepCopy();
+            fields.remove(List.of("sentiment", "error"));
+            assertThat(fields).as("input fields kept").isEqualTo(in);
+            if (cases.get(i).text.isBlank()) {
+                assertThat(row.get("error").asText()).contains("review");
+                assertThat(row.has("sentiment")).isFalse();
+                errors++;
+            } else {
+                assertThat(row.has("error")).isFalse();
+                assertScoredLike(row.get("sentiment"), cases.get(i));
+            }
+        }
+        assertThat(errors).isEqualTo(3); // "   ", "\t\n" and ""
+        assertThat(rows.get(cases.size()).get("id").asText()).isEqualTo("no-review");
+        assertThat(rows.get(cases.size()).get("error").asText()).contains("review");
+        assertThat(rows.get(cases.size() + 1).get("id").asText()).isEqualTo("number");
+        assertThat(rows.get(cases.size() + 1).get("error").asText()).contains("review");
+    }
+
+    @Test
+    void jsonlDefaultsToTextElseSentenceAndReportsBadLines() throws Exception {
+        ReferenceCase a = TestModels.referenceCases().get(0);
+        ReferenceCase b = TestModels.referenceCases().get(1);
+        Path input = dir.resolve("in.jsonl");
+        Path output = dir.resolve("out.jsonl");
+        Files.write(input, List.of(
+                JSON.writeValueAsString(JSON.createObjectNode().put("text", a.text)),
+                "",
+                JSON.writeValueAsString(JSON.createObjectNode().put("sentence", b.text)),
+                "{not json",
+                "[1, 2]"), StandardCharsets.UTF_8);
+
+        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", output.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        List<JsonNode> rows = readJsonl(output);
+        assertThat(rows).hasSize(4);
+        assertScoredLike(rows.get(0).get("sentiment"), a);
+        assertScoredLike(rows.get(1).get("sentiment"), b);
+        assertThat(rows.get(2).get("error").asText()).contains("invalid JSON").contains("line 4");
+        assertThat(rows.get(2).get("line").asInt()).isEqualTo(4);
+        assertThat(rows.get(3).get("error").asText()).contains("not a JSON object");
+    }
+
+    @Test
+    void formatOverridesTheExtension() throws Exception {
+        ReferenceCase c = TestModels.referenceCases().get(2);
+        Path input = dir.resolve("reviews.data"); // not .tsv: JSONL unless told otherwise
+        Files.writeString(input, "sentence\tlabel\n" + c.text + "\t1\n", StandardCharsets.UTF_8);
+
+        Path asTsv = dir.resolve("as-tsv.jsonl");
+        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", asTsv.toString(),
+                "--format", "tsv");
+        assertThat(run.exitCode).as(run.err).isZero();
+        List<JsonNode> rows = readJsonl(asTsv);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("label").asText()).isEqualTo("1");
+        assertScoredLike(rows.get(0).get("sentiment"), c);
+
+        Path asJsonl = dir.resolve("as-jsonl.jsonl");
+        run = score("--model", tinyModel(), "--input", input.toString(), "--output", asJsonl.toString());
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertThat(readJsonl(asJsonl)).hasSize(2).allMatch(r -> r.has("error") && !r.has("sentiment"));
+
+        Path jsonlNamedTsv = dir.resolve("actually-jsonl.tsv");
+        Files.writeString(jsonlNamedTsv, JSON.writeValueAsString(JSON.createObjectNode().put("text", c.text)) + "\n",
+                StandardCharsets.UTF_8);
+        Path out = dir.resolve("out.jsonl");
+        run = score("--model", tinyModel(), "--input", jsonlNamedTsv.toString(), "--output", out.toString(),
+                "--format", "JSONL");
+        assertThat(run.exitCode).as(run.err).isZero();
+        assertScoredLike(readJsonl(out).get(0).get("sentiment"), c);
+    }
+
+    @Test
+    void inferenceSettingsApply() throws Exception {
+        ReferenceCase longCase = TestModels.referenceCases().stream().filter(c -> c.truncated).findFirst()
+                .orElseThrow();
+        Path input = dir.resolve("long.jsonl");
+        Path output = dir.resolve("long-out.jsonl");
+        Files.writeString(input, JSON.writeValueAsString(JSON.createObjectNode().put("text", longCase.text)) + "\n",
+                StandardCharsets.UTF_8);
+
+        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", output.toString(),
+                "--max-sequence-length", "32", "--max-batch-size", "4");
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        JsonNode s = readJsonl(output).get(0).get("sentiment");
+        assertThat(s.get("tokens").asInt()).isEqualTo(32);
+        assertThat(s.get("truncated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void invalidInferenceSettingExits2() {
+        Run run = score("--model", tinyModel(), "--input", dir.resolve("a.tsv").toString(), "--output",
+                dir.resolve("b.jsonl").toString(), "--max-batch-size", "0");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.err).contains("sentiment.max-batch-size").contains("Fix:");
+    }
+}
