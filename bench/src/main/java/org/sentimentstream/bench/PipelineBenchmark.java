@@ -1,6 +1,5 @@
 package org.sentimentstream.bench;
 
-import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.internal.BatchPlanner;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
@@ -331,11 +330,22 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** The project's sample: 3,000 SST-2 phrases, shuffled with a fixed seed. */
+    /** Classpath resource of the benchmark texts; see bench/src/main/resources/bench/SOURCE.md. */
+    static final String PHRASES_RESOURCE = "/bench/sst2-train-phrases.jsonl";
+
+    /** The 3,000 SST-2 train phrases of {@link #PHRASES_RESOURCE}, shuffled with a fixed seed. */
     static List<String> samplePhrases() throws Exception {
         List<String> out = new ArrayList<>();
-        for (String line : SampleReviews.loadSampleLines()) {
-            out.add(JSON.readTree(line).get("text").asText());
+        var in = PipelineBenchmark.class.getResourceAsStream(PHRASES_RESOURCE);
+        if (in == null) {
+            throw new IllegalStateException("Missing classpath resource " + PHRASES_RESOURCE);
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    out.add(JSON.readTree(line).get("text").asText());
+                }
+            }
         }
         Collections.shuffle(out, new Random(Workloads.SEED));
         return out;

@@ -131,7 +131,7 @@ final class Report {
     private void workloads() {
         line("## Workloads");
         line("");
-        line("From the project's sample (`job/src/main/resources/sample/reviews.jsonl`, 3,000 SST-2 phrases, shuffled"
+        line("From `bench/src/main/resources/bench/sst2-train-phrases.jsonl` (3,000 SST-2 train phrases, shuffled"
                 + " with a fixed seed). Tokens include [CLS] and [SEP] (max 128).");
         line("");
         line("| workload | what | records | tokens p50 | p90 | p99 | max | mean |");

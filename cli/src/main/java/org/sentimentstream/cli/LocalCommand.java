@@ -37,6 +37,11 @@ final class LocalCommand implements Callable<Integer> {
             + " a TSV with a header (`text` or `sentence` column), or plain text, one review per line.")
     Path reviews;
 
+    @Option(names = "--label-field", description = "With --reviews: the field (JSON Lines) or column (TSV) of gold"
+            + " labels, if the file has them; 1, positive or pos is read as positive, 0, negative or neg as negative,"
+            + " and the summary prints the agreement. Default: ${DEFAULT-VALUE}.")
+    String labelField = "label";
+
     @Option(names = "--follow", description = "Keep running after the sample and score reviews typed on stdin.")
     boolean follow;
 
@@ -60,7 +65,7 @@ final class LocalCommand implements Callable<Integer> {
         JobConfig config = JobConfig.of(given);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         LocalModel.Choice model = LocalModel.choose(config.inference(), given.containsKey("sentiment.model"));
-        LocalRun.Input input = reviews == null ? LocalRun.Input.sample() : LocalRun.Input.fromFile(reviews);
+        LocalRun.Input input = reviews == null ? LocalRun.Input.sample() : LocalRun.Input.fromFile(reviews, labelField);
         BufferedReader console = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         summary = new LocalRun(config, model, parallelism, out).run(input, follow, console);
         return summary.recordsIn == summary.scored + summary.deadLetters() ? 0 : 1;

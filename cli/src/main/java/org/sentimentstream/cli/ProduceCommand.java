@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Writes reviews to a Kafka topic: the demo input of a deployed job (the compose stack's producer). */
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Produces reviews to a Kafka topic, keyed by their id: the project's sample (3,000 SST-2",
-                "phrases and one malformed record per dead-letter reason) or a file, once, n times or forever,",
+        description = {"Produces reviews to a Kafka topic, keyed by their id: the project's sample (912 labelled",
+                "reviews and one malformed record per dead-letter reason) or a file, once, n times or forever,",
                 "as fast as possible or at a given rate. Creates the topic when it does not exist."})
 final class ProduceCommand implements Callable<Integer> {
 

@@ -2,6 +2,7 @@ package org.sentimentstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.sentimentstream.cli.local.LocalRun;
 import org.sentimentstream.cli.local.LocalSummary;
 import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.testing.TinyModel;
@@ -60,9 +61,9 @@ class LocalCommandITCase {
         LocalSummary s = run.summary;
         assertThat(s).isNotNull();
         int sample = SampleReviews.loadSampleLines().size();
-        assertThat(sample).isEqualTo(3000);
-        assertThat(s.recordsIn).isEqualTo(3008);
-        assertThat(s.scored).isEqualTo(3000);
+        assertThat(sample).isEqualTo(912);
+        assertThat(s.recordsIn).isEqualTo(920);
+        assertThat(s.scored).isEqualTo(912);
         assertThat(s.deadLettersByReason).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
                 "BLANK_TEXT", 1, "INVALID_JSON", 1, "INVALID_UTF8", 1, "MISSING_TEXT", 1, "NON_STRING_TEXT", 1,
                 "NOT_AN_OBJECT", 2, "NULL_TEXT", 1)));
@@ -76,24 +77,37 @@ class LocalCommandITCase {
         assertThat(s.paddingEfficiency()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
         assertThat(s.latenciesMs).hasSize(s.scored);
         assertThat(s.latenciesMs).allMatch(ms -> ms >= 0);
-        assertThat(s.withGold).as("every sample line has an SST-2 label").isEqualTo(3000);
+        assertThat(s.withGold).as("every sample line has a gold label").isEqualTo(912);
+        assertThat(s.otherGoldValues).isZero();
+        assertThat(s.gold).isEqualTo(LocalRun.SAMPLE_GOLD);
+        int[] dev = s.agreementByPart.get("SST-2 dev");
+        int[] longer = s.agreementByPart.get("longer reviews");
+        assertThat(dev[1]).isEqualTo(872);
+        assertThat(longer[1]).isEqualTo(40);
+        assertThat(dev[0] + longer[0]).isEqualTo(s.agreeWithGold);
         assertThat(s.positive).isBetween(0, s.scored);
         assertThat(s.seconds).isPositive();
 
         String printed = run.stdout;
         assertThat(printed).containsPattern("LABEL\\s+SCORE\\s+GOLD\\s+REVIEW")
-                .contains("Produced 3008 records")
+                .contains("Produced 920 records")
                 .contains("Summary")
-                .contains("records in           3008")
-                .contains(String.format("scored               3000 (%d POSITIVE, %d NEGATIVE)", s.positive,
-                        3000 - s.positive))
+                .contains("records in           920")
+                .contains(String.format("scored               912 (%d POSITIVE, %d NEGATIVE)", s.positive,
+                        912 - s.positive))
                 .contains("dead letters         8 {BLANK_TEXT=1, INVALID_JSON=1, INVALID_UTF8=1, MISSING_TEXT=1,"
                         + " NON_STRING_TEXT=1, NOT_AN_OBJECT=2, NULL_TEXT=1}")
                 .contains("in = scored + dead   yes")
-                .contains(String.format("agree with gold      %d of 3000", s.agreeWithGold))
+                .contains(String.format("agree with gold      %d of 912 (", s.agreeWithGold))
+                .contains("; gold: SST-2 dev (GLUE, human labels) and 40 longer reviews written and labelled for this"
+                        + " demo by the project; none of them in the training data of the shipped model or of"
+                        + " DistilBERT SST-2)")
+                .contains(String.format("    SST-2 dev          %d of 872 (", dev[0]))
+                .contains(String.format("    longer reviews     %d of 40 (", longer[0]))
+                .doesNotContain("SST-2 train")
                 .contains(String.format("mean batch size      %.1f (%d batches)", s.meanBatchSize(), s.batches))
                 .contains(String.format("padding efficiency   %.2f", s.paddingEfficiency()))
-                .contains("burst of 3008");
+                .contains("burst of 920");
         // the table: 15 scored reviews
         Matcher rows = Pattern.compile("(?m)^(POSITIVE|NEGATIVE)\\s+[01]\\.\\d{4}\\s+(pos|neg)\\s+\\S").matcher(printed);
         int tableRows = 0;
@@ -128,10 +142,47 @@ class LocalCommandITCase {
         assertThat(run.summary.withGold).isZero();
         assertThat(run.stdout).contains("Produced 3 records").contains("records in           3")
                 .contains("in = scored + dead   yes")
-                .doesNotContain("agree with gold");
+                .doesNotContain("agree with gold").doesNotContain("gold:");
         for (String text : texts) {
             assertThat(run.stdout).contains(text);
         }
+    }
+
+    /**
+     * A labelled JSON Lines file: the summary compares the field named by --label-field, says which field and how its
+     * values were read, and counts the values it could not read; records without the field are not compared.
+     */
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void reviewsFromALabelledFileNameTheLabelField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mine.jsonl");
+        Files.write(file, List.of("{\"id\": \"a\", \"text\": \"a first review\", \"stars\": \"positive\", \"label\": 7}",
+                "{\"id\": \"b\", \"text\": \"a second review\", \"stars\": 0}",
+                "{\"id\": \"c\", \"text\": \"a third review\", \"stars\": \"meh\"}",
+                "{\"id\": \"d\", \"text\": \"a fourth review\"}"), StandardCharsets.UTF_8);
+
+        Run run = local("local", "--model", TinyModel.dir().toString(), "--reviews", file.toString(),
+                "--label-field", "stars");
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        LocalSummary s = run.summary;
+        assertThat(s.scored).isEqualTo(4);
+        assertThat(s.withGold).isEqualTo(2);
+        assertThat(s.otherGoldValues).isEqualTo(1);
+        assertThat(run.stdout).contains(String.format("agree with gold      %d of 2 (", s.agreeWithGold))
+                .contains("gold: field \"stars\" of mine.jsonl, 1/\"positive\"/\"pos\" taken as positive,"
+                        + " 0/\"negative\"/\"neg\" as negative)")
+                .contains("; 1 record with another value in \"stars\" not compared")
+                .doesNotContain("SST-2");
+        // the table's GOLD column reads the same field: pos, neg, ? (unreadable) and blank (no field)
+        Matcher rows = Pattern.compile("(?m)^(?:POSITIVE|NEGATIVE)\\s+[01]\\.\\d{4}  (pos|neg|\\?|) +(a \\w+ review)$")
+                .matcher(run.stdout);
+        Map<String, String> gold = new java.util.HashMap<>();
+        while (rows.find()) {
+            gold.put(rows.group(2), rows.group(1));
+        }
+        assertThat(gold).containsExactlyInAnyOrderEntriesOf(Map.of("a first review", "pos", "a second review", "neg",
+                "a third review", "?", "a fourth review", ""));
     }
 
     /**

@@ -6,19 +6,48 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Demo input of the {@code local} command: real review phrases plus records that must go to the dead letters. */
+/**
+ * Demo input of the {@code local} command: reviews that no shipped model was trained on (the 872 sentences of the GLUE
+ * SST-2 dev set and 40 longer reviews written for the demo), plus records that must go to the dead letters.
+ */
 public final class SampleReviews {
 
     /** Classpath resource: one JSON object per line, see {@code sample/SOURCE.md}. */
     public static final String SAMPLE_RESOURCE = "/sample/reviews.jsonl";
 
+    /** Id prefix of the SST-2 dev sentences: {@code sst2-dev-<line number in dev.tsv, header = line 1>}. */
+    public static final String SST2_DEV_ID_PREFIX = "sst2-dev-";
+
+    /** Id prefix of the longer reviews written and labelled for the demo: {@code long-01} ... */
+    public static final String LONG_ID_PREFIX = "long-";
+
+    /** The field of the sample's gold labels (1 positive, 0 negative). */
+    public static final String GOLD_FIELD = "label";
+
+    /** Where the sample's gold labels come from, as the summary names it. */
+    public static final String GOLD_SOURCE = "SST-2 dev (GLUE, human labels) and 40 longer reviews written and"
+            + " labelled for this demo by the project; none of them in the training data of the shipped model or of"
+            + " DistilBERT SST-2";
+
+    /** The parts of the sample by id prefix, each with its agreement line in the summary. */
+    public static final Map<String, String> GOLD_PARTS = parts();
+
+    private static Map<String, String> parts() {
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put(SST2_DEV_ID_PREFIX, "SST-2 dev");
+        parts.put(LONG_ID_PREFIX, "longer reviews");
+        return java.util.Collections.unmodifiableMap(parts);
+    }
+
     private SampleReviews() {}
 
     /**
      * The lines of {@link #SAMPLE_RESOURCE} as they are (UTF-8), e.g.
-     * {@code {"id": "sst2-train-6", "text": "...", "label": 0}}; blank lines are skipped.
+     * {@code {"id": "sst2-dev-2", "text": "...", "label": 1}}; blank lines are skipped.
      */
     public static List<String> loadSampleLines() {
         InputStream in = SampleReviews.class.getResourceAsStream(SAMPLE_RESOURCE);

@@ -52,6 +52,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalRun {
 
+    /** The gold labels of the sample, as the summary names them. */
+    public static final LocalSummary.Gold SAMPLE_GOLD = new LocalSummary.Gold(SampleReviews.GOLD_FIELD,
+            SampleReviews.GOLD_SOURCE, SampleReviews.GOLD_PARTS);
+
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JobConfig config;
@@ -70,6 +75,8 @@ public final class LocalRun {
     public static final class Input {
         final List<byte[]> keys = new ArrayList<>();
         final List<byte[]> values = new ArrayList<>();
+        /** Where the gold labels come from and which field holds them; null for none. */
+        LocalSummary.Gold gold;
 
         public int size() {
             return values.size();
@@ -84,14 +91,23 @@ public final class LocalRun {
             return values.get(i);
         }
 
+        /** The gold labels of this input, or null. */
+        public LocalSummary.Gold gold() {
+            return gold;
+        }
+
         void add(String key, byte[] value) {
             keys.add(key == null ? null : key.getBytes(StandardCharsets.UTF_8));
             values.add(value);
         }
 
-        /** The project's sample: SST-2 phrases plus one record for each dead-letter reason. */
+        /**
+         * The project's sample ({@link SampleReviews}): the SST-2 dev sentences and the project's longer reviews, with
+         * their gold labels, plus one record for each dead-letter reason.
+         */
         public static Input sample() {
             Input input = new Input();
+            input.gold = SAMPLE_GOLD;
             for (String line : SampleReviews.loadSampleLines()) {
                 input.add(idOf(line), line.getBytes(StandardCharsets.UTF_8));
             }
@@ -102,9 +118,19 @@ public final class LocalRun {
             return input;
         }
 
-        /** A user's file: JSON Lines as they are, a TSV's rows as objects, any other file a review per line. */
+        /** {@link #fromFile(Path, String)} with gold labels, if any, in the field {@code label}. */
         public static Input fromFile(Path file) throws IOException {
+            return fromFile(file, "label");
+        }
+
+        /**
+         * A user's file: JSON Lines as they are, a TSV's rows as objects (every cell a string), any other file a
+         * review per line (no labels). Records that have {@code labelField} are compared with it.
+         */
+        public static Input fromFile(Path file, String labelField) throws IOException {
             Input input = new Input();
+            input.gold = new LocalSummary.Gold(labelField, String.format("field \"%s\" of %s, %s", labelField,
+                    file.getFileName(), LocalSummary.Gold.READING), Map.of());
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             String name = file.getFileName().toString();
             if (name.endsWith(".tsv") && !lines.isEmpty()) {
@@ -185,10 +211,10 @@ public final class LocalRun {
                 out.printf("Produced %d records to %s; scoring...%n", input.size(), in);
                 reader.awaitTotal(input.size(), job, out);
                 long end = reader.lastArrival;
-                LocalSummary summary = LocalSummary.of(input.size(), reader, start, end,
+                LocalSummary summary = LocalSummary.of(input.size(), reader, input.gold, start, end,
                         RetainingMetricReporter.sum("batches"), RetainingMetricReporter.sum("recordsScored"),
                         RetainingMetricReporter.sum("realTokens"), RetainingMetricReporter.sum("computedTokens"));
-                printTable(reader.scored, 15);
+                printTable(reader.scored, 15, input.gold);
                 summary.print(out);
                 if (follow) {
                     follow(console, producer, reader, in, job);
@@ -232,15 +258,17 @@ public final class LocalRun {
         out.println();
     }
 
-    private void printTable(List<JsonNode> scored, int rows) {
+    private void printTable(List<JsonNode> scored, int rows, LocalSummary.Gold gold) {
         out.println();
         out.printf("%-9s %7s  %-5s  %s%n", "LABEL", "SCORE", "GOLD", "REVIEW");
         for (int i = 0; i < Math.min(rows, scored.size()); i++) {
             JsonNode r = scored.get(i);
             JsonNode s = r.get("sentiment");
-            String gold = r.has("label") ? (r.get("label").asInt() == 1 ? "pos" : "neg") : "";
+            Boolean goldPositive = gold == null ? null : gold.positiveOf(r);
+            String goldLabel = goldPositive == null ? (gold != null && r.has(gold.field()) ? "?" : "")
+                    : goldPositive ? "pos" : "neg";
             String text = r.path("text").asText();
-            out.printf("%-9s %7.4f  %-5s  %s%n", s.get("label").asText(), s.get("score").asDouble(), gold,
+            out.printf("%-9s %7.4f  %-5s  %s%n", s.get("label").asText(), s.get("score").asDouble(), goldLabel,
                     text.length() > 90 ? text.substring(0, 87) + "..." : text);
         }
         out.println();

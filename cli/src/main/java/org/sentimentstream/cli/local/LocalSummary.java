@@ -1,7 +1,11 @@
 package org.sentimentstream.cli.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,12 +22,55 @@ public final class LocalSummary {
     public final long realTokens;
     public final long computedTokens;
     public final int positive;
+    /** Where the gold labels come from; null when the input has none (then no agreement is printed). */
+    public final Gold gold;
     public final int agreeWithGold;
+    /** Scored records whose gold label was read as positive or negative. */
     public final int withGold;
+    /** Scored records with the gold field but a value that is neither positive nor negative: not compared. */
+    public final int otherGoldValues;
+    /** Agreement per part of the input ({@link Gold#parts}): part name to {agree, with gold}. */
+    public final Map<String, int[]> agreementByPart;
     /** The scored records as read back from the output topic. */
     public final List<com.fasterxml.jackson.databind.JsonNode> scoredRecords;
 
-    private LocalSummary(int recordsIn, LocalRun.OutputReader reader, double seconds, long batches,
+    /**
+     * The gold labels of an input: the record field that holds them, a description of where they come from (printed
+     * with the agreement), and optional parts of the input by id prefix (prefix to name), each with its own agreement.
+     * A label is read as positive when it is 1 or "1", "positive", "pos" (any case), as negative when it is 0 or
+     * "0", "negative", "neg"; any other value is not compared.
+     */
+    public record Gold(String field, String source, Map<String, String> parts) {
+
+        public Gold {
+            parts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts));
+        }
+
+        /** How a label is read, as the summary prints it. */
+        public static final String READING = "1/\"positive\"/\"pos\" taken as positive, 0/\"negative\"/\"neg\" as negative";
+
+        /** True for a positive gold label, false for a negative one, null for anything else (not compared). */
+        public static Boolean positive(JsonNode value) {
+            if (value == null || value.isNull() || value.isContainerNode()) {
+                return null;
+            }
+            String v = value.asText().trim().toLowerCase(Locale.ROOT);
+            if (v.equals("1") || v.equals("positive") || v.equals("pos")) {
+                return true;
+            }
+            if (v.equals("0") || v.equals("negative") || v.equals("neg")) {
+                return false;
+            }
+            return null;
+        }
+
+        /** The record's gold label as {@link #positive(JsonNode)} reads it. */
+        public Boolean positiveOf(JsonNode record) {
+            return record.has(field) ? positive(record.get(field)) : null;
+        }
+    }
+
+    private LocalSummary(int recordsIn, LocalRun.OutputReader reader, Gold gold, double seconds, long batches,
             long recordsScoredMetric, long realTokens, long computedTokens) {
         this.recordsIn = recordsIn;
         this.scored = reader.scored.size();
@@ -35,25 +82,49 @@ public final class LocalSummary {
         this.recordsScoredMetric = recordsScoredMetric;
         this.realTokens = realTokens;
         this.computedTokens = computedTokens;
+        this.gold = gold;
         int pos = 0;
         int agree = 0;
-        int gold = 0;
-        for (var r : reader.scored) {
+        int compared = 0;
+        int other = 0;
+        Map<String, int[]> byPart = new LinkedHashMap<>();
+        if (gold != null) {
+            gold.parts().values().forEach(name -> byPart.put(name, new int[2]));
+        }
+        for (JsonNode r : reader.scored) {
             boolean positiveLabel = "POSITIVE".equals(r.get("sentiment").get("label").asText());
             pos += positiveLabel ? 1 : 0;
-            if (r.has("label") && r.get("label").isInt()) {
-                gold++;
-                agree += (r.get("label").asInt() == 1) == positiveLabel ? 1 : 0;
+            if (gold == null || !r.has(gold.field())) {
+                continue;
+            }
+            Boolean goldPositive = gold.positiveOf(r);
+            if (goldPositive == null) {
+                other++;
+                continue;
+            }
+            int agrees = goldPositive == positiveLabel ? 1 : 0;
+            compared++;
+            agree += agrees;
+            String id = r.path("id").asText("");
+            for (Map.Entry<String, String> part : gold.parts().entrySet()) {
+                if (id.startsWith(part.getKey())) {
+                    int[] counts = byPart.get(part.getValue());
+                    counts[0] += agrees;
+                    counts[1]++;
+                    break;
+                }
             }
         }
         this.positive = pos;
         this.agreeWithGold = agree;
-        this.withGold = gold;
+        this.withGold = compared;
+        this.otherGoldValues = other;
+        this.agreementByPart = java.util.Collections.unmodifiableMap(byPart);
     }
 
-    static LocalSummary of(int recordsIn, LocalRun.OutputReader reader, long startMs, long endMs, long batches,
-            long recordsScoredMetric, long realTokens, long computedTokens) {
-        return new LocalSummary(recordsIn, reader, Math.max(1, endMs - startMs) / 1000.0, batches,
+    static LocalSummary of(int recordsIn, LocalRun.OutputReader reader, Gold gold, long startMs, long endMs,
+            long batches, long recordsScoredMetric, long realTokens, long computedTokens) {
+        return new LocalSummary(recordsIn, reader, gold, Math.max(1, endMs - startMs) / 1000.0, batches,
                 recordsScoredMetric, realTokens, computedTokens);
     }
 
@@ -77,10 +148,7 @@ public final class LocalSummary {
         out.println("Summary");
         out.printf("  records in           %d%n", recordsIn);
         out.printf("  scored               %d (%d POSITIVE, %d NEGATIVE)%n", scored, positive, scored - positive);
-        if (withGold > 0) {
-            out.printf("  agree with gold      %d of %d (%.1f%%; the sample's labels are SST-2 train labels)%n",
-                    agreeWithGold, withGold, 100.0 * agreeWithGold / withGold);
-        }
+        printAgreement(out);
         out.printf("  dead letters         %d %s%n", deadLetters(), deadLettersByReason);
         out.printf("  in = scored + dead   %s%n", recordsIn == scored + deadLetters() ? "yes" : "NO");
         out.printf("  throughput           %.0f records/s (first record produced to last committed, %.1f s)%n",
@@ -89,5 +157,35 @@ public final class LocalSummary {
                 LocalRun.percentiles(latenciesMs), recordsIn);
         out.printf("  mean batch size      %.1f (%d batches)%n", meanBatchSize(), batches);
         out.printf("  padding efficiency   %.2f (real tokens / computed tokens)%n", paddingEfficiency());
+    }
+
+    /**
+     * The agreement with the gold labels and where they come from; nothing when no scored record has the gold field
+     * (an unlabelled file).
+     */
+    private void printAgreement(PrintStream out) {
+        if (gold == null || withGold + otherGoldValues == 0) {
+            return;
+        }
+        String others = otherGoldValues == 0 ? ""
+                : String.format("; %d record%s with another value in \"%s\" not compared", otherGoldValues,
+                        otherGoldValues == 1 ? "" : "s", gold.field());
+        if (withGold == 0) {
+            out.printf("  agree with gold      none compared: no value of field \"%s\" reads as a label (%s)%s%n",
+                    gold.field(), Gold.READING, others);
+            return;
+        }
+        out.printf("  agree with gold      %d of %d (%s; gold: %s)%s%n", agreeWithGold, withGold,
+                percent(agreeWithGold, withGold), gold.source(), others);
+        for (Map.Entry<String, int[]> part : agreementByPart.entrySet()) {
+            int[] c = part.getValue();
+            if (c[1] > 0) {
+                out.printf("    %-18s %d of %d (%s)%n", part.getKey(), c[0], c[1], percent(c[0], c[1]));
+            }
+        }
+    }
+
+    private static String percent(int part, int whole) {
+        return String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
     }
 }
