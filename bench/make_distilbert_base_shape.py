@@ -6,7 +6,7 @@ downloaded here, but inference speed and memory depend only on the graph's shape
 values of its weights. This script builds a DistilBertForSequenceClassification with the exact
 distilbert-base-uncased shape (vocab 30522, dim 768, 6 layers, 12 heads, FFN 3072, 512
 positions, 2 labels), random weights from a fixed seed, and exports it with the same recipe as
-the committed tiny test model (udf/src/test/python/make_test_model.py): eager attention, legacy
+the committed tiny test model (testing/src/main/python/make_test_model.py): eager attention, legacy
 exporter (dynamo=False), opset 14, inputs input_ids / attention_mask int64 [batch_size,
 sequence_length] with dynamic axes, output logits float [batch_size, 2].
 

@@ -32,8 +32,8 @@ if [[ ! -f $INT8/model.onnx ]]; then
 fi
 
 if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
-  step "build: udf, job, embedded (install, no tests), bench"
-  ./mvnw -B -q -o install -DskipTests -pl udf,job,embedded -am
+  step "build: udf, job, embedded, the cli distribution (install, no tests), bench"
+  ./mvnw -B -q -o install -DskipTests -pl udf,job,embedded,cli -am
   ./mvnw -B -q -o -f bench/pom.xml package
 fi
 
@@ -54,7 +54,7 @@ if [[ -z ${BENCH_SKIP_EVAL:-} && -f $DEV && -f $COMPACT_FP32 ]]; then
   cp models/sst2-minilm-l6/config.json models/sst2-minilm-l6/tokenizer.json .cache/compact-fp32/
   ln -sf "$ROOT/$COMPACT_FP32" .cache/compact-fp32/model.onnx
   for m in "compact-int8=models/sst2-minilm-l6" "compact-fp32=.cache/compact-fp32"; do
-    java -cp "$CP" -Dlog4j.configurationFile=bench/log4j2-bench.properties org.sentimentstream.job.cli.Main eval \
+    cli/target/sentiment-stream-*/bin/sentiment-stream eval \
         --model "${m#*=}" --data "$DEV" --output-dir "$EVAL_DIR/${m%%=*}" > "$LOG/eval-${m%%=*}.log" 2>&1 \
       || { tail -20 "$LOG/eval-${m%%=*}.log"; exit 1; }
     grep -im1 "accuracy" "$LOG/eval-${m%%=*}.log" || true

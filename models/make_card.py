@@ -110,8 +110,8 @@ after a rebuild):
 
 | data | `eval` accuracy | command |
 | --- | --- | --- |
-| hold-out (3,367 SST-2 train phrases) | **94.59%** | `python models/write_holdout.py .cache/compact-model/holdout.tsv`, then `./mvnw -q -pl job -am compile exec:exec -Dargs="eval --model models/sst2-minilm-l6 --data .cache/compact-model/holdout.tsv"` |
-| SST-2 dev (872 sentences) | **89.45%** | `./mvnw -q -pl job -am compile exec:exec -Dargs="eval --model models/sst2-minilm-l6 --data ../shared/data/sst2/dev.tsv"` |
+| hold-out (3,367 SST-2 train phrases) | **94.59%** | `python models/write_holdout.py .cache/compact-model/holdout.tsv`, then `cli/target/sentiment-stream-0.1.0-SNAPSHOT/bin/sentiment-stream eval --model models/sst2-minilm-l6 --data .cache/compact-model/holdout.tsv` |
+| SST-2 dev (872 sentences) | **89.45%** | `cli/target/sentiment-stream-0.1.0-SNAPSHOT/bin/sentiment-stream eval --model models/sst2-minilm-l6 --data ../shared/data/sst2/dev.tsv` |
 | SST-2 dev, `--max-batch-size 1` | 89.22% | the same with `--max-batch-size 1` |
 
 Dynamic int8 quantisation computes each activation scale over the whole batch tensor, so a text's score

@@ -509,7 +509,7 @@ public final class PipelineBenchmark {
                 List<String> texts = phrases.subList(0, o.memoryRecords);
                 // a tiny job first, so that Flink's and Kafka's own classes and buffers are in the baseline
                 harness.run(new E2eHarness.JobSpec("probe", E2eHarness.Scoring.NAIVE_UNPADDED, 1,
-                        Path.of("udf/src/test/resources/tiny-distilbert").toAbsolutePath().toString(), Map.of()),
+                        Path.of("testing/src/main/resources/tiny-distilbert").toAbsolutePath().toString(), Map.of()),
                         List.of(), phrases.subList(0, 8), 0);
                 long before = status("VmRSS");
                 long[] after = new long[1];

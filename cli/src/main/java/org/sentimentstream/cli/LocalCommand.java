@@ -53,14 +53,6 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try {
-            Class.forName("kafka.server.KafkaRaftServer");
-            Class.forName("org.apache.flink.runtime.minicluster.MiniCluster");
-        } catch (ClassNotFoundException e) {
-            spec.commandLine().getErr().println("`local` needs Flink and the Kafka broker on the classpath, which the"
-                    + " cluster job jar leaves out. Run it from the repository: ./mvnw -q -pl job -am compile exec:exec");
-            return 2;
-        }
         Map<String, String> given = Settings.given(spec, Main.localOptions(), unmatched);
         JobConfig config = JobConfig.of(given);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);

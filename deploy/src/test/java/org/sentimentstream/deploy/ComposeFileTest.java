@@ -74,10 +74,13 @@ class ComposeFileTest {
     }
 
     @Test
-    void theProducerIsTheJobsProduceCommandInTheImage() {
-        assertThat(strings(services.at("/producer/entrypoint")))
-                .contains("org.sentimentstream.job.cli.Main")
-                .anyMatch(s -> s.contains(DeployFiles.copyDestination("usrlib/sentiment-stream-job.jar")));
+    void theProducerIsTheDistributionsProduceCommand() {
+        assertThat(strings(services.at("/producer/entrypoint"))).containsExactly("/opt/sentiment-stream/bin/sentiment-stream");
+        assertThat(volumeTo("producer", "/opt/sentiment-stream"))
+                .isEqualTo("${SENTIMENT_CLI:-../../cli/target/sentiment-stream-0.1.0-SNAPSHOT}");
+        assertThat(COMPOSE_DIR.resolve("../../cli/src/dist/bin/sentiment-stream")).exists();
+        assertThat(DeployFiles.read(COMPOSE_DIR.resolve("../../cli/pom.xml")))
+                .contains("<finalName>sentiment-stream-${project.version}</finalName>");
         assertThat(strings(services.at("/producer/command"))).startsWith("produce", "--bootstrap-servers", "kafka:9092");
     }
 
@@ -112,9 +115,11 @@ class ComposeFileTest {
 
     private static String volumeTo(String service, String containerPath) {
         for (String volume : strings(services.at("/" + service + "/volumes"))) {
-            String[] parts = volume.split(":");
-            if (parts[1].equals(containerPath)) {
-                return parts[0];
+            // source:target[:mode], where the source may be ${VAR:-default}
+            String mount = volume.replaceFirst(":(ro|rw)$", "");
+            int colon = mount.lastIndexOf(':');
+            if (mount.substring(colon + 1).equals(containerPath)) {
+                return mount.substring(0, colon);
             }
         }
         throw new AssertionError(service + " mounts nothing at " + containerPath);

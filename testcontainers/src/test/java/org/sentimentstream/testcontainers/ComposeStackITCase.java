@@ -52,6 +52,7 @@ class ComposeStackITCase {
         String project = "sentiment-it-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>();
         env.put("SENTIMENT_IMAGE", image);
+        env.put("SENTIMENT_CLI", System.getProperty("sentiment.cli.distribution"));
         env.put("PROMETHEUS_IMAGE", prometheusImage);
         for (String port : List.of("FLINK_UI_PORT", "JOBMANAGER_METRICS_PORT", "TASKMANAGER_METRICS_PORT",
                 "PROMETHEUS_PORT")) {

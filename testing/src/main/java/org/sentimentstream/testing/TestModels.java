@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The committed tiny DistilBERT test model (random weights: not sentiment) and the logits Hugging Face
- * transformers computed for it. Shared with other modules through the udf test-jar.
+ * transformers computed for it, for the tests of every module (test scope).
  */
 public final class TestModels {
 
@@ -27,7 +27,7 @@ public final class TestModels {
 
     private TestModels() {}
 
-    /** The tiny model as a directory: straight from target/test-classes, or extracted from the test-jar. */
+    /** The tiny model as a directory: straight from target/classes, or extracted from this module's jar. */
     public static synchronized Path tinyModelDir() {
         URL url = TestModels.class.getClassLoader().getResource(TINY + "/model.onnx");
         if (url == null) {

@@ -57,7 +57,7 @@ public final class LocalModel {
             Path shipped = findShipped().orElseThrow(() -> new IllegalStateException("The default model "
                     + config.model() + " could not be downloaded (" + describe(e) + ") and the compact model "
                     + SHIPPED + " was not found from " + Paths.get("").toAbsolutePath()
-                    + ". Fix: run from the repository root, or pass --model DIR.", e));
+                    + ". Fix: run bin/sentiment-stream of the distribution, which ships it in models/, or pass --model DIR.", e));
             String line = "=".repeat(100);
             String banner = line + "\n"
                     + "NOTE: the real DistilBERT SST-2 model (" + SentimentOptions.DEFAULT_MODEL + ") is not available:\n"
@@ -66,7 +66,7 @@ public final class LocalModel {
                     + "      (all-MiniLM-L6-v2 fine-tuned on SST-2; see its MODEL_CARD.md). Its scores are real\n"
                     + "      sentiment, but they are not the seed model's. To use the real model, run once with\n"
                     + "      internet access (it is cached in " + ModelResolver.cacheDir(config) + "):\n"
-                    + "        ./mvnw -q -pl job -am compile exec:exec -Dargs=\"local\"\n"
+                    + "        bin/sentiment-stream local\n"
                     + "      or download model.onnx, tokenizer.json and config.json from\n"
                     + "      https://huggingface.co/optimum/distilbert-base-uncased-finetuned-sst-2-english\n"
                     + "      into a directory and pass --model DIR.\n"

@@ -1,9 +1,12 @@
 package org.sentimentstream.job.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sentimentstream.testing.CommandLineRun.helpOf;
+import static org.sentimentstream.testing.CommandLineRun.squeezed;
 
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
+import org.sentimentstream.testing.CommandLineRun;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,153 +15,118 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The job jar's command line as `flink run` meets it: help texts, exit codes, and pass-through Kafka properties. */
 class MainTest {
 
-    /** One command line execution: its exit code and what it printed. */
-    private static final class Execution {
-        final int exitCode;
-        final String out;
-        final String err;
-        final CommandLine cmd;
-
-        Execution(int exitCode, String out, String err, CommandLine cmd) {
-            this.exitCode = exitCode;
-            this.out = out;
-            this.err = err;
-            this.cmd = cmd;
-        }
-    }
-
-    private static Execution execute(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
-        int exitCode = cmd.execute(args);
-        return new Execution(exitCode, out.toString(), err.toString(), cmd);
-    }
-
-    /**
-     * The help text of one flag, from the flag to the next flag, without whitespace (picocli wraps lines anywhere,
-     * even inside a key); compare it with {@link #squeezed}.
-     */
-    private static String helpOf(String help, String flag) {
-        var m = Pattern.compile("(?s)\\s" + Pattern.quote(flag) + "[=\\s](.*?)(?=\\n\\s+(-\\w, )?--[a-z]|\\z)")
-                .matcher(help);
-        assertThat(m.find()).as("help lists " + flag).isTrue();
-        return squeezed(m.group(1));
-    }
-
-    private static String squeezed(String s) {
-        return s.replaceAll("\\s+", "");
+    private static CommandLineRun execute(String... args) {
+        return CommandLineRun.execute(Main::commandLine, args);
     }
 
     @Test
     void rootHelp() {
-        Execution e = execute("--help");
+        CommandLineRun e = execute("--help");
 
-        assertThat(e.exitCode).isZero();
-        assertThat(e.out).contains("sentiment-stream-job").contains("run").contains("sql")
+        assertThat(e.exitCode()).isZero();
+        assertThat(e.out()).contains("sentiment-stream-job").contains("run").contains("sql")
                 .contains("--help").contains("--version").doesNotContain("local").doesNotContain("score");
-        assertThat(e.err).isEmpty();
+        assertThat(e.err()).isEmpty();
     }
 
     @Test
     void noArgumentsPrintsTheUsage() {
-        Execution e = execute();
+        CommandLineRun e = execute();
 
-        assertThat(e.exitCode).isZero();
-        assertThat(e.out).contains("run").contains("sql");
+        assertThat(e.exitCode()).isZero();
+        assertThat(e.out()).contains("run").contains("sql");
     }
 
     @Test
     void version() {
-        Execution e = execute("--version");
+        CommandLineRun e = execute("--version");
 
-        assertThat(e.exitCode).isZero();
-        assertThat(e.out).contains("sentiment-stream 0.1.0");
+        assertThat(e.exitCode()).isZero();
+        assertThat(e.out()).contains("sentiment-stream 0.1.0");
     }
 
     @Test
     void runHelpListsEveryOptionWithItsDefault() {
-        Execution e = execute("run", "--help");
+        CommandLineRun e = execute("run", "--help");
 
-        assertThat(e.exitCode).isZero();
+        assertThat(e.exitCode()).isZero();
         for (var option : JobConfig.allOptions()) {
-            assertThat(e.out).contains(Settings.flagOf(option));
+            assertThat(e.out()).contains(Settings.flagOf(option));
         }
-        assertThat(helpOf(e.out, "--bootstrap-servers")).contains(squeezed("Flink key: sentiment.bootstrap-servers"))
+        assertThat(helpOf(e.out(), "--bootstrap-servers")).contains(squeezed("Flink key: sentiment.bootstrap-servers"))
                 .doesNotContain(squeezed("Default:"));
-        assertThat(helpOf(e.out, "--max-batch-size")).contains(squeezed("Default: 8."))
+        assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 8."))
                 .contains(squeezed("Flink key: sentiment.max-batch-size"));
-        assertThat(helpOf(e.out, "--input-format")).contains(squeezed("Default: JSON."));
-        assertThat(helpOf(e.out, "--delivery-guarantee")).contains(squeezed("Default: EXACTLY_ONCE."));
-        assertThat(helpOf(e.out, "--transaction-timeout")).contains(squeezed("Default: 600 s."));
-        assertThat(helpOf(e.out, "--max-batch-delay")).contains(squeezed("Default: 5 ms."));
-        assertThat(helpOf(e.out, "--async-capacity")).contains(squeezed("Default: 128."));
-        assertThat(helpOf(e.out, "--text-field")).contains(squeezed("Default: text."));
-        assertThat(e.out).contains("--kafka.<property>=<value>");
+        assertThat(helpOf(e.out(), "--input-format")).contains(squeezed("Default: JSON."));
+        assertThat(helpOf(e.out(), "--delivery-guarantee")).contains(squeezed("Default: EXACTLY_ONCE."));
+        assertThat(helpOf(e.out(), "--transaction-timeout")).contains(squeezed("Default: 600 s."));
+        assertThat(helpOf(e.out(), "--max-batch-delay")).contains(squeezed("Default: 5 ms."));
+        assertThat(helpOf(e.out(), "--async-capacity")).contains(squeezed("Default: 128."));
+        assertThat(helpOf(e.out(), "--text-field")).contains(squeezed("Default: text."));
+        assertThat(e.out()).contains("--kafka.<property>=<value>");
     }
 
     @Test
     void helpSubcommandGivesTheSameText() {
-        assertThat(execute("help", "run").out).isEqualTo(execute("run", "--help").out);
+        assertThat(execute("help", "run").out()).isEqualTo(execute("run", "--help").out());
     }
 
     @Test
     void runWithoutBootstrapServersExits2() {
-        Execution e = execute("run");
+        CommandLineRun e = execute("run");
 
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("sentiment.bootstrap-servers").contains("Fix:");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("sentiment.bootstrap-servers").contains("Fix:");
     }
 
     @Test
     void invalidValueExits2() {
-        Execution e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch-size", "lots");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("sentiment.max-batch-size").contains("Fix:");
+        CommandLineRun e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch-size", "lots");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("sentiment.max-batch-size").contains("Fix:");
 
         e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch-size", "0");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("sentiment.max-batch-size").contains("Fix:");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("sentiment.max-batch-size").contains("Fix:");
 
         e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--delivery-guarantee", "MAYBE");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("sentiment.delivery-guarantee").contains("Fix:");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("sentiment.delivery-guarantee").contains("Fix:");
 
         e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--kafka.transactional.id", "x");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("kafka.transactional.id").contains("Fix:");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("kafka.transactional.id").contains("Fix:");
 
         e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--input-topic", "t", "--output-topic", "t");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("sentiment.input-topic").contains("Fix:");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("sentiment.input-topic").contains("Fix:");
     }
 
     @Test
     void unknownOptionFails() {
-        Execution e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch", "8");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("--max-batch");
+        CommandLineRun e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch", "8");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("--max-batch");
 
         e = execute("--bogus");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("--bogus");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("--bogus");
 
         e = execute("frobnicate");
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("frobnicate");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("frobnicate");
     }
 
     @Test
     void kafkaOptionWithoutValueFails() {
-        Execution e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--kafka.security.protocol");
+        CommandLineRun e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--kafka.security.protocol");
 
-        assertThat(e.exitCode).isEqualTo(2);
-        assertThat(e.err).contains("--kafka.security.protocol").contains("Fix:");
+        assertThat(e.exitCode()).isEqualTo(2);
+        assertThat(e.err()).contains("--kafka.security.protocol").contains("Fix:");
     }
 
     /** Parses a `run` command line (without running it) and returns the settings it gives the job. */
