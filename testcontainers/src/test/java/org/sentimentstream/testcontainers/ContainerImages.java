@@ -115,21 +115,22 @@ public final class ContainerImages {
         if (present == Presence.OFFICIAL) {
             return new Choice(official, officialName, true, "present in Docker");
         }
+        // a look-alike under the official name is not taken; a successful pull gives the name to the official image
         String lookAlike = present == Presence.LOOK_ALIKE
                 ? "; the image named " + officialName + " here is a look-alike of an earlier build-offline-images.sh"
                         + " (label " + RECIPE_LABEL + "), not the official image: rerun the script to remove it"
                 : "";
-        if (present == Presence.LOOK_ALIKE && mode.equals("false")) {
-            throw new IllegalStateException(MODE_PROPERTY + "=false" + lookAlike);
-        }
-        String pullFailure = present == Presence.LOOK_ALIKE ? "not pulled over the look-alike" : pull(docker, officialName);
-        if (pullFailure == null) {
+        String pullFailure = pull(docker, officialName);
+        if (pullFailure == null && presence(docker, officialName) == Presence.OFFICIAL) {
             return new Choice(official, officialName, true, "pulled");
+        }
+        if (pullFailure == null) {
+            pullFailure = "the pulled image carries the label " + RECIPE_LABEL;
         }
         if (mode.equals("false")) {
             throw new IllegalStateException("The official image " + officialName + " is not on this machine and"
-                    + " cannot be pulled (" + pullFailure + "), and " + MODE_PROPERTY + "=false rules out the"
-                    + " substitute " + substituteName);
+                    + " cannot be pulled (" + pullFailure + lookAlike + "), and " + MODE_PROPERTY + "=false rules"
+                    + " out the substitute " + substituteName);
         }
         requireSubstitute(docker, substituteName, officialName, pullFailure + lookAlike);
         return new Choice(substitute, officialName, false, "official image not available: " + pullFailure + lookAlike);
@@ -183,10 +184,10 @@ public final class ContainerImages {
         }
         long start = System.nanoTime();
         DockerImageName image = DockerImageName.parse(name);
-        PullImageResultCallback pull = null;
+        QuietPull pull = null;
         try {
             pull = docker.pullImageCmd(image.getUnversionedPart()).withTag(image.getVersionPart())
-                    .exec(new PullImageResultCallback());
+                    .exec(new QuietPull());
             if (!pull.awaitCompletion(ANSWER_SECONDS, TimeUnit.SECONDS)) {
                 if (!pull.awaitStarted(0, TimeUnit.SECONDS)) {
                     return registryFailed("no answer from the registry in " + ANSWER_SECONDS + " s");
@@ -195,6 +196,9 @@ public final class ContainerImages {
                 if (!pull.awaitCompletion(PULL_MINUTES, TimeUnit.MINUTES)) {
                     return registryFailed("pulling took more than " + PULL_MINUTES + " minutes");
                 }
+            }
+            if (pull.error != null) {
+                throw pull.error instanceof RuntimeException r ? r : new IllegalStateException(pull.error);
             }
             docker.inspectImageCmd(name).exec();
             return null;
@@ -211,6 +215,21 @@ public final class ContainerImages {
                 } catch (IOException ignored) {
                     // the pull is over either way
                 }
+            }
+        }
+    }
+
+    /** A pull whose failure is reported by {@link #pull}, once, instead of docker-java's ERROR log with a trace. */
+    private static final class QuietPull extends PullImageResultCallback {
+        private volatile Throwable error;
+
+        @Override
+        public void onError(Throwable throwable) {
+            error = throwable;
+            try {
+                close();
+            } catch (IOException ignored) {
+                // closing the stream of a failed pull
             }
         }
     }
