@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the production image sentiment-stream:0.1.0-SNAPSHOT (FROM flink:2.2.1-java17).
+# Builds the production image sentiment-stream:0.1.0-SNAPSHOT (FROM the official flink:2.2.1-java17 by default).
 #
 #   deploy/docker/build.sh                         # stage the context with Maven, then docker build
 #   deploy/docker/build.sh --model models/sst2-minilm-l6    # bake a model directory in (air-gapped sites)
 #   deploy/docker/build.sh --arch arm64            # the arm64 natives (needs an arm64 base image)
+#   deploy/docker/build.sh --base-image IMAGE      # another base, e.g. sentiment-stream-offline/flink:2.2.1-java17
 #   deploy/docker/build.sh --no-maven              # reuse deploy/target/docker-context as it is
 #   IMAGE=registry.example.com/sentiment-stream:1 deploy/docker/build.sh
 set -euo pipefail
@@ -14,14 +15,16 @@ CONTEXT="$ROOT/deploy/target/docker-context"
 ARCH=amd64
 MODEL=
 MAVEN=1
+BASE_IMAGE="${BASE_IMAGE:-flink:2.2.1-java17}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) MODEL="$2"; shift 2 ;;
     --arch) ARCH="$2"; shift 2 ;;
     --tag) IMAGE="$2"; shift 2 ;;
+    --base-image) BASE_IMAGE="$2"; shift 2 ;;
     --no-maven) MAVEN=0; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "Unknown option '$1'. Fix: see $0 --help." >&2; exit 2 ;;
   esac
 done
@@ -54,5 +57,12 @@ if [ -n "$MODEL" ]; then
   MODEL_ARG=model-baked
 fi
 
-docker build --build-arg "TARGETARCH=$ARCH" --build-arg "MODEL_DIR=$MODEL_ARG" -t "$IMAGE" "$CONTEXT"
-echo "Built $IMAGE ($ARCH$([ -n "$MODEL" ] && echo ", model $MODEL baked into /opt/sentiment/model"))"
+echo "Building $IMAGE FROM $BASE_IMAGE"
+if [ -n "$(docker image inspect -f '{{ index .Config.Labels "org.sentimentstream.offline-images.recipe" }}' \
+    "$BASE_IMAGE" 2>/dev/null)" ]; then
+  echo "Note: $BASE_IMAGE is a local substitute built by testcontainers/images/build-offline-images.sh, not the" \
+    "official Flink image: for tests, not for production." >&2
+fi
+docker build --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "TARGETARCH=$ARCH" --build-arg "MODEL_DIR=$MODEL_ARG" \
+  -t "$IMAGE" "$CONTEXT"
+echo "Built $IMAGE FROM $BASE_IMAGE ($ARCH$([ -n "$MODEL" ] && echo ", model $MODEL baked into /opt/sentiment/model"))"

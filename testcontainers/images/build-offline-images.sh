@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Builds the container images of the integration tests when no registry can be reached: look-alikes of the
-# official apache/kafka, flink and prom/prometheus images, under the same names (images.properties), on a Debian base made with
-# debootstrap from the machine's apt mirror; the jars come from Maven Central through Maven. An image that
-# is rebuilt only when its recipe here changed (--force rebuilds all). Needs root for debootstrap, and a Docker daemon (started when
-# none answers and dockerd is installed). On a machine with registry access none of this is needed:
-# Testcontainers pulls the official images.
+# Builds substitutes for the container images of the integration tests, for machines where no registry can be
+# reached: images that behave like the official apache/kafka, flink and prom/prometheus images, under this project's
+# names (sentiment-stream-offline/..., see images.properties), never under the official ones. The tests
+# (ContainerImages) take the official image wherever Docker has it or can pull it, and otherwise declare these
+# compatible substitutes for it (Testcontainers' DockerImageName.asCompatibleSubstituteFor).
+#
+# The base is Debian bookworm made with debootstrap from the machine's apt mirror; the jars come from Maven Central
+# through Maven. An image is rebuilt only when its recipe here changed (--force rebuilds all). Needs root for
+# debootstrap, and a Docker daemon (started when none answers and dockerd is installed).
+#
+# Earlier versions of this script built look-alikes under the official names (apache/kafka:4.1.1, ...). This one
+# removes those: only images that carry its recipe label (org.sentimentstream.offline-images.recipe), which no
+# official image has; an official image is never removed, overwritten or retagged.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +21,8 @@ source "$HERE/images.properties"
 FORCE=false
 [[ "${1:-}" == "--force" ]] && FORCE=true
 APT_MIRROR=${APT_MIRROR:-http://deb.debian.org/debian}
+# The base's name in earlier versions of this script.
+LEGACY_BASE_IMAGE=sentiment-stream/offline-base:bookworm-jre17
 
 log() { echo "[offline-images] $*"; }
 
@@ -27,12 +36,55 @@ ensure_docker() {
 }
 
 # An image is rebuilt when it is missing or was built from another recipe (the files of its directory here), so
-# that a machine keeping its images between runs never tests with a stale look-alike.
+# that a machine keeping its images between runs never tests with a stale substitute.
 RECIPE_LABEL=org.sentimentstream.offline-images.recipe
+label_of() { docker image inspect -f "{{ index .Config.Labels \"$RECIPE_LABEL\" }}" "$1" 2>/dev/null || true; }
 recipe() { (cd "$HERE" && find "$@" -type f | sort | xargs sha256sum | sha256sum | cut -c1-16); }
 needed() {  # image, recipe
   $FORCE && return 0
-  [[ "$(docker image inspect -f "{{ index .Config.Labels \"$RECIPE_LABEL\" }}" "$1" 2>/dev/null)" != "$2" ]]
+  [[ "$(label_of "$1")" != "$2" ]]
+}
+# Never build under a name that is not this project's.
+for image in "$OFFLINE_BASE_IMAGE" "$KAFKA_OFFLINE_IMAGE" "$FLINK_OFFLINE_IMAGE" "$PROMETHEUS_OFFLINE_IMAGE"; do
+  [[ "$image" == sentiment-stream-offline/* ]] || { echo "images.properties: $image is not under sentiment-stream-offline/" >&2; exit 1; }
+done
+
+# Look-alikes of earlier versions of this script under an official repository name (any tag): removed, and only
+# when they carry the recipe label. docker rmi without --force: an image that a container still uses stays, and
+# the script says how to remove it.
+remove_lookalikes_under_official_names() {
+  local pairs=("$KAFKA_IMAGE=$KAFKA_OFFLINE_IMAGE" "$FLINK_IMAGE=$FLINK_OFFLINE_IMAGE"
+    "$PROMETHEUS_IMAGE=$PROMETHEUS_OFFLINE_IMAGE") ref repo o pair
+  while read -r ref; do
+    repo=${ref%:*}
+    for pair in "${pairs[@]}"; do
+      o=${pair%%=*}; o=${o%:*}
+      [[ "$repo" == "$o" || "$repo" == "docker.io/$o" || "$repo" == "docker.io/library/$o" ]] || continue
+      [[ -n "$(label_of "$ref")" ]] || continue  # the official image: never touched
+      if docker rmi "$ref" >/dev/null; then
+        log "removed $ref: a look-alike that an earlier version of this script built under the official name" \
+          "(label $RECIPE_LABEL); its substitute is ${pair#*=}"
+      else
+        log "could NOT remove $ref, a look-alike under the official name (label $RECIPE_LABEL): a container" \
+          "still uses it? Remove it with: docker rmi $ref" >&2
+      fi
+    done
+  done < <(docker images --filter "label=$RECIPE_LABEL" --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' || true)
+  # Production images built by earlier test runs on a look-alike: not removed (they are this project's), named.
+  while read -r ref; do
+    [[ "${ref%:*}" == sentiment-stream ]] || continue
+    log "note: $ref was built on a look-alike or substitute base (label $RECIPE_LABEL), not on the official Flink" \
+      "image: rebuild it with deploy/docker/build.sh (or remove it: docker rmi $ref)"
+  done < <(docker images --filter "label=$RECIPE_LABEL" --format '{{.Repository}}:{{.Tag}}' | grep -v '<none>' || true)
+}
+
+# The base under its earlier name: renamed (it is this project's image, and debootstrap takes minutes).
+migrate_legacy_base() {
+  [[ -n "$(label_of "$LEGACY_BASE_IMAGE")" ]] || return 0
+  if ! docker image inspect "$OFFLINE_BASE_IMAGE" >/dev/null 2>&1; then
+    docker tag "$LEGACY_BASE_IMAGE" "$OFFLINE_BASE_IMAGE"
+  fi
+  docker rmi "$LEGACY_BASE_IMAGE" >/dev/null && log "renamed the base $LEGACY_BASE_IMAGE to $OFFLINE_BASE_IMAGE"
 }
 
 WORK=$(mktemp -d /tmp/offline-images.XXXXXX)
@@ -59,31 +111,35 @@ maven_copy() {  # pom, output directory, goal
   "$ROOT/mvnw" -B -q -f "$1" "${3:-dependency:copy-dependencies}" -DoutputDirectory="$2"
 }
 
+docker_build() {  # image, recipe, context
+  docker build -q --build-arg BASE_IMAGE="$OFFLINE_BASE_IMAGE" --label "$RECIPE_LABEL=$2" -t "$1" "$3" >/dev/null
+}
+
 build_kafka() {
   local recipe; recipe=$(recipe kafka)
-  needed "$KAFKA_IMAGE" "$recipe" || { log "$KAFKA_IMAGE is up to date"; return; }
-  log "building $KAFKA_IMAGE"
+  needed "$KAFKA_OFFLINE_IMAGE" "$recipe" || { log "$KAFKA_OFFLINE_IMAGE is up to date"; return; }
+  log "building $KAFKA_OFFLINE_IMAGE, a substitute for $KAFKA_IMAGE"
   local ctx="$WORK/kafka"
   mkdir -p "$ctx" && cp -r "$HERE/kafka/files" "$HERE/kafka/Dockerfile" "$ctx/"
   maven_copy "$HERE/kafka/pom.xml" "$ctx/libs"
-  docker build -q --build-arg BASE_IMAGE="$OFFLINE_BASE_IMAGE" --label "$RECIPE_LABEL=$recipe" -t "$KAFKA_IMAGE" "$ctx" >/dev/null
+  docker_build "$KAFKA_OFFLINE_IMAGE" "$recipe" "$ctx"
 }
 
 build_flink() {
   local recipe; recipe=$(recipe flink)
-  needed "$FLINK_IMAGE" "$recipe" || { log "$FLINK_IMAGE is up to date"; return; }
-  log "building $FLINK_IMAGE"
+  needed "$FLINK_OFFLINE_IMAGE" "$recipe" || { log "$FLINK_OFFLINE_IMAGE is up to date"; return; }
+  log "building $FLINK_OFFLINE_IMAGE, a substitute for $FLINK_IMAGE"
   local ctx="$WORK/flink"
   mkdir -p "$ctx" && cp -r "$HERE/flink/files" "$HERE/flink/Dockerfile" "$ctx/"
   maven_copy "$HERE/flink/pom.xml" "$ctx/libs"
   maven_copy "$HERE/flink/pom.xml" "$ctx/plugins/metrics-prometheus" dependency:copy@prometheus-plugin
-  docker build -q --build-arg BASE_IMAGE="$OFFLINE_BASE_IMAGE" --label "$RECIPE_LABEL=$recipe" -t "$FLINK_IMAGE" "$ctx" >/dev/null
+  docker_build "$FLINK_OFFLINE_IMAGE" "$recipe" "$ctx"
 }
 
 build_prometheus() {
   local recipe; recipe=$(recipe prometheus)
-  needed "$PROMETHEUS_IMAGE" "$recipe" || { log "$PROMETHEUS_IMAGE is up to date"; return; }
-  log "building $PROMETHEUS_IMAGE from Debian's prometheus package"
+  needed "$PROMETHEUS_OFFLINE_IMAGE" "$recipe" || { log "$PROMETHEUS_OFFLINE_IMAGE is up to date"; return; }
+  log "building $PROMETHEUS_OFFLINE_IMAGE, a substitute for $PROMETHEUS_IMAGE, from Debian's prometheus package"
   local ctx="$WORK/prometheus"
   mkdir -p "$ctx/deb" && cp "$HERE/prometheus/Dockerfile" "$HERE/prometheus/prometheus.yml" "$ctx/"
   (cd "$ctx/deb" && { apt-get download -q prometheus >/dev/null 2>&1 \
@@ -91,13 +147,18 @@ build_prometheus() {
       && dpkg-deb -x prometheus_*.deb extracted)
   cp "$ctx/deb/extracted/usr/bin/prometheus" "$ctx/prometheus"
   rm -rf "$ctx/deb"
-  docker build -q --build-arg BASE_IMAGE="$OFFLINE_BASE_IMAGE" --label "$RECIPE_LABEL=$recipe" -t "$PROMETHEUS_IMAGE" "$ctx" >/dev/null
+  docker_build "$PROMETHEUS_OFFLINE_IMAGE" "$recipe" "$ctx"
 }
 
 ensure_docker
 SECONDS=0
+remove_lookalikes_under_official_names
+migrate_legacy_base
 build_base
 build_kafka
 build_flink
 build_prometheus
-log "done in ${SECONDS} s: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($KAFKA_IMAGE|$FLINK_IMAGE|$PROMETHEUS_IMAGE|$OFFLINE_BASE_IMAGE) " | tr '\n' ';')"
+# substitutes replaced by a rebuild (untagged, and only ones with the recipe label)
+docker image prune -f --filter "label=$RECIPE_LABEL" >/dev/null
+log "done in ${SECONDS} s: $(docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
+  | grep -E "^($KAFKA_OFFLINE_IMAGE|$FLINK_OFFLINE_IMAGE|$PROMETHEUS_OFFLINE_IMAGE|$OFFLINE_BASE_IMAGE) " | tr '\n' ';')"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# /docker-entrypoint.sh of the offline flink look-alike, with the official image's contract:
+# /docker-entrypoint.sh of the flink substitute, with the official image's contract:
 #   jobmanager | taskmanager | standalone-job [--job-classname C] [job args...] | any other command (run as is),
 # FLINK_PROPERTIES ("key: value" lines) and JOB_MANAGER_RPC_ADDRESS / TASK_MANAGER_NUMBER_OF_TASK_SLOTS applied
 # to conf/config.yaml, the process run in the foreground as user flink. What Flink's bin/ scripts do is done by

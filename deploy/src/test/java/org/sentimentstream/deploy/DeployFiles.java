@@ -33,9 +33,24 @@ final class DeployFiles {
         }
     }
 
-    /** The base image of the Dockerfile's FROM line, e.g. flink:2.2.1-java17. */
+    /**
+     * The base image of the Dockerfile's FROM line, e.g. flink:2.2.1-java17: where the line names a build argument
+     * ({@code FROM ${BASE_IMAGE}}), that argument's default ({@code ARG BASE_IMAGE=...} before the FROM line).
+     */
     static String baseImage() {
-        return group(read(DOCKERFILE), "(?m)^FROM\\s+(\\S+)\\s*$");
+        String dockerfile = read(DOCKERFILE);
+        String from = group(dockerfile, "(?m)^FROM\\s+(\\S+)\\s*$");
+        Matcher arg = Pattern.compile("^\\$\\{(\\w+)}$").matcher(from);
+        if (!arg.matches()) {
+            return from;
+        }
+        String beforeFrom = dockerfile.substring(0, dockerfile.indexOf("\nFROM "));
+        return group(beforeFrom, "(?m)^ARG\\s+" + Pattern.quote(arg.group(1)) + "=(\\S+)\\s*$");
+    }
+
+    /** The base image build.sh passes by default (its BASE_IMAGE). */
+    static String buildScriptBaseImage() {
+        return group(read(BUILD_SCRIPT), "(?m)^BASE_IMAGE=\"\\$\\{BASE_IMAGE:-([^}]+)}\"\\s*$");
     }
 
     /** The destination of the Dockerfile's COPY line whose source is {@code source}. */

@@ -85,6 +85,7 @@ class FlinkDeploymentManifestTest {
         String flinkVersion = Manifests.tree(yaml).at("/spec/flinkVersion").asText();
         String imageFlink = DeployFiles.baseImage().replaceFirst("^flink:(\\d+)\\..*$", "$1");
         assertThat(DeployFiles.baseImage()).isEqualTo("flink:2.2.1-java17");
+        assertThat(DeployFiles.buildScriptBaseImage()).as("build.sh's default base").isEqualTo(DeployFiles.baseImage());
         assertThat(flinkVersion).matches("v" + imageFlink + "_\\d+");
 
         assertThat(spec.getJob().getUpgradeMode()).isEqualTo(UpgradeMode.LAST_STATE);

@@ -46,13 +46,15 @@ class ComposeStackITCase {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void composeUpScoresTheSampleAndPrometheusReportsIt() throws Exception {
         String image = ProductionImage.build();
-        ContainerImages.kafka();
-        String prometheusImage = ContainerImages.prometheus().asCanonicalNameString();
+        // the official images, or the project's substitutes where they cannot be had (ContainerImages logs which)
+        String kafkaImage = ContainerImages.kafkaChoice().name();
+        String prometheusImage = ContainerImages.prometheusChoice().name();
 
         String project = "sentiment-it-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>();
         env.put("SENTIMENT_IMAGE", image);
         env.put("SENTIMENT_CLI", System.getProperty("sentiment.cli.distribution"));
+        env.put("KAFKA_IMAGE", kafkaImage);
         env.put("PROMETHEUS_IMAGE", prometheusImage);
         for (String port : List.of("FLINK_UI_PORT", "JOBMANAGER_METRICS_PORT", "TASKMANAGER_METRICS_PORT",
                 "PROMETHEUS_PORT")) {

@@ -2,6 +2,8 @@ package org.sentimentstream.testcontainers;
 
 import org.sentimentstream.testing.DashboardMetrics;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
 import java.io.IOException;
@@ -10,10 +12,14 @@ import java.nio.file.Path;
 
 /**
  * The production image, {@code deploy/docker/Dockerfile} built from the context the deploy module stages in
- * {@code deploy/target/docker-context/}, on the flink base image (official or offline look-alike), under the
- * name the compose stack uses. Built once per test run.
+ * {@code deploy/target/docker-context/}, on the flink image that {@link ContainerImages} chose (build argument
+ * {@code BASE_IMAGE}: the official image, or the project's offline substitute). On the official base it gets the
+ * name the compose stack uses by default; on the substitute, {@code sentiment-stream-offline/sentiment-stream}, so
+ * that no image named like the production one stands on a look-alike. Built once per test run.
  */
 public final class ProductionImage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProductionImage.class);
 
     private static String built;
 
@@ -30,14 +36,17 @@ public final class ProductionImage {
 
     public static synchronized String build() throws Exception {
         if (built == null) {
-            ContainerImages.flink(); // its FROM: present, pulled, or a clear error
+            ContainerImages.Choice base = ContainerImages.flinkChoice(); // its FROM: present, pulled, or a clear error
             Path context = deployDir().resolve("target").resolve("docker-context");
             if (!Files.isRegularFile(context.resolve("Dockerfile"))) {
                 throw new IllegalStateException(context + " has no Dockerfile: the deploy module stages it in its"
                         + " package phase (./mvnw -B verify builds it before this module)");
             }
-            String name = "sentiment-stream:" + System.getProperty("sentiment.version", "0.1.0-SNAPSHOT");
-            built = new ImageFromDockerfile(name, false).withFileFromPath(".", context).get();
+            String name = (base.official() ? "" : "sentiment-stream-offline/") + "sentiment-stream:"
+                    + System.getProperty("sentiment.version", "0.1.0-SNAPSHOT");
+            built = new ImageFromDockerfile(name, false).withFileFromPath(".", context)
+                    .withBuildArg("BASE_IMAGE", base.name()).get();
+            LOG.info("production image {} built FROM {}", built, base.name());
         }
         return built;
     }
