@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,34 +22,31 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged distribution ({@code target/sentiment-stream-<version>/}) copied outside the build and run through
- * {@code bin/sentiment-stream} with nothing but a Java runtime: no Maven, no classpath, no working directory of the
- * checkout.
+ * The distribution archive ({@code target/sentiment-stream-<version>.tar.gz}) unpacked outside the build and run
+ * through {@code bin/sentiment-stream} with nothing but a Java runtime: no Maven, no classpath, no working directory
+ * of the checkout.
  */
 class DistributionIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path DISTRIBUTION = Path.of(System.getProperty("sentiment.distribution"));
+    private static final Path ARCHIVE = Path.of(System.getProperty("sentiment.distribution"));
 
     @TempDir
     static Path copy;
 
     private record Run(int exitCode, String output) {}
 
-    private static Path installed() throws IOException {
-        Path home = copy.resolve("installed");
+    /** The archive unpacked with tar, as a user installs it; once per class. */
+    private static Path installed() throws Exception {
+        Path home = copy.resolve("installed").resolve(ARCHIVE.getFileName().toString().replace(".tar.gz", ""));
         if (!Files.exists(home)) {
-            try (var files = Files.walk(DISTRIBUTION)) {
-                for (Path from : (Iterable<Path>) files::iterator) {
-                    Path to = home.resolve(DISTRIBUTION.relativize(from).toString());
-                    if (Files.isDirectory(from)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
+            Files.createDirectories(home.getParent());
+            Process tar = new ProcessBuilder("tar", "xzf", ARCHIVE.toString(), "-C", home.getParent().toString())
+                    .inheritIO().start();
+            assertThat(tar.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(tar.exitValue()).isZero();
         }
+        assertThat(home.resolve("bin/sentiment-stream")).isExecutable();
         return home;
     }
 
