@@ -31,14 +31,15 @@ class DistributionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path ARCHIVE = Path.of(System.getProperty("sentiment.distribution"));
 
+    /** Where the archive is unpacked, and the runs' inputs and outputs. */
     @TempDir
-    static Path copy;
+    static Path dir;
 
     private record Run(int exitCode, String output) {}
 
     /** The archive unpacked with tar, as a user installs it; once per class. */
     private static Path installed() throws Exception {
-        Path home = copy.resolve("installed").resolve(ARCHIVE.getFileName().toString().replace(".tar.gz", ""));
+        Path home = dir.resolve("installed").resolve(ARCHIVE.getFileName().toString().replace(".tar.gz", ""));
         if (!Files.exists(home)) {
             Files.createDirectories(home.getParent());
             Process tar = new ProcessBuilder("tar", "xzf", ARCHIVE.toString(), "-C", home.getParent().toString())
@@ -59,16 +60,21 @@ class DistributionIT {
         env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JAVA_OPTS", "-Xmx512m");
-        Process process = builder.start();
+        // to a file, so that the timeout holds even if the process hangs with its output open
+        Path output = Files.createTempFile(dir, "run", ".log");
+        Process process = builder.redirectOutput(output.toFile()).start();
         process.getOutputStream().close();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        boolean exited = process.waitFor(120, TimeUnit.SECONDS);
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        assertThat(exited).as(Files.readString(output)).isTrue();
+        return new Run(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     }
 
     @Test
     void helpListsTheTerminalCommands() throws Exception {
-        Run run = run(copy, "--help");
+        Run run = run(dir, "--help");
 
         assertThat(run.exitCode).as(run.output).isZero();
         assertThat(run.output).contains("local").contains("score").contains("eval").contains("bias-probe")
@@ -81,15 +87,15 @@ class DistributionIT {
                 .filter(c -> !c.text.isBlank() && !c.text.contains("\n") && !c.text.contains("\r"))
                 .limit(20)
                 .toList();
-        Path input = copy.resolve("reviews.jsonl");
+        Path input = dir.resolve("reviews.jsonl");
         List<String> lines = new ArrayList<>();
         for (ReferenceCase c : cases) {
             lines.add(JSON.writeValueAsString(Map.of("text", c.text)));
         }
         Files.write(input, lines, StandardCharsets.UTF_8);
-        Path output = copy.resolve("scored.jsonl");
+        Path output = dir.resolve("scored.jsonl");
 
-        Run run = run(copy, "score", "--model", TinyModel.dir().toString(), "--input", input.toString(),
+        Run run = run(dir, "score", "--model", TinyModel.dir().toString(), "--input", input.toString(),
                 "--output", output.toString());
 
         assertThat(run.exitCode).as(run.output).isZero();
@@ -105,10 +111,10 @@ class DistributionIT {
     @Test
     void scoreWithTheShippedModelByItsRelativePathInTheDistribution() throws Exception {
         Path home = installed();
-        Path input = copy.resolve("two.jsonl");
+        Path input = dir.resolve("two.jsonl");
         Files.write(input, List.of("{\"id\":\"a\",\"text\":\"A wonderful, moving film with superb acting.\"}",
                 "{\"id\":\"b\",\"text\":\"A dull, tedious mess that wastes its cast.\"}"), StandardCharsets.UTF_8);
-        Path output = copy.resolve("two-scored.jsonl");
+        Path output = dir.resolve("two-scored.jsonl");
 
         Run run = run(home, "score", "--model", "models/sst2-minilm-l6", "--input", input.toString(), "--output",
                 output.toString());

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class SampleReviews {
         Map<String, String> parts = new LinkedHashMap<>();
         parts.put(SST2_DEV_ID_PREFIX, "SST-2 dev");
         parts.put(LONG_ID_PREFIX, "longer reviews");
-        return java.util.Collections.unmodifiableMap(parts);
+        return Collections.unmodifiableMap(parts);
     }
 
     private SampleReviews() {}

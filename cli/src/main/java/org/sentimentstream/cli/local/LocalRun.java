@@ -56,7 +56,6 @@ public final class LocalRun {
     public static final LocalSummary.Gold SAMPLE_GOLD = new LocalSummary.Gold(SampleReviews.GOLD_FIELD,
             SampleReviews.GOLD_SOURCE, SampleReviews.GOLD_PARTS);
 
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JobConfig config;

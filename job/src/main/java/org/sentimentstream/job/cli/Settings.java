@@ -28,11 +28,11 @@ import java.util.Map;
  */
 public final class Settings {
 
-    public static final String PREFIX = "sentiment.";
+    static final String PREFIX = "sentiment.";
 
     private Settings() {}
 
-    public static String flagOf(ConfigOption<?> option) {
+    static String flagOf(ConfigOption<?> option) {
         return "--" + option.key().substring(PREFIX.length());
     }
 
@@ -50,7 +50,7 @@ public final class Settings {
     }
 
     /** An option's description as plain text. */
-    public static String textOf(ConfigOption<?> option) {
+    static String textOf(ConfigOption<?> option) {
         StringBuilder text = new StringBuilder();
         for (BlockElement block : option.description().getBlocks()) {
             if (block instanceof TextElement) {
@@ -113,10 +113,10 @@ public final class Settings {
     }
 
     /** Human-readable defaults for help texts. */
-    public static final class Defaults {
+    static final class Defaults {
         private Defaults() {}
 
-        public static String describe(Object value) {
+        static String describe(Object value) {
             if (value instanceof java.time.Duration) {
                 java.time.Duration d = (java.time.Duration) value;
                 return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
