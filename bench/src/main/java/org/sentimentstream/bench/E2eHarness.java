@@ -11,7 +11,7 @@ import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.job.records.KafkaRecord;
 import org.sentimentstream.job.records.OutgoingRecord;
 import org.sentimentstream.job.records.Review;
-import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+import org.sentimentstream.embedded.RetainingMetricReporter;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;

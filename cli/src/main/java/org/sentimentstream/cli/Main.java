@@ -2,7 +2,9 @@ package org.sentimentstream.cli;
 
 import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.job.config.JobConfig;
+import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 
@@ -10,7 +12,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.List;
 
 /** {@code bin/sentiment-stream}: the job embedded with its own broker, and the tools around it. */
@@ -41,8 +42,7 @@ public final class Main implements Runnable {
         CommandLine cmd = Settings.commandLine(new Main(), out, err);
         Settings.addFlags(cmd.getSubcommands().get("local").getCommandSpec(), localOptions());
         for (String fileCommand : List.of("score", "eval", "bias-probe")) {
-            Settings.addFlags(cmd.getSubcommands().get(fileCommand).getCommandSpec(),
-                    Arrays.asList(InferenceConfig.allOptions()));
+            Settings.addFlags(cmd.getSubcommands().get(fileCommand).getCommandSpec(), SentimentOptions.ALL);
         }
         return cmd;
     }
@@ -50,7 +50,7 @@ public final class Main implements Runnable {
     /** `local` runs its own broker, so the bootstrap servers are not a setting there. */
     static List<ConfigOption<?>> localOptions() {
         return JobConfig.allOptions().stream()
-                .filter(o -> !o.key().equals("sentiment.bootstrap-servers"))
+                .filter(o -> !o.equals(KafkaOptions.BOOTSTRAP_SERVERS))
                 .toList();
     }
 

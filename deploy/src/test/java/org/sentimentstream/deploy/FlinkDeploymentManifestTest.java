@@ -194,7 +194,7 @@ class FlinkDeploymentManifestTest {
             flags.put(name.startsWith("kafka.") ? name : "sentiment." + name, value);
         }
         JobConfig config = JobConfig.from(flinkConf, flags).requireBootstrapServers();
-        assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo(KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(flinkConf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                 .isLessThan(config.get(KafkaOptions.TRANSACTION_TIMEOUT));
         assertThat(config.redacted().toString()).doesNotContain("CHANGE-ME-password");

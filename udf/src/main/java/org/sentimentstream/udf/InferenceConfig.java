@@ -1,154 +1,122 @@
 package org.sentimentstream.udf;
 
+import org.sentimentstream.udf.SentimentOptions.SessionSharing;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Objects;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.sentimentstream.udf.SentimentOptions.INTRA_OP_SPINNING;
+import static org.sentimentstream.udf.SentimentOptions.INTRA_OP_THREADS;
+import static org.sentimentstream.udf.SentimentOptions.LENGTH_BUCKETS;
+import static org.sentimentstream.udf.SentimentOptions.MAX_BATCH_DELAY;
+import static org.sentimentstream.udf.SentimentOptions.MAX_BATCH_SIZE;
+import static org.sentimentstream.udf.SentimentOptions.MAX_BATCH_TOKENS;
+import static org.sentimentstream.udf.SentimentOptions.MAX_SEQUENCE_LENGTH;
+import static org.sentimentstream.udf.SentimentOptions.MODEL;
+import static org.sentimentstream.udf.SentimentOptions.MODEL_CACHE_DIR;
+import static org.sentimentstream.udf.SentimentOptions.MODEL_SHA256;
+import static org.sentimentstream.udf.SentimentOptions.SESSION_SHARING;
 
 /**
- * Validated, immutable settings of the inference library. Build it with {@link #builder()} or from Flink
- * configuration with {@link #fromConfiguration(ReadableConfig)}; an invalid value fails at once with a
- * message that names the setting and the fix.
+ * The validated settings of the inference library, one component per {@link SentimentOptions} option. Read it from
+ * Flink configuration with {@link #from(ReadableConfig)}, or build it with {@link #builder()}; an invalid value fails
+ * at construction with an {@link InvalidSettingException}. {@code modelSha256} and {@code modelCacheDir} are null when
+ * unset.
  */
-public final class InferenceConfig implements Serializable {
+public record InferenceConfig(
+        String model,
+        String modelSha256,
+        String modelCacheDir,
+        int maxSequenceLength,
+        int maxBatchSize,
+        Duration maxBatchDelay,
+        int maxBatchTokens,
+        List<Integer> lengthBuckets,
+        int intraOpThreads,
+        boolean intraOpSpinning,
+        SessionSharing sessionSharing)
+        implements Serializable {
 
-    private static final long serialVersionUID = 1L;
-
-    private final String model;
-    private final String modelSha256;
-    private final String modelCacheDir;
-    private final int maxSequenceLength;
-    private final int maxBatchSize;
-    private final Duration maxBatchDelay;
-    private final int maxBatchTokens;
-    private final int[] lengthBuckets;
-    private final int intraOpThreads;
-    private final boolean intraOpSpinning;
-    private final SentimentOptions.SessionSharing sessionSharing;
-
-    private InferenceConfig(Configuration c) {
-        this.model = c.get(SentimentOptions.MODEL);
-        this.modelSha256 = c.get(SentimentOptions.MODEL_SHA256);
-        this.modelCacheDir = c.get(SentimentOptions.MODEL_CACHE_DIR);
-        this.maxSequenceLength = c.get(SentimentOptions.MAX_SEQUENCE_LENGTH);
-        this.maxBatchSize = c.get(SentimentOptions.MAX_BATCH_SIZE);
-        this.maxBatchDelay = c.get(SentimentOptions.MAX_BATCH_DELAY);
-        this.maxBatchTokens = c.get(SentimentOptions.MAX_BATCH_TOKENS);
-        this.lengthBuckets = parseBuckets(c.get(SentimentOptions.LENGTH_BUCKETS));
-        this.intraOpThreads = c.get(SentimentOptions.INTRA_OP_THREADS);
-        this.intraOpSpinning = c.get(SentimentOptions.INTRA_OP_SPINNING);
-        this.sessionSharing = c.get(SentimentOptions.SESSION_SHARING);
-        validate();
+    public InferenceConfig {
+        lengthBuckets = List.copyOf(lengthBuckets);
+        require(!model.isBlank(), MODEL, "must not be blank",
+                "set it to a model directory, hf:<repo>[@revision] or a file system URI");
+        require(modelSha256 == null || modelSha256.matches("[0-9a-fA-F]{64}"), MODEL_SHA256,
+                "must be 64 hex characters, was '" + modelSha256 + "'",
+                "use the output of `sha256sum model.onnx`, or leave it unset");
+        require(maxSequenceLength >= 3 && maxSequenceLength <= 512, MAX_SEQUENCE_LENGTH,
+                "must be between 3 and 512, was " + maxSequenceLength,
+                "use 128 (the SST-2 fine-tuning length) or another value up to the model's position limit");
+        require(maxBatchSize >= 1 && maxBatchSize <= 4096, MAX_BATCH_SIZE,
+                "must be between 1 and 4096, was " + maxBatchSize, "use e.g. 16");
+        require(!maxBatchDelay.isNegative() && maxBatchDelay.compareTo(Duration.ofMinutes(1)) <= 0, MAX_BATCH_DELAY,
+                "must be between 0 ms and 1 min, was " + maxBatchDelay, "use e.g. 10 ms");
+        require(maxBatchTokens >= maxSequenceLength, MAX_BATCH_TOKENS,
+                "must be at least {" + MAX_SEQUENCE_LENGTH.key() + "} (" + maxSequenceLength + "), was "
+                        + maxBatchTokens,
+                "raise it, so that one text of the longest length fits in a batch");
+        for (int i = 0; i < lengthBuckets.size(); i++) {
+            require(lengthBuckets.get(i) >= 1 && (i == 0 || lengthBuckets.get(i) > lengthBuckets.get(i - 1)),
+                    LENGTH_BUCKETS, "must be positive and strictly ascending, was '"
+                            + lengthBuckets.stream().map(String::valueOf).collect(Collectors.joining(",")) + "'",
+                    "use e.g. 16,32,64");
+        }
+        require(intraOpThreads >= 0 && intraOpThreads <= 1024, INTRA_OP_THREADS,
+                "must be 0 (automatic) or a positive thread count, was " + intraOpThreads, "use 0");
     }
 
-    /** Reads the {@link SentimentOptions} from Flink configuration, failing fast on invalid values. */
-    public static InferenceConfig fromConfiguration(ReadableConfig config) {
+    /** Reads the {@link SentimentOptions} (unset ones take their defaults) and validates them. */
+    public static InferenceConfig from(ReadableConfig config) {
+        return new InferenceConfig(
+                read(config, MODEL),
+                read(config, MODEL_SHA256),
+                read(config, MODEL_CACHE_DIR),
+                read(config, MAX_SEQUENCE_LENGTH),
+                read(config, MAX_BATCH_SIZE),
+                read(config, MAX_BATCH_DELAY),
+                read(config, MAX_BATCH_TOKENS),
+                parseBuckets(read(config, LENGTH_BUCKETS)),
+                read(config, INTRA_OP_THREADS),
+                read(config, INTRA_OP_SPINNING),
+                read(config, SESSION_SHARING));
+    }
+
+    /**
+     * The value of an option, parsed by Flink; a value Flink cannot parse fails as an {@link InvalidSettingException}
+     * that names the option.
+     */
+    public static <T> T read(ReadableConfig config, ConfigOption<T> option) {
         try {
-            Configuration copy = new Configuration();
-            for (ConfigOption<?> option : allOptions()) {
-                copyOption(config, copy, option); // Flink parses string values here
-            }
-            return new InferenceConfig(copy);
+            return config.get(option);
         } catch (IllegalArgumentException e) {
             if (e instanceof InvalidSettingException) {
                 throw e;
             }
-            // Flink's own parse errors ("Could not parse value '...' for key '...'") already name the key.
-            throw new InvalidSettingException(e.getMessage() + " Fix: give it a value of the setting's type.", e);
+            Object example = option.hasDefaultValue() ? option.defaultValue() : null;
+            throw new InvalidSettingException(option, "cannot read '" + config.toMap().get(option.key()) + "'",
+                    example instanceof Enum<?> constant ? "use one of " + Arrays.toString(constant.getDeclaringClass().getEnumConstants())
+                            : example != null ? "give a value like the default, " + OptionDocs.describe(example)
+                            : "see the configuration reference for the kind of value it takes");
         }
     }
 
-    public static ConfigOption<?>[] allOptions() {
-        return new ConfigOption<?>[] {
-            SentimentOptions.MODEL,
-            SentimentOptions.MODEL_SHA256,
-            SentimentOptions.MODEL_CACHE_DIR,
-            SentimentOptions.MAX_SEQUENCE_LENGTH,
-            SentimentOptions.MAX_BATCH_SIZE,
-            SentimentOptions.MAX_BATCH_DELAY,
-            SentimentOptions.MAX_BATCH_TOKENS,
-            SentimentOptions.LENGTH_BUCKETS,
-            SentimentOptions.INTRA_OP_THREADS,
-            SentimentOptions.INTRA_OP_SPINNING,
-            SentimentOptions.SESSION_SHARING
-        };
-    }
-
-    private static <T> void copyOption(ReadableConfig from, Configuration to, ConfigOption<T> option) {
-        from.getOptional(option).ifPresent(value -> to.set(option, value));
-    }
-
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.conf.addAll(toConfiguration());
-        return b;
-    }
-
-    public Configuration toConfiguration() {
-        Configuration c = new Configuration();
-        c.set(SentimentOptions.MODEL, model);
-        if (modelSha256 != null) {
-            c.set(SentimentOptions.MODEL_SHA256, modelSha256);
-        }
-        if (modelCacheDir != null) {
-            c.set(SentimentOptions.MODEL_CACHE_DIR, modelCacheDir);
-        }
-        c.set(SentimentOptions.MAX_SEQUENCE_LENGTH, maxSequenceLength);
-        c.set(SentimentOptions.MAX_BATCH_SIZE, maxBatchSize);
-        c.set(SentimentOptions.MAX_BATCH_DELAY, maxBatchDelay);
-        c.set(SentimentOptions.MAX_BATCH_TOKENS, maxBatchTokens);
-        c.set(SentimentOptions.LENGTH_BUCKETS, bucketsString());
-        c.set(SentimentOptions.INTRA_OP_THREADS, intraOpThreads);
-        c.set(SentimentOptions.INTRA_OP_SPINNING, intraOpSpinning);
-        c.set(SentimentOptions.SESSION_SHARING, sessionSharing);
-        return c;
-    }
-
-    private void validate() {
-        require(!model.isBlank(), SentimentOptions.MODEL, "must not be blank",
-                "set it to a model directory, hf:<repo>[@revision] or a file system URI");
-        require(modelSha256 == null || modelSha256.matches("[0-9a-fA-F]{64}"), SentimentOptions.MODEL_SHA256,
-                "must be 64 hex characters, was '" + modelSha256 + "'",
-                "use the output of `sha256sum model.onnx`, or leave it unset");
-        require(maxSequenceLength >= 3 && maxSequenceLength <= 512, SentimentOptions.MAX_SEQUENCE_LENGTH,
-                "must be between 3 and 512, was " + maxSequenceLength,
-                "use 128 (the SST-2 fine-tuning length) or another value up to the model's position limit");
-        require(maxBatchSize >= 1 && maxBatchSize <= 4096, SentimentOptions.MAX_BATCH_SIZE,
-                "must be between 1 and 4096, was " + maxBatchSize, "use e.g. 16");
-        require(!maxBatchDelay.isNegative() && maxBatchDelay.compareTo(Duration.ofMinutes(1)) <= 0,
-                SentimentOptions.MAX_BATCH_DELAY, "must be between 0 ms and 1 min, was " + maxBatchDelay,
-                "use e.g. 10 ms");
-        require(maxBatchTokens >= maxSequenceLength, SentimentOptions.MAX_BATCH_TOKENS,
-                "must be at least sentiment.max-sequence-length (" + maxSequenceLength + "), was "
-                        + maxBatchTokens,
-                "raise it, so that one text of the longest length fits in a batch");
-        require(intraOpThreads >= 0 && intraOpThreads <= 1024, SentimentOptions.INTRA_OP_THREADS,
-                "must be 0 (automatic) or a positive thread count, was " + intraOpThreads, "use 0");
-    }
-
-    private static int[] parseBuckets(String spec) {
-        if (spec == null || spec.isBlank()) {
-            return new int[0];
-        }
-        int[] buckets;
-        try {
-            buckets = Arrays.stream(spec.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw invalid(SentimentOptions.LENGTH_BUCKETS, "must be a comma-separated list of token counts, was '"
-                    + spec + "'", "use e.g. 16,32,64, or an empty value for no buckets");
-        }
-        for (int i = 0; i < buckets.length; i++) {
-            if (buckets[i] < 1 || (i > 0 && buckets[i] <= buckets[i - 1])) {
-                throw invalid(SentimentOptions.LENGTH_BUCKETS, "must be positive and strictly ascending, was '"
-                        + spec + "'", "use e.g. 16,32,64");
+    private static List<Integer> parseBuckets(String spec) {
+        List<Integer> buckets = new ArrayList<>();
+        for (String bound : spec.isBlank() ? new String[0] : spec.split(",")) {
+            try {
+                buckets.add(Integer.parseInt(bound.trim()));
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(LENGTH_BUCKETS,
+                        "must be a comma-separated list of token counts, was '" + spec + "'",
+                        "use e.g. 16,32,64, or an empty value for no buckets");
             }
         }
         return buckets;
@@ -156,153 +124,29 @@ public final class InferenceConfig implements Serializable {
 
     private static void require(boolean ok, ConfigOption<?> option, String problem, String fix) {
         if (!ok) {
-            throw invalid(option, problem, fix);
+            throw new InvalidSettingException(option, problem, fix);
         }
     }
 
-    static InvalidSettingException invalid(ConfigOption<?> option, String problem, String fix) {
-        return new InvalidSettingException("Invalid setting '" + option.key() + "': " + problem + ". Fix: " + fix + ".");
+    public static Builder builder() {
+        return new Builder();
     }
 
-    private String bucketsString() {
-        return String.join(",", Arrays.stream(lengthBuckets).mapToObj(Integer::toString).toArray(String[]::new));
-    }
-
-    public String model() {
-        return model;
-    }
-
-    public String modelSha256() {
-        return modelSha256;
-    }
-
-    public String modelCacheDir() {
-        return modelCacheDir;
-    }
-
-    public int maxSequenceLength() {
-        return maxSequenceLength;
-    }
-
-    public int maxBatchSize() {
-        return maxBatchSize;
-    }
-
-    public Duration maxBatchDelay() {
-        return maxBatchDelay;
-    }
-
-    public int maxBatchTokens() {
-        return maxBatchTokens;
-    }
-
-    public int[] lengthBuckets() {
-        return lengthBuckets.clone();
-    }
-
-    public int intraOpThreads() {
-        return intraOpThreads;
-    }
-
-    public boolean intraOpSpinning() {
-        return intraOpSpinning;
-    }
-
-    public SentimentOptions.SessionSharing sessionSharing() {
-        return sessionSharing;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof InferenceConfig)) {
-            return false;
-        }
-        InferenceConfig that = (InferenceConfig) o;
-        return maxSequenceLength == that.maxSequenceLength
-                && maxBatchSize == that.maxBatchSize
-                && maxBatchTokens == that.maxBatchTokens
-                && intraOpThreads == that.intraOpThreads
-                && intraOpSpinning == that.intraOpSpinning
-                && model.equals(that.model)
-                && Objects.equals(modelSha256, that.modelSha256)
-                && Objects.equals(modelCacheDir, that.modelCacheDir)
-                && maxBatchDelay.equals(that.maxBatchDelay)
-                && Arrays.equals(lengthBuckets, that.lengthBuckets)
-                && sessionSharing == that.sessionSharing;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(model, maxSequenceLength, maxBatchSize, maxBatchDelay, maxBatchTokens, intraOpThreads, intraOpSpinning,
-                sessionSharing, Arrays.hashCode(lengthBuckets));
-    }
-
-    @Override
-    public String toString() {
-        return toConfiguration().toMap().toString();
-    }
-
-    /** Builder over the {@link SentimentOptions}; {@link #build()} validates. */
+    /** Sets {@link SentimentOptions} by option; {@link #build()} validates. */
     public static final class Builder {
         private final Configuration conf = new Configuration();
 
         public Builder model(String model) {
-            conf.set(SentimentOptions.MODEL, model);
-            return this;
+            return set(MODEL, model);
         }
 
-        public Builder modelSha256(String sha256) {
-            conf.set(SentimentOptions.MODEL_SHA256, sha256);
-            return this;
-        }
-
-        public Builder modelCacheDir(String dir) {
-            conf.set(SentimentOptions.MODEL_CACHE_DIR, dir);
-            return this;
-        }
-
-        public Builder maxSequenceLength(int tokens) {
-            conf.set(SentimentOptions.MAX_SEQUENCE_LENGTH, tokens);
-            return this;
-        }
-
-        public Builder maxBatchSize(int size) {
-            conf.set(SentimentOptions.MAX_BATCH_SIZE, size);
-            return this;
-        }
-
-        public Builder maxBatchDelay(Duration delay) {
-            conf.set(SentimentOptions.MAX_BATCH_DELAY, delay);
-            return this;
-        }
-
-        public Builder maxBatchTokens(int tokens) {
-            conf.set(SentimentOptions.MAX_BATCH_TOKENS, tokens);
-            return this;
-        }
-
-        public Builder lengthBuckets(String buckets) {
-            conf.set(SentimentOptions.LENGTH_BUCKETS, buckets);
-            return this;
-        }
-
-        public Builder intraOpThreads(int threads) {
-            conf.set(SentimentOptions.INTRA_OP_THREADS, threads);
-            return this;
-        }
-
-        public Builder intraOpSpinning(boolean spinning) {
-            conf.set(SentimentOptions.INTRA_OP_SPINNING, spinning);
-            return this;
-        }
-
-        public Builder sessionSharing(SentimentOptions.SessionSharing sharing) {
-            conf.set(SentimentOptions.SESSION_SHARING, sharing);
+        public <T> Builder set(ConfigOption<T> option, T value) {
+            conf.set(option, value);
             return this;
         }
 
         public InferenceConfig build() {
-            return fromConfiguration(conf);
+            return from(conf);
         }
     }
 }

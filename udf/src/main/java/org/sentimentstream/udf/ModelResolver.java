@@ -119,9 +119,9 @@ public final class ModelResolver {
         String[] parts = repo.split("/", -1);
         if (parts.length > 2 || !java.util.Arrays.stream(parts).allMatch(ModelResolver::isSafeName)
                 || !isSafeName(revision)) {
-            throw new InvalidSettingException("Invalid setting '" + SentimentOptions.MODEL.key() + "': 'hf:"
-                    + repoAndRevision + "' is not hf:<owner>/<repo>[@revision]. Fix: e.g. "
-                    + SentimentOptions.DEFAULT_MODEL + ".");
+            throw new InvalidSettingException(SentimentOptions.MODEL,
+                    "'hf:" + repoAndRevision + "' is not hf:<owner>/<repo>[@revision]",
+                    "e.g. " + SentimentOptions.DEFAULT_MODEL);
         }
         String name = repo.substring(repo.lastIndexOf('/') + 1);
         Path target = cacheDir.resolve("hf").resolve(repo.replace("/", "--")).resolve(revision);

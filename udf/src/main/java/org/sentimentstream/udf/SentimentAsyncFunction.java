@@ -1,7 +1,5 @@
 package org.sentimentstream.udf;
 
-import org.sentimentstream.udf.internal.InferenceMetrics;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -10,14 +8,15 @@ import org.apache.flink.util.function.SerializableFunction;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Scores the text of each record with a micro-batched ONNX Runtime session: one session per parallel subtask
  * (opened in {@code open}, closed in {@code close}), or one shared per TaskManager JVM. {@code asyncInvoke}
- * tokenizes and queues, and never waits for inference. Every record's future is completed: with
+ * tokenizes and queues, and never waits for inference. Every record's future is completed exactly once: with
  * {@link ResultHandler#onScored}, or with {@link ResultHandler#onFailure} for a failed or timed-out record.
  *
  * <p>Use with {@code AsyncDataStream.orderedWait} or {@code unorderedWait}; their capacity bounds the records in
@@ -42,10 +41,9 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
     private final SerializableFunction<IN, String> textOf;
     private final ResultHandler<IN, OUT> handler;
 
-    private transient SubtaskScorer subtask;
-    private transient InferenceMetrics metrics;
-    /** Records in flight: whichever of result and timeout comes first completes the record, once. */
-    private transient Map<ResultFuture<OUT>, AtomicBoolean> pending;
+    private transient ScoringRuntime runtime;
+    /** The outcome of each record in flight, so that a timeout can complete it first. */
+    private transient Map<ResultFuture<OUT>, CompletableFuture<SentimentResult>> inFlight;
 
     public SentimentAsyncFunction(
             InferenceConfig config, SerializableFunction<IN, String> textOf, ResultHandler<IN, OUT> handler) {
@@ -56,64 +54,53 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        subtask = SubtaskScorer.open(config, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
-        metrics = new InferenceMetrics(getRuntimeContext().getMetricGroup());
-        pending = new ConcurrentHashMap<>();
+        runtime = ScoringRuntime.open(config, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+                getRuntimeContext().getMetricGroup());
+        inFlight = new ConcurrentHashMap<>();
     }
 
     @Override
     public void asyncInvoke(IN input, ResultFuture<OUT> resultFuture) {
-        AtomicBoolean done = new AtomicBoolean();
-        pending.put(resultFuture, done);
-        subtask.scorer().score(textOf.apply(input), metrics).whenComplete((result, error) -> {
-            pending.remove(resultFuture);
-            if (!done.compareAndSet(false, true)) {
-                return; // timed out already; the record went out through timeout()
-            }
-            if (error == null) {
-                metrics.onScored(result.truncated());
-                resultFuture.complete(Collections.singleton(handler.onScored(input, result)));
-            } else {
-                metrics.onError();
-                completeWithFailure(input, error, resultFuture);
+        CompletableFuture<SentimentResult> outcome = runtime.score(textOf.apply(input));
+        inFlight.put(resultFuture, outcome);
+        // Runs once, for whichever completed the outcome first: the result or timeout().
+        outcome.whenComplete((result, error) -> {
+            inFlight.remove(resultFuture);
+            try {
+                resultFuture.complete(Collections.singleton(error == null
+                        ? handler.onScored(input, result)
+                        : handler.onFailure(input, unwrap(error))));
+            } catch (Exception e) {
+                resultFuture.completeExceptionally(e);
             }
         });
     }
 
     @Override
     public void timeout(IN input, ResultFuture<OUT> resultFuture) {
-        AtomicBoolean done = pending.remove(resultFuture);
-        if (done != null && !done.compareAndSet(false, true)) {
-            return; // the result arrived just in time
+        CompletableFuture<SentimentResult> outcome = inFlight.get(resultFuture);
+        if (outcome != null) { // else the result came first and completed the record
+            outcome.completeExceptionally(new TimeoutException("scoring did not finish within the async timeout"));
         }
-        metrics.onError();
-        completeWithFailure(input, new TimeoutException("scoring did not finish within the async timeout"),
-                resultFuture);
     }
 
-    private void completeWithFailure(IN input, Throwable error, ResultFuture<OUT> resultFuture) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        try {
-            resultFuture.complete(Collections.singleton(handler.onFailure(input, cause)));
-        } catch (Exception e) {
-            resultFuture.completeExceptionally(e);
-        }
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     @Override
     public void close() throws Exception {
-        if (subtask != null) {
+        if (runtime != null) {
             try {
-                subtask.close();
+                runtime.close();
             } finally {
-                subtask = null;
+                runtime = null;
             }
         }
     }
 
     /** The scorer of this subtask; null before open and after close. Visible for tests. */
     SentimentScorer scorer() {
-        return subtask == null ? null : subtask.scorer();
+        return runtime == null ? null : runtime.scorer();
     }
 }

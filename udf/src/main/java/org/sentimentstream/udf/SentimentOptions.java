@@ -4,6 +4,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Options of the inference library: where the model comes from, how text is tokenized, how records are
@@ -101,6 +102,11 @@ public final class SentimentOptions {
                     .withDescription(
                             "PER_SLOT: one ONNX Runtime session per parallel subtask. SHARED: one"
                                     + " reference-counted session per TaskManager JVM, saving memory.");
+
+    /** Every option, in the order of the configuration reference. */
+    public static final List<ConfigOption<?>> ALL = List.of(MODEL, MODEL_SHA256, MODEL_CACHE_DIR, MAX_SEQUENCE_LENGTH,
+            MAX_BATCH_SIZE, MAX_BATCH_DELAY, MAX_BATCH_TOKENS, LENGTH_BUCKETS, INTRA_OP_THREADS, INTRA_OP_SPINNING,
+            SESSION_SHARING);
 
     /** How ONNX Runtime sessions are shared among the parallel subtasks of one TaskManager. */
     public enum SessionSharing {

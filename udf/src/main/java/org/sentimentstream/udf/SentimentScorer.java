@@ -34,8 +34,7 @@ public final class SentimentScorer implements AutoCloseable {
         this.model = model;
         this.tokenizer = tokenizer;
         this.classifier = classifier;
-        this.batcher = new MicroBatcher("sentiment-batcher-" + model.identity(), classifier::classify,
-                config.maxBatchSize(), config.maxBatchDelay(), config.maxBatchTokens(), config.lengthBuckets());
+        this.batcher = new MicroBatcher("sentiment-batcher-" + model.identity(), classifier::classify, config);
     }
 
     /**
@@ -46,10 +45,10 @@ public final class SentimentScorer implements AutoCloseable {
         ModelResolver.ResolvedModel resolved = ModelResolver.forConfig(config).resolve(config.model());
         ModelDirectory model = ModelDirectory.read(resolved.dir(), resolved.name());
         if (config.maxSequenceLength() > model.maxPositions()) {
-            throw new InvalidSettingException("Invalid setting '" + SentimentOptions.MAX_SEQUENCE_LENGTH.key()
-                    + "': " + config.maxSequenceLength() + " is more than the model's position limit ("
-                    + model.maxPositions() + ", max_position_embeddings in " + model.dir().resolve("config.json")
-                    + "). Fix: use at most " + model.maxPositions() + ".");
+            throw new InvalidSettingException(SentimentOptions.MAX_SEQUENCE_LENGTH,
+                    config.maxSequenceLength() + " is more than the model's position limit (" + model.maxPositions()
+                            + ", max_position_embeddings in " + model.dir().resolve("config.json") + ")",
+                    "use at most " + model.maxPositions());
         }
         ReviewTokenizer tokenizer = ReviewTokenizer.open(model.tokenizerFile(), config.maxSequenceLength());
         OnnxClassifier classifier;

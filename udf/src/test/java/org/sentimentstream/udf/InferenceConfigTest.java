@@ -31,22 +31,22 @@ class InferenceConfigTest {
         assertThat(c.lengthBuckets()).containsExactly(16, 32, 64);
         assertThat(c.intraOpThreads()).isZero();
         assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.PER_SLOT);
-        assertThat(InferenceConfig.fromConfiguration(new Configuration())).isEqualTo(c);
+        assertThat(InferenceConfig.from(new Configuration())).isEqualTo(c);
     }
 
     @Test
-    void builderRoundTripsThroughConfiguration() {
+    void builderAndStringConfigurationGiveEqualConfigs() {
         InferenceConfig c = InferenceConfig.builder()
                 .model("/models/sst2")
-                .modelSha256(SHA)
-                .modelCacheDir("/var/cache/models")
-                .maxSequenceLength(256)
-                .maxBatchSize(32)
-                .maxBatchDelay(Duration.ofMillis(25))
-                .maxBatchTokens(4096)
-                .lengthBuckets("8, 24,100")
-                .intraOpThreads(3)
-                .sessionSharing(SentimentOptions.SessionSharing.SHARED)
+                .set(SentimentOptions.MODEL_SHA256, SHA)
+                .set(SentimentOptions.MODEL_CACHE_DIR, "/var/cache/models")
+                .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 256)
+                .set(SentimentOptions.MAX_BATCH_SIZE, 32)
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(25))
+                .set(SentimentOptions.MAX_BATCH_TOKENS, 4096)
+                .set(SentimentOptions.LENGTH_BUCKETS, "8, 24,100")
+                .set(SentimentOptions.INTRA_OP_THREADS, 3)
+                .set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
                 .build();
 
         assertThat(c.model()).isEqualTo("/models/sst2");
@@ -60,14 +60,19 @@ class InferenceConfigTest {
         assertThat(c.intraOpThreads()).isEqualTo(3);
         assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.SHARED);
 
-        Configuration conf = c.toConfiguration();
-        assertThat(conf.get(SentimentOptions.LENGTH_BUCKETS)).isEqualTo("8,24,100");
-        InferenceConfig back = InferenceConfig.fromConfiguration(conf);
-        assertThat(back).isEqualTo(c).hasSameHashCodeAs(c);
-        assertThat(back.toConfiguration().toMap()).isEqualTo(conf.toMap());
-        assertThat(c.toBuilder().build()).isEqualTo(c);
-        assertThat(c.toBuilder().maxBatchSize(8).build()).isNotEqualTo(c)
-                .satisfies(d -> assertThat(d.maxBatchSize()).isEqualTo(8));
+        InferenceConfig same = InferenceConfig.from(Configuration.fromMap(Map.of(
+                "sentiment.model", "/models/sst2",
+                "sentiment.model-sha256", SHA,
+                "sentiment.model-cache-dir", "/var/cache/models",
+                "sentiment.max-sequence-length", "256",
+                "sentiment.max-batch-size", "32",
+                "sentiment.max-batch-delay", "25 ms",
+                "sentiment.max-batch-tokens", "4096",
+                "sentiment.length-buckets", "8,24,100",
+                "sentiment.intra-op-threads", "3",
+                "sentiment.session-sharing", "SHARED")));
+        assertThat(same).isEqualTo(c).hasSameHashCodeAs(c);
+        assertThat(InferenceConfig.builder().model("/models/sst2").build()).isNotEqualTo(c);
     }
 
     @Test
@@ -78,13 +83,12 @@ class InferenceConfigTest {
                 "sentiment.max-batch-size", "7",
                 "sentiment.length-buckets", "",
                 "sentiment.session-sharing", "SHARED"));
-        InferenceConfig c = InferenceConfig.fromConfiguration(conf);
+        InferenceConfig c = InferenceConfig.from(conf);
         assertThat(c.model()).isEqualTo("hf:owner/repo@v1");
         assertThat(c.maxBatchDelay()).isEqualTo(Duration.ofMillis(40));
         assertThat(c.maxBatchSize()).isEqualTo(7);
         assertThat(c.lengthBuckets()).isEmpty();
         assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.SHARED);
-        assertThat(InferenceConfig.fromConfiguration(c.toConfiguration())).isEqualTo(c);
     }
 
     @Test
@@ -94,75 +98,89 @@ class InferenceConfigTest {
 
     @Test
     void badSha256() {
-        assertInvalid("sentiment.model-sha256", () -> InferenceConfig.builder().modelSha256("abc123").build());
+        assertInvalid("sentiment.model-sha256", () -> InferenceConfig.builder().set(SentimentOptions.MODEL_SHA256, "abc123").build());
         assertInvalid("sentiment.model-sha256",
-                () -> InferenceConfig.builder().modelSha256(SHA.substring(1) + "g").build());
-        assertThat(InferenceConfig.builder().modelSha256(SHA.toUpperCase()).build().modelSha256())
+                () -> InferenceConfig.builder().set(SentimentOptions.MODEL_SHA256, SHA.substring(1) + "g").build());
+        assertThat(InferenceConfig.builder().set(SentimentOptions.MODEL_SHA256, SHA.toUpperCase()).build().modelSha256())
                 .isEqualTo(SHA.toUpperCase());
     }
 
     @Test
     void maxSequenceLengthOutOfRange() {
         assertThat(assertInvalid("sentiment.max-sequence-length",
-                () -> InferenceConfig.builder().maxSequenceLength(2).build())).contains("was 2");
+                () -> InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 2).build())).contains("was 2");
         assertThat(assertInvalid("sentiment.max-sequence-length",
-                () -> InferenceConfig.builder().maxSequenceLength(600).maxBatchTokens(4096).build()))
+                () -> InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 600).set(SentimentOptions.MAX_BATCH_TOKENS, 4096).build()))
                 .contains("was 600");
-        assertThat(InferenceConfig.builder().maxSequenceLength(3).build().maxSequenceLength()).isEqualTo(3);
-        assertThat(InferenceConfig.builder().maxSequenceLength(512).build().maxSequenceLength()).isEqualTo(512);
+        assertThat(InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 3).build().maxSequenceLength()).isEqualTo(3);
+        assertThat(InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 512).build().maxSequenceLength()).isEqualTo(512);
     }
 
     @Test
     void maxBatchSizeZero() {
-        assertThat(assertInvalid("sentiment.max-batch-size", () -> InferenceConfig.builder().maxBatchSize(0).build()))
+        assertThat(assertInvalid("sentiment.max-batch-size", () -> InferenceConfig.builder().set(SentimentOptions.MAX_BATCH_SIZE, 0).build()))
                 .contains("was 0");
     }
 
     @Test
     void negativeDelay() {
         assertInvalid("sentiment.max-batch-delay",
-                () -> InferenceConfig.builder().maxBatchDelay(Duration.ofMillis(-1)).build());
-        assertThat(InferenceConfig.builder().maxBatchDelay(Duration.ZERO).build().maxBatchDelay()).isZero();
+                () -> InferenceConfig.builder().set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(-1)).build());
+        assertThat(InferenceConfig.builder().set(SentimentOptions.MAX_BATCH_DELAY, Duration.ZERO).build().maxBatchDelay()).isZero();
     }
 
     @Test
     void maxBatchTokensBelowMaxSequenceLength() {
         assertThat(assertInvalid("sentiment.max-batch-tokens",
-                () -> InferenceConfig.builder().maxSequenceLength(128).maxBatchTokens(127).build()))
+                () -> InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128).set(SentimentOptions.MAX_BATCH_TOKENS, 127).build()))
                 .contains("sentiment.max-sequence-length").contains("127");
-        assertThat(InferenceConfig.builder().maxSequenceLength(128).maxBatchTokens(128).build().maxBatchTokens())
+        assertThat(InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128).set(SentimentOptions.MAX_BATCH_TOKENS, 128).build().maxBatchTokens())
                 .isEqualTo(128);
     }
 
     @Test
     void badLengthBuckets() {
         assertThat(assertInvalid("sentiment.length-buckets",
-                () -> InferenceConfig.builder().lengthBuckets("a,b").build())).contains("'a,b'");
+                () -> InferenceConfig.builder().set(SentimentOptions.LENGTH_BUCKETS, "a,b").build())).contains("'a,b'");
         assertThat(assertInvalid("sentiment.length-buckets",
-                () -> InferenceConfig.builder().lengthBuckets("32,16").build())).contains("'32,16'");
-        assertInvalid("sentiment.length-buckets", () -> InferenceConfig.builder().lengthBuckets("16,16").build());
-        assertInvalid("sentiment.length-buckets", () -> InferenceConfig.builder().lengthBuckets("0,16").build());
+                () -> InferenceConfig.builder().set(SentimentOptions.LENGTH_BUCKETS, "32,16").build())).contains("'32,16'");
+        assertInvalid("sentiment.length-buckets", () -> InferenceConfig.builder().set(SentimentOptions.LENGTH_BUCKETS, "16,16").build());
+        assertInvalid("sentiment.length-buckets", () -> InferenceConfig.builder().set(SentimentOptions.LENGTH_BUCKETS, "0,16").build());
     }
 
     @Test
     void negativeThreads() {
         assertThat(assertInvalid("sentiment.intra-op-threads",
-                () -> InferenceConfig.builder().intraOpThreads(-1).build())).contains("was -1");
+                () -> InferenceConfig.builder().set(SentimentOptions.INTRA_OP_THREADS, -1).build())).contains("was -1");
     }
 
     @Test
     void flinkParseErrorBecomesInvalidSettingNamingTheKey() {
         Configuration conf = Configuration.fromMap(Map.of("sentiment.max-batch-size", "lots"));
-        Throwable t = catchThrowable(() -> InferenceConfig.fromConfiguration(conf));
+        Throwable t = catchThrowable(() -> InferenceConfig.from(conf));
         assertThat(t).isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("sentiment.max-batch-size")
                 .hasMessageContaining("lots")
                 .hasMessageContaining("Fix:");
 
         Configuration delay = Configuration.fromMap(Map.of("sentiment.max-batch-delay", "soon"));
-        assertThat(catchThrowable(() -> InferenceConfig.fromConfiguration(delay)))
+        assertThat(catchThrowable(() -> InferenceConfig.from(delay)))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("sentiment.max-batch-delay");
+    }
+
+    @Test
+    void eachSurfaceNamesTheSettingAndTheSettingsItRefersToItsOwnWay() {
+        InvalidSettingException e = (InvalidSettingException) catchThrowable(() -> InferenceConfig.builder()
+                .set(SentimentOptions.MAX_BATCH_TOKENS, 64).build());
+        assertThat(e.key()).isEqualTo("sentiment.max-batch-tokens");
+        assertThat(e.getMessage()).isEqualTo(e.messageFor(SettingSurface.FLINK_KEY)).isEqualTo("Invalid setting"
+                + " 'sentiment.max-batch-tokens': must be at least sentiment.max-sequence-length (128), was 64. Fix:"
+                + " raise it, so that one text of the longest length fits in a batch.");
+        assertThat(e.messageFor(SettingSurface.FLAG)).startsWith("Invalid option '--max-batch-tokens': must be at"
+                + " least --max-sequence-length (128), was 64. Fix:");
+        assertThat(e.on(SettingSurface.SQL_OPTION).getMessage()).startsWith("Invalid model option"
+                + " 'max-batch-tokens': must be at least max-sequence-length (128), was 64. Fix:");
     }
 
     /** Asserts the failure is an {@link InvalidSettingException} naming the key and the fix; returns the message. */

@@ -40,7 +40,7 @@ class ModelContractTest {
     }
 
     private static InferenceConfig.Builder config(Path dir) {
-        return InferenceConfig.builder().model(dir.toString()).intraOpThreads(1);
+        return InferenceConfig.builder().model(dir.toString()).set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
 
     private Throwable openFailure() {
@@ -173,13 +173,13 @@ class ModelContractTest {
         ObjectNode root = configJson();
         root.put("max_position_embeddings", 64);
         writeConfigJson(root);
-        Throwable t = openFailure(config(model).maxSequenceLength(128).build());
+        Throwable t = openFailure(config(model).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128).build());
         assertThat(t).isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'sentiment.max-sequence-length'")
                 .hasMessageContaining("128")
                 .hasMessageContaining("64")
                 .hasMessageContaining("Fix:");
-        try (SentimentScorer scorer = SentimentScorer.open(config(model).maxSequenceLength(64).build())) {
+        try (SentimentScorer scorer = SentimentScorer.open(config(model).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 64).build())) {
             String longText = "good ".repeat(200);
             SentimentResult r = scorer.score(longText).get(30, TimeUnit.SECONDS);
             assertThat(r.tokens()).isEqualTo(64);
@@ -223,7 +223,7 @@ class ModelContractTest {
     @Test
     void expectedSha256MismatchIsRefused() throws Exception {
         String wrong = "0".repeat(64);
-        Throwable t = openFailure(config(model).modelSha256(wrong).build());
+        Throwable t = openFailure(config(model).set(SentimentOptions.MODEL_SHA256, wrong).build());
         assertThat(t).hasMessageContaining("'sentiment.model-sha256'").hasMessageContaining(wrong)
                 .hasMessageContaining("d1a6bf72edb9e14818acc44269f12dd08a03de05008e5de266ae5fd1bb180a28");
     }

@@ -156,7 +156,7 @@ class ModelResolverTest {
         assertThat(entriesOf(expectedDir.getParent())).as("no temporary directory left").containsExactly(expectedDir);
 
         TestModels.ReferenceCase reference = TestModels.referenceCases().get(0);
-        InferenceConfig config = InferenceConfig.builder().model(resolved.dir().toString()).intraOpThreads(1).build();
+        InferenceConfig config = InferenceConfig.builder().model(resolved.dir().toString()).set(SentimentOptions.INTRA_OP_THREADS, 1).build();
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             ReferenceLogitsTest.assertMatches(reference, scorer.score(reference.text).get(30, TimeUnit.SECONDS));
         }
@@ -302,7 +302,7 @@ class ModelResolverTest {
 
     @Test
     void cacheDirFollowsTheSetting() {
-        InferenceConfig config = InferenceConfig.builder().modelCacheDir(temp.resolve("mine").toString()).build();
+        InferenceConfig config = InferenceConfig.builder().set(SentimentOptions.MODEL_CACHE_DIR, temp.resolve("mine").toString()).build();
         assertThat(ModelResolver.cacheDir(config)).isEqualTo(temp.resolve("mine"));
     }
 }

@@ -58,7 +58,7 @@ class NativeLibraryClassLoaderTest {
     }
 
     private static InferenceConfig config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).intraOpThreads(1).build();
+        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).set(SentimentOptions.INTRA_OP_THREADS, 1).build();
     }
 
     private static URL codeSourceOf(Class<?> type) {

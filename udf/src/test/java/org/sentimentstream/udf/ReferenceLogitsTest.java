@@ -37,7 +37,7 @@ class ReferenceLogitsTest {
     }
 
     private static InferenceConfig.Builder config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).intraOpThreads(1);
+        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
 
     @Test
@@ -51,7 +51,7 @@ class ReferenceLogitsTest {
 
     @Test
     void eachTextAlone() throws Exception {
-        try (SentimentScorer scorer = SentimentScorer.open(config().maxBatchSize(1).build())) {
+        try (SentimentScorer scorer = SentimentScorer.open(config().set(SentimentOptions.MAX_BATCH_SIZE, 1).build())) {
             for (ReferenceCase c : cases) {
                 assertMatches(c, scorer.score(c.text).get(30, TimeUnit.SECONDS));
             }
@@ -61,7 +61,7 @@ class ReferenceLogitsTest {
     @Test
     void allTextsQueuedAtOnceInEveryBucket() throws Exception {
         // A long delay makes the batcher flush by size and token budget only: mixed batches of every length.
-        InferenceConfig cfg = config().maxBatchSize(8).maxBatchDelay(Duration.ofMillis(200)).build();
+        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 8).set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200)).build();
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
             scoreConcurrentlyAndCheck(scorer, cases);
         }
@@ -69,8 +69,8 @@ class ReferenceLogitsTest {
 
     @Test
     void withoutBucketsShortTextsBesideA128TokenText() throws Exception {
-        InferenceConfig cfg = config().maxBatchSize(64).maxBatchTokens(128 * 64).lengthBuckets("")
-                .maxBatchDelay(Duration.ofMillis(200)).build();
+        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 64).set(SentimentOptions.MAX_BATCH_TOKENS, 128 * 64).set(SentimentOptions.LENGTH_BUCKETS, "")
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200)).build();
         List<ReferenceCase> mixed = new ArrayList<>(cases.subList(0, 30));
         mixed.add(longest);
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
@@ -81,8 +81,8 @@ class ReferenceLogitsTest {
     @Test
     void randomBatchCompositions() throws Exception {
         Random random = new Random(7);
-        InferenceConfig cfg = config().maxBatchSize(5).maxBatchTokens(300).lengthBuckets("8,24")
-                .maxBatchDelay(Duration.ofMillis(2)).build();
+        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 5).set(SentimentOptions.MAX_BATCH_TOKENS, 300).set(SentimentOptions.LENGTH_BUCKETS, "8,24")
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(2)).build();
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
             for (int round = 0; round < 5; round++) {
                 List<ReferenceCase> shuffled = new ArrayList<>(cases);

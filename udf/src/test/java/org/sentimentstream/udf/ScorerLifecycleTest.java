@@ -20,7 +20,7 @@ class ScorerLifecycleTest {
     static final String BATCHER_THREAD_PREFIX = "sentiment-batcher";
 
     private static InferenceConfig.Builder config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).intraOpThreads(1);
+        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
 
     static List<String> liveBatcherThreads() {
@@ -34,7 +34,7 @@ class ScorerLifecycleTest {
     @AfterEach
     void noScorerIsOpen() {
         assertThat(liveBatcherThreads()).isEmpty();
-        assertThat(SharedScorers.openScorers()).isZero();
+        assertThat(SessionLease.openSharedScorers()).isZero();
     }
 
     @Test
@@ -58,8 +58,8 @@ class ScorerLifecycleTest {
     void closeScoresWhatIsQueuedAndLaterTextsFail() throws Exception {
         List<TestModels.ReferenceCase> cases = TestModels.referenceCases().subList(0, 20);
         // A long delay and big batches: the texts are still queued when close() starts.
-        SentimentScorer scorer = SentimentScorer.open(config().maxBatchSize(4096).maxBatchTokens(4096 * 128)
-                .maxBatchDelay(java.time.Duration.ofMinutes(1)).build());
+        SentimentScorer scorer = SentimentScorer.open(config().set(SentimentOptions.MAX_BATCH_SIZE, 4096).set(SentimentOptions.MAX_BATCH_TOKENS, 4096 * 128)
+                .set(SentimentOptions.MAX_BATCH_DELAY, java.time.Duration.ofMinutes(1)).build());
         List<CompletableFuture<SentimentResult>> futures = new ArrayList<>();
         for (TestModels.ReferenceCase c : cases) {
             futures.add(scorer.score(c.text));
@@ -76,67 +76,72 @@ class ScorerLifecycleTest {
 
     @Test
     void sharedScorersAreReferenceCounted() throws Exception {
-        InferenceConfig config = config().sessionSharing(SentimentOptions.SessionSharing.SHARED).build();
-        SentimentScorer first = SharedScorers.acquire(config, 1);
-        SentimentScorer second = SharedScorers.acquire(InferenceConfig.fromConfiguration(config.toConfiguration()), 1);
+        InferenceConfig config = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
+        SessionLease first = SessionLease.acquire(config, 1);
+        SessionLease second = SessionLease.acquire(config().set(SentimentOptions.SESSION_SHARING,
+                SentimentOptions.SessionSharing.SHARED).build(), 1);
+        SentimentScorer scorer = first.scorer();
         try {
-            assertThat(second).isSameAs(first);
-            assertThat(SharedScorers.openScorers()).isEqualTo(1);
+            assertThat(second.scorer()).isSameAs(scorer);
+            assertThat(SessionLease.openSharedScorers()).isEqualTo(1);
             assertThat(liveBatcherThreads()).hasSize(1);
 
-            SharedScorers.release(config);
-            assertThat(first.isRunning()).as("one reference left").isTrue();
-            assertThat(SharedScorers.openScorers()).isEqualTo(1);
+            first.close();
+            first.close(); // closing a lease twice releases it once
+            assertThat(first.scorer()).isNull();
+            assertThat(scorer.isRunning()).as("one lease left").isTrue();
+            assertThat(SessionLease.openSharedScorers()).isEqualTo(1);
             TestModels.ReferenceCase reference = TestModels.referenceCases().get(2);
-            ReferenceLogitsTest.assertMatches(reference, second.score(reference.text).get(30, TimeUnit.SECONDS));
+            ReferenceLogitsTest.assertMatches(reference, second.scorer().score(reference.text).get(30, TimeUnit.SECONDS));
         } finally {
-            SharedScorers.release(config);
+            second.close();
         }
-        assertThat(first.isRunning()).isFalse();
-        assertThat(SharedScorers.openScorers()).isZero();
+        assertThat(scorer.isRunning()).isFalse();
+        assertThat(SessionLease.openSharedScorers()).isZero();
         assertThat(liveBatcherThreads()).isEmpty();
 
-        // Releasing more often than acquired does nothing; a new acquire opens a fresh scorer.
-        SharedScorers.release(config);
-        SentimentScorer reopened = SharedScorers.acquire(config, 1);
-        try {
-            assertThat(reopened).isNotSameAs(first);
-            assertThat(reopened.isRunning()).isTrue();
-        } finally {
-            SharedScorers.release(config);
+        // A new lease opens a fresh scorer.
+        try (SessionLease reopened = SessionLease.acquire(config, 1)) {
+            assertThat(reopened.scorer()).isNotSameAs(scorer);
+            assertThat(reopened.scorer().isRunning()).isTrue();
         }
-        assertThat(reopened.isRunning()).isFalse();
+        assertThat(SessionLease.openSharedScorers()).isZero();
     }
 
     @Test
     void differentConfigurationsGetDifferentSharedScorers() throws Exception {
-        InferenceConfig a = config().sessionSharing(SentimentOptions.SessionSharing.SHARED).build();
-        InferenceConfig b = a.toBuilder().maxBatchSize(3).build();
-        SentimentScorer sa = SharedScorers.acquire(a, 1);
-        SentimentScorer sb;
-        try {
-            sb = SharedScorers.acquire(b, 1);
-            try {
-                assertThat(sb).isNotSameAs(sa);
-                assertThat(SharedScorers.openScorers()).isEqualTo(2);
-            } finally {
-                SharedScorers.release(b);
+        InferenceConfig a = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
+        InferenceConfig b = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
+                .set(SentimentOptions.MAX_BATCH_SIZE, 3).build();
+        try (SessionLease la = SessionLease.acquire(a, 1)) {
+            SentimentScorer sb;
+            try (SessionLease lb = SessionLease.acquire(b, 1)) {
+                sb = lb.scorer();
+                assertThat(sb).isNotSameAs(la.scorer());
+                assertThat(SessionLease.openSharedScorers()).isEqualTo(2);
             }
             assertThat(sb.isRunning()).isFalse();
-            assertThat(sa.isRunning()).isTrue();
-        } finally {
-            SharedScorers.release(a);
+            assertThat(la.scorer().isRunning()).isTrue();
         }
-        assertThat(sa.isRunning()).isFalse();
+        assertThat(SessionLease.openSharedScorers()).isZero();
+    }
+
+    @Test
+    void sharedScorersAreKeyedByEveryComponentOfTheConfiguration() {
+        InferenceConfig a = config().set(SentimentOptions.MODEL_SHA256, "a".repeat(64)).build();
+        InferenceConfig b = config().set(SentimentOptions.MODEL_SHA256, "b".repeat(64)).build();
+        InferenceConfig c = config().set(SentimentOptions.MODEL_CACHE_DIR, "/elsewhere").build();
+        assertThat(a).isNotEqualTo(b).isNotEqualTo(c);
+        assertThat(java.util.Set.of(a.hashCode(), b.hashCode(), c.hashCode(), config().build().hashCode())).hasSize(4);
     }
 
     @Test
     void aFailedOpenLeavesNothingBehind() {
         InferenceConfig broken = config().model(TestModels.tinyModelDir().resolve("no-such-dir").toString())
-                .sessionSharing(SentimentOptions.SessionSharing.SHARED).build();
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> SharedScorers.acquire(broken, 1)))
+                .set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> SessionLease.acquire(broken, 1)))
                 .isNotNull();
-        assertThat(SharedScorers.openScorers()).isZero();
+        assertThat(SessionLease.openSharedScorers()).isZero();
         assertThat(liveBatcherThreads()).isEmpty();
     }
 }

@@ -84,7 +84,7 @@ class SentimentAsyncFunctionITCase {
 
     private static InferenceConfig.Builder config() {
         return InferenceConfig.builder().model(TestModels.tinyModelDir().toString())
-                .maxBatchSize(16).maxBatchDelay(Duration.ofMillis(5));
+                .set(SentimentOptions.MAX_BATCH_SIZE, 16).set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(5));
     }
 
     @Test
@@ -103,11 +103,11 @@ class SentimentAsyncFunctionITCase {
     @Test
     void unorderedWaitWithTwoSubtasksAndASharedSessionLosesNothingAndDuplicatesNothing() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        InferenceConfig shared = config().sessionSharing(SentimentOptions.SessionSharing.SHARED).build();
+        InferenceConfig shared = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
         DataStream<Tuple3<Long, String, float[]>> scored = AsyncDataStream.unorderedWait(
                 records(env).rebalance(), function(shared), 30, TimeUnit.SECONDS, 64).returns(SCORED).setParallelism(2);
         assertEveryIndexOnce(collect(scored));
-        assertThat(SharedScorers.openScorers()).as("shared sessions left open").isZero();
+        assertThat(SessionLease.openSharedScorers()).as("shared sessions left open").isZero();
     }
 
     @Test
@@ -123,8 +123,8 @@ class SentimentAsyncFunctionITCase {
         // The batcher holds texts for 5 s but the async timeout is 50 ms: every record must come out through
         // timeout(), and the operator must not stall.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        InferenceConfig slow = config().maxBatchSize(4096).maxBatchTokens(4096 * 128)
-                .maxBatchDelay(Duration.ofSeconds(5)).build();
+        InferenceConfig slow = config().set(SentimentOptions.MAX_BATCH_SIZE, 4096).set(SentimentOptions.MAX_BATCH_TOKENS, 4096 * 128)
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofSeconds(5)).build();
         DataStream<Tuple2<Long, String>> few = records(env).filter(t -> t.f0 < 20).setParallelism(1);
         List<Tuple3<Long, String, float[]>> out = collect(AsyncDataStream.orderedWait(
                 few, function(slow), 50, TimeUnit.MILLISECONDS, 100).returns(SCORED).setParallelism(1));

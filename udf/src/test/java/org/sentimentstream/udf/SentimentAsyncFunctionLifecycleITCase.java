@@ -52,12 +52,12 @@ class SentimentAsyncFunctionLifecycleITCase {
     @AfterEach
     void nothingOpen() {
         assertThat(ScorerLifecycleTest.liveBatcherThreads()).isEmpty();
-        assertThat(SharedScorers.openScorers()).isZero();
+        assertThat(SessionLease.openSharedScorers()).isZero();
     }
 
     private static InferenceConfig.Builder config() {
         return InferenceConfig.builder().model(TestModels.tinyModelDir().toString())
-                .maxBatchSize(16).maxBatchDelay(Duration.ofMillis(5));
+                .set(SentimentOptions.MAX_BATCH_SIZE, 16).set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(5));
     }
 
     private static StreamExecutionEnvironment env() {
@@ -117,10 +117,10 @@ class SentimentAsyncFunctionLifecycleITCase {
     @Test
     void aSharedSessionIsClosedWithTheJob() throws Exception {
         StreamExecutionEnvironment env = env();
-        InferenceConfig shared = config().sessionSharing(SentimentOptions.SessionSharing.SHARED).build();
+        InferenceConfig shared = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
         List<String> out = runToTheEnd(env, scored(env, shared));
         assertThat(out).hasSize(RECORDS).noneMatch(s -> s.contains("FAILED"));
-        assertThat(SharedScorers.openScorers()).isZero();
+        assertThat(SessionLease.openSharedScorers()).isZero();
         assertThat(ScorerLifecycleTest.liveBatcherThreads()).isEmpty();
     }
 
@@ -128,7 +128,7 @@ class SentimentAsyncFunctionLifecycleITCase {
     void sessionsAreClosedWhenTheJobFails() throws Exception {
         for (SentimentOptions.SessionSharing sharing : SentimentOptions.SessionSharing.values()) {
             StreamExecutionEnvironment env = env();
-            DataStream<String> failing = scored(env, config().sessionSharing(sharing).build())
+            DataStream<String> failing = scored(env, config().set(SentimentOptions.SESSION_SHARING, sharing).build())
                     .map(s -> {
                         if (s.startsWith("150 ")) {
                             throw new IllegalStateException("downstream failure at record 150");
@@ -147,7 +147,7 @@ class SentimentAsyncFunctionLifecycleITCase {
             assertThat(result).as("%s job result", sharing).isNotNull()
                     .hasStackTraceContaining("downstream failure at record 150");
             assertThat(ScorerLifecycleTest.liveBatcherThreads()).as("%s", sharing).isEmpty();
-            assertThat(SharedScorers.openScorers()).as("%s", sharing).isZero();
+            assertThat(SessionLease.openSharedScorers()).as("%s", sharing).isZero();
         }
     }
 }

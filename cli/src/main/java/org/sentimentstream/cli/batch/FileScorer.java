@@ -47,7 +47,7 @@ public final class FileScorer {
                     return f;
                 }
             }
-            throw new org.sentimentstream.udf.InvalidSettingException("Invalid --format '" + value
+            throw new org.sentimentstream.udf.InvalidInputException("Invalid --format '" + value
                     + "'. Fix: use tsv or jsonl.");
         }
     }

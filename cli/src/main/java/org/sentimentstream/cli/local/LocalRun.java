@@ -3,7 +3,7 @@ package org.sentimentstream.cli.local;
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.ReadCommittedConsumer;
 import org.sentimentstream.embedded.SampleReviews;
-import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+import org.sentimentstream.embedded.RetainingMetricReporter;
 
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
@@ -11,6 +11,7 @@ import org.sentimentstream.job.config.PipelineOptions;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.job.records.DeadLetters;
+import org.sentimentstream.udf.SentimentOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -184,12 +186,14 @@ public final class LocalRun {
             out.printf("Kafka broker (KRaft, in-process) at %s: topics %s, %s, %s%n", broker.bootstrapServers(), in,
                     scoredTopic, dlqTopic);
 
-            JobConfig jobConfig = config.with(KafkaOptions.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers())
-                    .with(KafkaOptions.STARTING_OFFSETS.key(), "EARLIEST")
-                    .with("sentiment.model", model.dir().toString());
-            if (jobConfig.getOptional(PipelineOptions.CHECKPOINT_INTERVAL).isEmpty()) {
-                jobConfig = jobConfig.with(PipelineOptions.CHECKPOINT_INTERVAL.key(), "1 s");
+            Map<String, String> embedded = new HashMap<>(Map.of(
+                    KafkaOptions.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers(),
+                    KafkaOptions.STARTING_OFFSETS.key(), "EARLIEST",
+                    SentimentOptions.MODEL.key(), model.dir().toString()));
+            if (config.getOptional(PipelineOptions.CHECKPOINT_INTERVAL).isEmpty()) {
+                embedded.put(PipelineOptions.CHECKPOINT_INTERVAL.key(), "1 s");
             }
+            JobConfig jobConfig = config.with(embedded);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
                     flinkConfiguration());
             SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(jobConfig),

@@ -1,8 +1,8 @@
 package org.sentimentstream.job.cli;
 
 import org.sentimentstream.job.config.JobConfig;
-
-import org.apache.flink.configuration.ConfigOption;
+import org.sentimentstream.udf.OptionDocs;
+import org.sentimentstream.udf.SettingSurface;
 
 import java.util.List;
 
@@ -15,22 +15,15 @@ public final class ConfigReference {
     private ConfigReference() {}
 
     public static String markdown() {
-        StringBuilder md = new StringBuilder();
-        md.append(START).append('\n');
-        md.append("| Flag | Flink configuration key | Default | Description |\n");
-        md.append("|---|---|---|---|\n");
-        List<ConfigOption<?>> options = JobConfig.allOptions();
-        for (ConfigOption<?> o : options) {
-            md.append("| `").append(Settings.flagOf(o)).append("` | `").append(o.key()).append("` | ")
-                    .append(o.hasDefaultValue() ? "`" + Settings.Defaults.describe(o.defaultValue()) + "`" : "—")
-                    .append(" | ").append(Settings.textOf(o).replace("|", "\\|"))
-                    .append(" |\n");
-        }
-        md.append("| `--kafka.<property>=<value>` | `kafka.<property>` | — | Any Kafka client property, passed to the"
+        return START + '\n'
+                + OptionDocs.markdownTable(JobConfig.allOptions(), List.of(
+                        OptionDocs.nameColumn("Flag", SettingSurface.FLAG, false),
+                        OptionDocs.nameColumn("Flink configuration key", SettingSurface.FLINK_KEY, false),
+                        OptionDocs.DEFAULT, OptionDocs.DESCRIPTION))
+                + "| `--kafka.<property>=<value>` | `kafka.<property>` | — | Any Kafka client property, passed to the"
                 + " source and both sinks (e.g. `--kafka.security.protocol=SASL_SSL`). Values of keys that look"
-                + " secret (password, jaas, token, key) are masked in logs. |\n");
-        md.append(END);
-        return md.toString();
+                + " secret (password, jaas, token, key) are masked in logs. |\n"
+                + END;
     }
 
     public static void main(String[] args) {

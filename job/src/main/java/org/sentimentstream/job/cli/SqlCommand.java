@@ -1,7 +1,7 @@
 package org.sentimentstream.job.cli;
 
 import org.sentimentstream.job.sql.SqlScript;
-import org.sentimentstream.udf.InvalidSettingException;
+import org.sentimentstream.udf.InvalidInputException;
 
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
@@ -62,7 +62,7 @@ public final class SqlCommand implements Callable<Integer> {
             // Flink's message with the script line; 2 (as for any invalid setting) when a setting is the cause.
             spec.commandLine().getErr().println(e.getMessage());
             for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof InvalidSettingException) {
+                if (c instanceof InvalidInputException) {
                     return 2;
                 }
             }
@@ -96,7 +96,7 @@ public final class SqlCommand implements Callable<Integer> {
             String resource = file.substring(CLASSPATH.length());
             try (InputStream in = SqlCommand.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new InvalidSettingException("No script '" + resource + "' in the job jar. Fix: use"
+                    throw new InvalidInputException("No script '" + resource + "' in the job jar. Fix: use"
                             + " classpath:sql/reviews-pipeline.sql, or a file path.");
                 }
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -105,7 +105,7 @@ public final class SqlCommand implements Callable<Integer> {
         try {
             return Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new InvalidSettingException("No SQL script at '" + file + "'. Fix: give the path of a .sql file.");
+            throw new InvalidInputException("No SQL script at '" + file + "'. Fix: give the path of a .sql file.");
         }
     }
 }

@@ -3,6 +3,8 @@ package org.sentimentstream.job.config;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.util.List;
+
 /** How a review is read from a Kafka record value. */
 public final class InputOptions {
 
@@ -18,6 +20,8 @@ public final class InputOptions {
                     .stringType()
                     .defaultValue("text")
                     .withDescription("The JSON field holding the review text (JSON input).");
+
+    public static final List<ConfigOption<?>> ALL = List.of(INPUT_FORMAT, TEXT_FIELD);
 
     /** Record value formats. */
     public enum InputFormat {

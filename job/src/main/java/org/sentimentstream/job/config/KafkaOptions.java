@@ -3,7 +3,10 @@ package org.sentimentstream.job.config;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
 import java.time.Duration;
+import java.util.List;
 
 /** Where the job reads and writes, and with which delivery guarantee. */
 public final class KafkaOptions {
@@ -50,9 +53,9 @@ public final class KafkaOptions {
             ConfigOptions.key("sentiment.delivery-guarantee")
                     .enumType(DeliveryGuarantee.class)
                     .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
-                    .withDescription("EXACTLY_ONCE (Kafka transactions committed on checkpoints; needs"
+                    .withDescription("exactly-once (Kafka transactions committed on checkpoints; needs"
                             + " checkpointing; consumers must read with isolation.level=read_committed),"
-                            + " AT_LEAST_ONCE, or NONE.");
+                            + " at-least-once, or none: Flink's DeliveryGuarantee (EXACTLY_ONCE and so on work too).");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("sentiment.transactional-id-prefix")
@@ -69,18 +72,14 @@ public final class KafkaOptions {
                             + " broker's transaction.max.timeout.ms (15 min by default) and above the checkpoint"
                             + " interval plus the longest expected restart.");
 
+    public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP_SERVERS, INPUT_TOPIC, OUTPUT_TOPIC, DLQ_TOPIC,
+            GROUP_ID, STARTING_OFFSETS, DELIVERY_GUARANTEE, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT);
+
     /** Where a stateless start reads from. */
     public enum StartingOffsets {
         COMMITTED,
         EARLIEST,
         LATEST
-    }
-
-    /** The sink's guarantee; mirrors Flink's {@code DeliveryGuarantee}. */
-    public enum DeliveryGuarantee {
-        EXACTLY_ONCE,
-        AT_LEAST_ONCE,
-        NONE
     }
 
     private KafkaOptions() {}

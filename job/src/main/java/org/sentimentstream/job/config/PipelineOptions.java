@@ -4,6 +4,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 import java.time.Duration;
+import java.util.List;
 
 /** How the scoring operator waits for results. */
 public final class PipelineOptions {
@@ -36,6 +37,9 @@ public final class PipelineOptions {
                     .withDescription("Enables checkpointing at this interval when Flink's"
                             + " execution.checkpointing.interval is not set. Exactly-once output becomes"
                             + " visible at each checkpoint.");
+
+    public static final List<ConfigOption<?>> ALL =
+            List.of(ASYNC_TIMEOUT, ASYNC_CAPACITY, ORDERED, CHECKPOINT_INTERVAL);
 
     private PipelineOptions() {}
 }

@@ -73,7 +73,7 @@ public final class KafkaConnectors {
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
                 .setKafkaProducerConfig(props)
                 .setRecordSerializer(new OutgoingRecordSerializer(topic))
-                .setDeliveryGuarantee(DeliveryGuarantee.valueOf(config.get(KafkaOptions.DELIVERY_GUARANTEE).name()))
+                .setDeliveryGuarantee(config.get(KafkaOptions.DELIVERY_GUARANTEE))
                 // The two sinks of one job need distinct transactional ids.
                 .setTransactionalIdPrefix(config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX) + "-" + role)
                 .build();

@@ -14,6 +14,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -76,12 +77,12 @@ public final class SentimentPipeline {
             config.getOptional(PipelineOptions.CHECKPOINT_INTERVAL)
                     .ifPresent(interval -> env.enableCheckpointing(interval.toMillis()));
         }
-        if (config.get(KafkaOptions.DELIVERY_GUARANTEE) == KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE
+        if (config.get(KafkaOptions.DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE
                 && !env.getCheckpointConfig().isCheckpointingEnabled()) {
-            throw new InvalidSettingException("Invalid setting '" + KafkaOptions.DELIVERY_GUARANTEE.key()
-                    + "': EXACTLY_ONCE needs checkpointing, which is off, so no output would ever be committed."
-                    + " Fix: set execution.checkpointing.interval (or --checkpoint-interval), e.g. 10 s, or use"
-                    + " --delivery-guarantee AT_LEAST_ONCE.");
+            throw new InvalidSettingException(KafkaOptions.DELIVERY_GUARANTEE,
+                    "EXACTLY_ONCE needs checkpointing, which is off, so no output would ever be committed",
+                    "set execution.checkpointing.interval (or {" + PipelineOptions.CHECKPOINT_INTERVAL.key()
+                            + "}), e.g. 10 s, or use AT_LEAST_ONCE");
         }
     }
 

@@ -1,6 +1,6 @@
 package org.sentimentstream.job.sql;
 
-import org.sentimentstream.udf.InvalidSettingException;
+import org.sentimentstream.udf.InvalidInputException;
 
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
@@ -67,7 +67,7 @@ public final class SqlScript {
      * Splits a script and replaces its variables. Each value is put in as it is, with {@code '} doubled, as a
      * variable usually stands inside a string literal.
      *
-     * @throws InvalidSettingException for a variable without a value or default, naming it and the line
+     * @throws InvalidInputException for a variable without a value or default, naming it and the line
      */
     public static SqlScript parse(String name, String script, Map<String, String> variables) {
         List<Statement> statements = new ArrayList<>();
@@ -90,7 +90,7 @@ public final class SqlScript {
                 value = m.group(2);
             }
             if (value == null) {
-                throw new InvalidSettingException(String.format("%s, line %d: no value for ${%s}. Fix: pass -D%s=<value>"
+                throw new InvalidInputException(String.format("%s, line %d: no value for ${%s}. Fix: pass -D%s=<value>"
                         + " (or give a default: ${%s:-<default>}).", name, statement.line, m.group(1), m.group(1),
                         m.group(1)));
             }
@@ -211,7 +211,7 @@ public final class SqlScript {
                     case "SELECT":
                     case "WITH":
                     case "VALUES":
-                        throw new InvalidSettingException(String.format("%s, line %d: a query without INSERT INTO has"
+                        throw new InvalidInputException(String.format("%s, line %d: a query without INSERT INTO has"
                                 + " nowhere to go in a pipeline. Fix: INSERT INTO a table (e.g. a 'print' or 'kafka'"
                                 + " table), or run it in the SQL client.", name, statement.line));
                     default:
@@ -222,7 +222,7 @@ public final class SqlScript {
                         }
                         break;
                 }
-            } catch (InvalidSettingException e) {
+            } catch (InvalidInputException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw new SqlScriptException(name, statement, e);
@@ -251,7 +251,7 @@ public final class SqlScript {
                 } else if (!statement.keyword().equals("EXECUTE STATEMENT SET")) {
                     tEnv.executeSql(statement.sql);
                 }
-            } catch (InvalidSettingException e) {
+            } catch (InvalidInputException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw new SqlScriptException(name, statement, e);

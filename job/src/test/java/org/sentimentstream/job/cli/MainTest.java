@@ -1,5 +1,6 @@
 package org.sentimentstream.job.cli;
 
+import org.sentimentstream.udf.SettingSurface;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.sentimentstream.testing.CommandLineRun.helpOf;
 import static org.sentimentstream.testing.CommandLineRun.squeezed;
@@ -55,14 +56,14 @@ class MainTest {
 
         assertThat(e.exitCode()).isZero();
         for (var option : JobConfig.allOptions()) {
-            assertThat(e.out()).contains(Settings.flagOf(option));
+            assertThat(e.out()).contains(SettingSurface.FLAG.nameOf(option));
         }
         assertThat(helpOf(e.out(), "--bootstrap-servers")).contains(squeezed("Flink key: sentiment.bootstrap-servers"))
                 .doesNotContain(squeezed("Default:"));
         assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 8."))
                 .contains(squeezed("Flink key: sentiment.max-batch-size"));
         assertThat(helpOf(e.out(), "--input-format")).contains(squeezed("Default: JSON."));
-        assertThat(helpOf(e.out(), "--delivery-guarantee")).contains(squeezed("Default: EXACTLY_ONCE."));
+        assertThat(helpOf(e.out(), "--delivery-guarantee")).contains(squeezed("Default: exactly-once."));
         assertThat(helpOf(e.out(), "--transaction-timeout")).contains(squeezed("Default: 600 s."));
         assertThat(helpOf(e.out(), "--max-batch-delay")).contains(squeezed("Default: 5 ms."));
         assertThat(helpOf(e.out(), "--async-capacity")).contains(squeezed("Default: 128."));
@@ -80,30 +81,30 @@ class MainTest {
         CommandLineRun e = execute("run");
 
         assertThat(e.exitCode()).isEqualTo(2);
-        assertThat(e.err()).contains("sentiment.bootstrap-servers").contains("Fix:");
+        assertThat(e.err()).contains("\'--bootstrap-servers\'").contains("Fix:");
     }
 
     @Test
     void invalidValueExits2() {
         CommandLineRun e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch-size", "lots");
         assertThat(e.exitCode()).isEqualTo(2);
-        assertThat(e.err()).contains("sentiment.max-batch-size").contains("Fix:");
+        assertThat(e.err()).contains("\'--max-batch-size\'").contains("Fix:");
 
         e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--max-batch-size", "0");
         assertThat(e.exitCode()).isEqualTo(2);
-        assertThat(e.err()).contains("sentiment.max-batch-size").contains("Fix:");
+        assertThat(e.err()).contains("\'--max-batch-size\'").contains("Fix:");
 
         e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--delivery-guarantee", "MAYBE");
         assertThat(e.exitCode()).isEqualTo(2);
-        assertThat(e.err()).contains("sentiment.delivery-guarantee").contains("Fix:");
+        assertThat(e.err()).contains("\'--delivery-guarantee\'").contains("Fix:");
 
         e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--kafka.transactional.id", "x");
         assertThat(e.exitCode()).isEqualTo(2);
-        assertThat(e.err()).contains("kafka.transactional.id").contains("Fix:");
+        assertThat(e.err()).contains("'--kafka.transactional.id'").contains("Fix:");
 
         e = execute("run", "--bootstrap-servers", "127.0.0.1:1", "--input-topic", "t", "--output-topic", "t");
         assertThat(e.exitCode()).isEqualTo(2);
-        assertThat(e.err()).contains("sentiment.input-topic").contains("Fix:");
+        assertThat(e.err()).contains("\'--input-topic\'").contains("Fix:");
     }
 
     @Test

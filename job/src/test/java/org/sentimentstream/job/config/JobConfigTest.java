@@ -1,5 +1,6 @@
 package org.sentimentstream.job.config;
 
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -231,7 +232,7 @@ class JobConfigTest {
     @Test
     void typedDefaults() {
         JobConfig config = JobConfig.of(Map.of());
-        assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo(KafkaOptions.DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(config.get(KafkaOptions.STARTING_OFFSETS)).isEqualTo(KafkaOptions.StartingOffsets.COMMITTED);
         assertThat(config.get(InputOptions.INPUT_FORMAT)).isEqualTo(InputOptions.InputFormat.JSON);
         assertThat(config.get(InputOptions.TEXT_FIELD)).isEqualTo("text");
@@ -245,7 +246,7 @@ class JobConfigTest {
     void enumValuesAreParsed() {
         JobConfig config = JobConfig.of(Map.of("sentiment.delivery-guarantee", "AT_LEAST_ONCE",
                 "sentiment.input-format", "TEXT", "sentiment.starting-offsets", "LATEST", "sentiment.ordered", "false"));
-        assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo(KafkaOptions.DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(config.get(InputOptions.INPUT_FORMAT)).isEqualTo(InputOptions.InputFormat.TEXT);
         assertThat(config.get(KafkaOptions.STARTING_OFFSETS)).isEqualTo(KafkaOptions.StartingOffsets.LATEST);
         assertThat(config.get(PipelineOptions.ORDERED)).isFalse();
@@ -284,12 +285,12 @@ class JobConfigTest {
     @Test
     void withKeepsEverySettingAndValidates() {
         JobConfig config = JobConfig.of(Map.of("kafka.security.protocol", "SSL", "sentiment.max-batch-size", "4"))
-                .with("sentiment.bootstrap-servers", "127.0.0.1:9092");
+                .with(Map.of("sentiment.bootstrap-servers", "127.0.0.1:9092"));
 
         assertThat(config.get(KafkaOptions.BOOTSTRAP_SERVERS)).isEqualTo("127.0.0.1:9092");
         assertThat(config.inference().maxBatchSize()).isEqualTo(4);
         assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
-        assertThatThrownBy(() -> config.with("sentiment.output-topic", "reviews"))
+        assertThatThrownBy(() -> config.with(Map.of("sentiment.output-topic", "reviews")))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("sentiment.input-topic");
     }

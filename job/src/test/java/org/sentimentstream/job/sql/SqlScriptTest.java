@@ -3,6 +3,7 @@ package org.sentimentstream.job.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.sentimentstream.udf.InvalidInputException;
 import org.sentimentstream.udf.InvalidSettingException;
 
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class SqlScriptTest {
     void aVariableWithoutValueNamesItselfTheLineAndTheFix() {
         assertThatThrownBy(() -> SqlScript.parse("p.sql", "SET 'x' = 'y';\n\nCREATE TABLE t WITH ('t' = '${topic}');",
                 Map.of()))
-                .isInstanceOf(InvalidSettingException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("p.sql, line 3: no value for ${topic}. Fix: pass -Dtopic=<value> (or give a default:"
                         + " ${topic:-<default>}).");
     }

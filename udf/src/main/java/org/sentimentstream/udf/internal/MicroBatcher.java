@@ -1,5 +1,6 @@
 package org.sentimentstream.udf.internal;
 
+import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.InferenceListener;
 
 import org.slf4j.Logger;
@@ -42,6 +43,12 @@ public final class MicroBatcher implements AutoCloseable {
     private int queuedMaxLength;
     private boolean closed;
     private final Thread thread;
+
+    /** A batcher with the batch limits of {@code config}. */
+    public MicroBatcher(String name, BatchRunner runner, InferenceConfig config) {
+        this(name, runner, config.maxBatchSize(), config.maxBatchDelay(), config.maxBatchTokens(),
+                config.lengthBuckets().stream().mapToInt(Integer::intValue).toArray());
+    }
 
     public MicroBatcher(String name, BatchRunner runner, int maxBatchSize, Duration maxBatchDelay,
             int maxBatchTokens, int[] lengthBuckets) {

@@ -76,7 +76,7 @@ public final class OnnxModelProviderFactory implements ModelProviderFactory {
         try {
             config = SqlOptions.toInferenceConfig(model.getOptions());
         } catch (InvalidSettingException e) {
-            throw new InvalidSettingException("Model " + name + ": " + e.getMessage(), e.getCause());
+            throw new ValidationException("Model " + name + ": " + e.getMessage(), e);
         }
         OutputColumns columns = OutputColumns.of(name, model.getResolvedInputSchema(),
                 model.getResolvedOutputSchema());

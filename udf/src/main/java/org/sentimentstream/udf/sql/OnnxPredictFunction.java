@@ -2,7 +2,9 @@ package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.sql.internal.OutputColumns;
-import org.sentimentstream.udf.sql.internal.ScoringRuntime;
+import org.sentimentstream.udf.InvalidSettingException;
+import org.sentimentstream.udf.ScoringRuntime;
+import org.sentimentstream.udf.SettingSurface;
 
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncPredictFunction;
@@ -39,17 +41,19 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
 
     @Override
     public void open(FunctionContext context) throws Exception {
-        runtime = ScoringRuntime.open(config, context, true);
+        try {
+            runtime = ScoringRuntime.open(config, context.getTaskInfo().getNumberOfParallelSubtasks(),
+                    context.getMetricGroup());
+        } catch (InvalidSettingException e) {
+            throw e.on(SettingSurface.SQL_OPTION); // found only now, e.g. a length beyond the model's limit
+        }
     }
 
     @Override
     public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
         String text = input.isNullAt(0) ? null : input.getString(0).toString();
-        if (!ScoringRuntime.hasText(text)) {
-            runtime.countWithoutText();
-            return CompletableFuture.completedFuture(Collections.singletonList(columns.nullRow()));
-        }
-        return runtime.score(text).thenApply(result -> Collections.singletonList(columns.row(result)));
+        return runtime.scoreIfText(text).thenApply(
+                result -> Collections.singletonList(result == null ? columns.nullRow() : columns.row(result)));
     }
 
     @Override

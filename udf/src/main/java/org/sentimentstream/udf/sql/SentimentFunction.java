@@ -1,7 +1,8 @@
 package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.udf.InferenceConfig;
-import org.sentimentstream.udf.sql.internal.ScoringRuntime;
+import org.sentimentstream.udf.ScoringRuntime;
+import org.sentimentstream.udf.SentimentOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -58,19 +59,20 @@ public class SentimentFunction extends AsyncScalarFunction {
     @Override
     public void open(FunctionContext context) throws Exception {
         InferenceConfig settings = config != null ? config : fromJobParameters(context);
-        runtime = ScoringRuntime.open(settings, context, false);
+        runtime = ScoringRuntime.open(settings, context.getTaskInfo().getNumberOfParallelSubtasks(),
+                context.getMetricGroup());
     }
 
     /** The {@code sentiment.*} job parameters, validated; an invalid one fails with its key and a fix. */
     static InferenceConfig fromJobParameters(FunctionContext context) {
         Configuration conf = new Configuration();
-        for (ConfigOption<?> option : InferenceConfig.allOptions()) {
+        for (ConfigOption<?> option : SentimentOptions.ALL) {
             String value = context.getJobParameter(option.key(), null);
             if (value != null) {
                 conf.setString(option.key(), value);
             }
         }
-        return InferenceConfig.fromConfiguration(conf);
+        return InferenceConfig.from(conf);
     }
 
     /**
@@ -78,16 +80,12 @@ public class SentimentFunction extends AsyncScalarFunction {
      * NULL external Row, and a NULL RowData needs no conversion.
      */
     public void eval(CompletableFuture<RowData> result, String text) {
-        if (!ScoringRuntime.hasText(text)) {
-            runtime.countWithoutText();
-            result.complete(null);
-            return;
-        }
-        runtime.score(text).whenComplete((scored, error) -> {
-            if (error == null) {
-                result.complete(GenericRowData.of(StringData.fromString(scored.label()), scored.score()));
-            } else {
+        runtime.scoreIfText(text).whenComplete((scored, error) -> {
+            if (error != null) {
                 result.completeExceptionally(error);
+            } else {
+                result.complete(scored == null ? null
+                        : GenericRowData.of(StringData.fromString(scored.label()), scored.score()));
             }
         });
     }

@@ -1,8 +1,8 @@
 package org.sentimentstream.udf.sql;
 
-import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+import org.sentimentstream.embedded.RetainingMetricReporter;
 
-import org.sentimentstream.udf.sql.internal.ScoringRuntime;
+import org.sentimentstream.udf.ScoringRuntime;
 
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Model;

@@ -1,9 +1,10 @@
 package org.sentimentstream.udf.sql;
 
-import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+import org.sentimentstream.embedded.RetainingMetricReporter;
 
 import org.sentimentstream.udf.InferenceConfig;
-import org.sentimentstream.udf.sql.internal.ScoringRuntime;
+import org.sentimentstream.udf.SentimentOptions;
+import org.sentimentstream.udf.ScoringRuntime;
 
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -93,7 +94,7 @@ class SentimentFunctionITCase {
         StreamTableEnvironment tEnv = tableEnv(1);
         registerReviews(tEnv, "reviews", TEXTS.size() * 2);
         tEnv.createTemporarySystemFunction("SENTIMENT", new SentimentFunction(InferenceConfig.builder()
-                .model(modelDir()).maxBatchSize(8).maxBatchDelay(Duration.ofMillis(5)).build()));
+                .model(modelDir()).set(SentimentOptions.MAX_BATCH_SIZE, 8).set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(5)).build()));
         tEnv.getConfig().set("table.exec.async-scalar.max-concurrent-operations", "32");
 
         Table scored = tEnv.from("reviews").select($("id"), $("text"), call("SENTIMENT", $("text")).as("s"));

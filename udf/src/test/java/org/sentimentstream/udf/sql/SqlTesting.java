@@ -1,6 +1,6 @@
 package org.sentimentstream.udf.sql;
 
-import org.sentimentstream.udf.metrics.RetainingMetricReporter;
+import org.sentimentstream.embedded.RetainingMetricReporter;
 
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;

@@ -1,4 +1,4 @@
-package org.sentimentstream.udf.metrics;
+package org.sentimentstream.embedded;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;

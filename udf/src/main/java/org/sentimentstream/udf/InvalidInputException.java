@@ -1,0 +1,14 @@
+package org.sentimentstream.udf;
+
+/**
+ * Input from a user that cannot work, with a message that says how to fix it: a setting ({@link
+ * InvalidSettingException}), a script, a file. Command lines print the message and exit with 2.
+ */
+public class InvalidInputException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    public InvalidInputException(String message) {
+        super(message);
+    }
+}

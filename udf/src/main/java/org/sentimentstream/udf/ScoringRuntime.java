@@ -1,0 +1,83 @@
+package org.sentimentstream.udf;
+
+import org.sentimentstream.udf.internal.InferenceMetrics;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a scoring operator holds per parallel subtask, for the DataStream function and both SQL functions alike:
+ * a {@link SessionLease} on a scorer, the operator's {@code sentiment} metrics, and the rule that each record has
+ * exactly one outcome, counted once.
+ */
+public final class ScoringRuntime implements AutoCloseable {
+
+    /** Counter, next to the scorer's metrics, of NULL or blank texts, which are not scored. */
+    public static final String RECORDS_WITHOUT_TEXT = "recordsWithoutText";
+
+    private final SessionLease lease;
+    private final InferenceMetrics metrics;
+    private final Counter withoutText;
+
+    private ScoringRuntime(SessionLease lease, MetricGroup operatorGroup) {
+        this.lease = lease;
+        this.metrics = new InferenceMetrics(operatorGroup);
+        this.withoutText = operatorGroup.addGroup(InferenceMetrics.GROUP).counter(RECORDS_WITHOUT_TEXT);
+    }
+
+    /** Opens the scorer of a subtask of an operator with this parallelism, and registers the metrics. */
+    public static ScoringRuntime open(InferenceConfig config, int parallelism, MetricGroup operatorGroup)
+            throws Exception {
+        return new ScoringRuntime(SessionLease.acquire(config, parallelism), operatorGroup);
+    }
+
+    /** Whether a text is scored at all: NULL, empty and whitespace-only texts are not. */
+    public static boolean hasText(String text) {
+        return text != null && !text.isBlank();
+    }
+
+    /**
+     * Tokenizes on the calling thread and queues the text. The returned future is the record's one outcome: the
+     * first completion wins, the result's or the caller's (a timeout completes it exceptionally), and only that one
+     * is counted.
+     */
+    public CompletableFuture<SentimentResult> score(String text) {
+        CompletableFuture<SentimentResult> outcome = new CompletableFuture<>();
+        outcome.whenComplete((result, error) -> {
+            if (error == null) {
+                metrics.onScored(result.truncated());
+            } else {
+                metrics.onError();
+            }
+        });
+        lease.scorer().score(text, metrics).whenComplete((result, error) -> {
+            if (error == null) {
+                outcome.complete(result);
+            } else {
+                outcome.completeExceptionally(error);
+            }
+        });
+        return outcome;
+    }
+
+    /** Like {@link #score}, but a text without {@link #hasText text} completes with null, counted, not queued. */
+    public CompletableFuture<SentimentResult> scoreIfText(String text) {
+        if (!hasText(text)) {
+            withoutText.inc();
+            return CompletableFuture.completedFuture(null);
+        }
+        return score(text);
+    }
+
+    /** The subtask's scorer; null after {@link #close()}. */
+    public SentimentScorer scorer() {
+        return lease.scorer();
+    }
+
+    @Override
+    public void close() throws Exception {
+        lease.close();
+    }
+}
