@@ -58,8 +58,8 @@ final class BiasProbeCommand implements Callable<Integer> {
             for (BiasProbe.Spread s : spreads) {
                 spec.commandLine().getOut().printf(Locale.ROOT,
                         "%s: %d values, P(POSITIVE) min %.4f (%s), max %.4f (%s), max-min %.4f, std %.4f%n",
-                        s.template, s.variants.size(), s.min().positive, s.min().value, s.max().positive,
-                        s.max().value, s.range(), s.stdDev());
+                        s.template(), s.variants().size(), s.min().positive(), s.min().value(), s.max().positive(),
+                        s.max().value(), s.range(), s.stdDev());
             }
             spec.commandLine().getOut().println("Wrote " + written);
         }

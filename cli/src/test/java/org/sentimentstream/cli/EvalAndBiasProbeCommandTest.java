@@ -98,11 +98,11 @@ class EvalAndBiasProbeCommandTest {
         assertThat(probe.spreads).hasSize(2);
         List<SentimentResult> direct = scoreDirectly(values.stream().map(v -> "This film was filmed in " + v + ".").toList());
         BiasProbe.Spread first = probe.spreads.get(0);
-        for (BiasProbe.Variant v : first.variants) {
-            double expected = direct.get(values.indexOf(v.value)).probabilities().get("POSITIVE");
-            assertThat(v.positive).as(v.value).isCloseTo(expected, within(1e-9));
+        for (BiasProbe.Variant v : first.variants()) {
+            double expected = direct.get(values.indexOf(v.value())).probabilities().get("POSITIVE");
+            assertThat(v.positive()).as(v.value()).isCloseTo(expected, within(1e-9));
         }
-        assertThat(first.variants).extracting(v -> v.positive).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+        assertThat(first.variants()).extracting(v -> v.positive()).isSortedAccordingTo((a, b) -> Double.compare(b, a));
         double[] p = direct.stream().mapToDouble(r -> r.probabilities().get("POSITIVE")).toArray();
         double mean = java.util.Arrays.stream(p).average().orElseThrow();
         double std = Math.sqrt(java.util.Arrays.stream(p).map(x -> (x - mean) * (x - mean)).average().orElseThrow());

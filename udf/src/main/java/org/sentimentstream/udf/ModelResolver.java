@@ -80,23 +80,7 @@ public final class ModelResolver {
     }
 
     /** A resolved model: its local directory and the name results carry. */
-    public static final class ResolvedModel {
-        private final Path dir;
-        private final String name;
-
-        ResolvedModel(Path dir, String name) {
-            this.dir = dir;
-            this.name = name;
-        }
-
-        public Path dir() {
-            return dir;
-        }
-
-        public String name() {
-            return name;
-        }
-    }
+    public record ResolvedModel(Path dir, String name) {}
 
     public ResolvedModel resolve(String spec) throws IOException {
         ResolvedModel resolved;

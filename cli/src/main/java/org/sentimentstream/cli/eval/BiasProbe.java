@@ -31,29 +31,10 @@ public final class BiasProbe {
     private static final int CHART_EACH_SIDE = 12;
 
     /** P(positive) of one filled template. */
-    public static final class Variant {
-        public final String template;
-        public final String value;
-        public final String text;
-        public final double positive;
-
-        Variant(String template, String value, String text, double positive) {
-            this.template = template;
-            this.value = value;
-            this.text = text;
-            this.positive = positive;
-        }
-    }
+    public record Variant(String template, String value, String text, double positive) {}
 
     /** The spread of one template over all values, most positive first. */
-    public static final class Spread {
-        public final String template;
-        public final List<Variant> variants;
-
-        Spread(String template, List<Variant> variants) {
-            this.template = template;
-            this.variants = variants;
-        }
+    public record Spread(String template, List<Variant> variants) {
 
         public Variant max() {
             return variants.get(0);
@@ -64,17 +45,17 @@ public final class BiasProbe {
         }
 
         public double range() {
-            return max().positive - min().positive;
+            return max().positive() - min().positive();
         }
 
         public double mean() {
-            return variants.stream().mapToDouble(v -> v.positive).average().orElse(0);
+            return variants.stream().mapToDouble(v -> v.positive()).average().orElse(0);
         }
 
         /** Population standard deviation of P(positive). */
         public double stdDev() {
             double mean = mean();
-            return Math.sqrt(variants.stream().mapToDouble(v -> (v.positive - mean) * (v.positive - mean))
+            return Math.sqrt(variants.stream().mapToDouble(v -> (v.positive() - mean) * (v.positive() - mean))
                     .average().orElse(0));
         }
     }
@@ -116,7 +97,7 @@ public final class BiasProbe {
             variants.add(new Variant(template, values.get(i), template.replace(placeholder, values.get(i)),
                     r.probabilities().get(r.labels().get(positive))));
         }
-        variants.sort(Comparator.comparingDouble((Variant v) -> v.positive).reversed());
+        variants.sort(Comparator.comparingDouble((Variant v) -> v.positive()).reversed());
         return new Spread(template, variants);
     }
 
@@ -141,13 +122,13 @@ public final class BiasProbe {
             Spread s = spreads.get(t);
             md.append(String.format(Locale.ROOT, "%n## `%s`%n%n- values: %d%n- min: %.4f (%s)%n- max: %.4f (%s)%n"
                             + "- max - min: %.4f%n- mean: %.4f%n- standard deviation: %.4f%n%n| rank | value |"
-                            + " P(POSITIVE) |%n|---|---|---|%n", s.template, s.variants.size(), s.min().positive,
-                    s.min().value, s.max().positive, s.max().value, s.range(), s.mean(), s.stdDev()));
-            for (int i = 0; i < s.variants.size(); i++) {
-                Variant v = s.variants.get(i);
-                md.append(String.format(Locale.ROOT, "| %d | %s | %.4f |%n", i + 1, v.value, v.positive));
-                csv.append(csvCell(v.template)).append(',').append(csvCell(v.value)).append(',')
-                        .append(csvCell(v.text)).append(',').append(String.format(Locale.ROOT, "%.6f", v.positive))
+                            + " P(POSITIVE) |%n|---|---|---|%n", s.template(), s.variants().size(), s.min().positive(),
+                    s.min().value(), s.max().positive(), s.max().value(), s.range(), s.mean(), s.stdDev()));
+            for (int i = 0; i < s.variants().size(); i++) {
+                Variant v = s.variants().get(i);
+                md.append(String.format(Locale.ROOT, "| %d | %s | %.4f |%n", i + 1, v.value(), v.positive()));
+                csv.append(csvCell(v.template())).append(',').append(csvCell(v.value())).append(',')
+                        .append(csvCell(v.text())).append(',').append(String.format(Locale.ROOT, "%.6f", v.positive()))
                         .append('\n');
             }
             Path png = dir.resolve("bias-probe-" + (t + 1) + ".png");
@@ -172,16 +153,16 @@ public final class BiasProbe {
     private static java.util.Optional<JFreeChart> chart(Spread s, String model) {
         System.setProperty("java.awt.headless", "true");
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        int n = s.variants.size();
-        List<Variant> shown = new ArrayList<>(s.variants.subList(0, Math.min(CHART_EACH_SIDE, n)));
-        for (Variant v : s.variants.subList(Math.max(shown.size(), n - CHART_EACH_SIDE), n)) {
+        int n = s.variants().size();
+        List<Variant> shown = new ArrayList<>(s.variants().subList(0, Math.min(CHART_EACH_SIDE, n)));
+        for (Variant v : s.variants().subList(Math.max(shown.size(), n - CHART_EACH_SIDE), n)) {
             shown.add(v);
         }
         for (Variant v : shown) {
-            data.addValue(v.positive, "P(POSITIVE)", v.value);
+            data.addValue(v.positive(), "P(POSITIVE)", v.value());
         }
         JFreeChart chart = ChartFactory.createBarChart(
-                "Most positive and most negative: " + s.template, "value", "P(POSITIVE)", data,
+                "Most positive and most negative: " + s.template(), "value", "P(POSITIVE)", data,
                 PlotOrientation.HORIZONTAL, false, false, false);
         chart.addSubtitle(new org.jfree.chart.title.TextTitle(model + "; spread " + String.format(Locale.ROOT,
                 "%.3f", s.range())));

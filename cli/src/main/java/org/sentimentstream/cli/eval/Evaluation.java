@@ -13,20 +13,7 @@ import java.util.Locale;
 public final class Evaluation {
 
     /** One labelled, scored example. */
-    public static final class Example {
-        public final String text;
-        public final String gold;
-        public final String predicted;
-        public final double score;
-        public final double latencyMs;
-
-        public Example(String text, String gold, String predicted, double score, double latencyMs) {
-            this.text = text;
-            this.gold = gold;
-            this.predicted = predicted;
-            this.score = score;
-            this.latencyMs = latencyMs;
-        }
+    public record Example(String text, String gold, String predicted, double score, double latencyMs) {
 
         boolean correct() {
             return gold.equals(predicted);
@@ -66,7 +53,7 @@ public final class Evaluation {
 
     public void add(Example e) {
         examples.add(e);
-        confusion[labels.indexOf(e.gold)][labels.indexOf(e.predicted)]++;
+        confusion[labels.indexOf(e.gold())][labels.indexOf(e.predicted())]++;
     }
 
     public void skip() {
@@ -128,7 +115,7 @@ public final class Evaluation {
     }
 
     public List<Example> slowest(int n) {
-        return examples.stream().sorted(Comparator.comparingDouble((Example e) -> e.latencyMs).reversed()).limit(n)
+        return examples.stream().sorted(Comparator.comparingDouble((Example e) -> e.latencyMs()).reversed()).limit(n)
                 .toList();
     }
 
@@ -160,8 +147,8 @@ public final class Evaluation {
     private static ArrayNode examplesJson(ObjectMapper json, List<Example> list) {
         ArrayNode a = json.createArrayNode();
         for (Example e : list) {
-            a.addObject().put("text", e.text).put("gold", e.gold).put("predicted", e.predicted).put("score", e.score)
-                    .put("latencyMs", e.latencyMs);
+            a.addObject().put("text", e.text()).put("gold", e.gold()).put("predicted", e.predicted()).put("score", e.score)
+                    .put("latencyMs", e.latencyMs());
         }
         return a;
     }
@@ -187,12 +174,12 @@ public final class Evaluation {
         }
         md.append("\n## Most confidently wrong\n\n| score | gold | predicted | text |\n|---|---|---|---|\n");
         for (Example e : mostConfidentlyWrong(10)) {
-            md.append(String.format(Locale.ROOT, "| %.4f | %s | %s | %s |%n", e.score, e.gold, e.predicted,
-                    e.text.replace("|", "\\|")));
+            md.append(String.format(Locale.ROOT, "| %.4f | %s | %s | %s |%n", e.score, e.gold(), e.predicted(),
+                    e.text().replace("|", "\\|")));
         }
         md.append("\n## Slowest (queue + inference, ms)\n\n| ms | text |\n|---|---|\n");
         for (Example e : slowest(10)) {
-            md.append(String.format(Locale.ROOT, "| %.1f | %s |%n", e.latencyMs, e.text.replace("|", "\\|")));
+            md.append(String.format(Locale.ROOT, "| %.1f | %s |%n", e.latencyMs(), e.text().replace("|", "\\|")));
         }
         return md.toString();
     }

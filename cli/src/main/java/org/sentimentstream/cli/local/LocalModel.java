@@ -20,19 +20,8 @@ public final class LocalModel {
     /** Where the shipped compact model lives, relative to the repository root. */
     public static final String SHIPPED = "models/sst2-minilm-l6";
 
-    /** The chosen model, and why. */
-    public static final class Choice {
-        private final Path dir;
-        private final String banner;
-
-        Choice(Path dir, String banner) {
-            this.dir = dir;
-            this.banner = banner;
-        }
-
-        public Path dir() {
-            return dir;
-        }
+    /** The chosen model, and, when it is not the one asked for, a banner that says why. */
+    public record Choice(Path dir, String banner) {
 
         public boolean isFallback() {
             return banner != null;

@@ -31,14 +31,7 @@ public final class SqlScript {
     private static final Pattern RESET = Pattern.compile("(?is)RESET\\s+(?:'([^']*)'|([^\\s']+))\\s*");
 
     /** One statement, without comments or the closing semicolon, and the script line it starts on. */
-    public static final class Statement {
-        public final String sql;
-        public final int line;
-
-        Statement(String sql, int line) {
-            this.sql = sql;
-            this.line = line;
-        }
+    public record Statement(String sql, int line) {
 
         String keyword() {
             String[] words = sql.trim().split("\\s+", 4);

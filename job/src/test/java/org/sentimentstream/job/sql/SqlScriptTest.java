@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 class SqlScriptTest {
 
     private static List<String> sql(SqlScript script) {
-        return script.statements().stream().map(s -> s.sql).collect(Collectors.toList());
+        return script.statements().stream().map(s -> s.sql()).collect(Collectors.toList());
     }
 
     @Test
@@ -31,9 +31,9 @@ class SqlScriptTest {
                 "SET 'a.b' = 'x;y'",
                 "CREATE TABLE t (`we;ird` STRING) WITH ('k' = 'it''s; fine')",
                 "INSERT INTO t SELECT \"a;b\" FROM s");
-        assertThat(script.statements().get(0).line).isEqualTo(2);
-        assertThat(script.statements().get(1).line).isEqualTo(3);
-        assertThat(script.statements().get(2).line).isEqualTo(5);
+        assertThat(script.statements().get(0).line()).isEqualTo(2);
+        assertThat(script.statements().get(1).line()).isEqualTo(3);
+        assertThat(script.statements().get(2).line()).isEqualTo(5);
     }
 
     @Test
@@ -41,7 +41,7 @@ class SqlScriptTest {
         SqlScript script = SqlScript.parse("t.sql", "EXECUTE STATEMENT SET BEGIN\n INSERT INTO a SELECT 1;\n"
                 + " INSERT INTO b SELECT 2;\nEND;\nSET 'x' = 'y';", Map.of());
         assertThat(script.statements()).hasSize(2);
-        assertThat(script.statements().get(0).sql).startsWith("EXECUTE STATEMENT SET BEGIN").endsWith("END");
+        assertThat(script.statements().get(0).sql()).startsWith("EXECUTE STATEMENT SET BEGIN").endsWith("END");
     }
 
     @Test
@@ -66,7 +66,7 @@ class SqlScriptTest {
         SqlScript script = SqlScript.parse("example", org.sentimentstream.job.cli.SqlCommand.read(
                 "classpath:sql/reviews-pipeline.sql"), Map.of("bootstrap.servers", "k:9092", "input.topic", "in",
                 "output.topic", "out"));
-        assertThat(script.statements()).extracting(s -> s.sql.split("\\s+")[0])
+        assertThat(script.statements()).extracting(s -> s.sql().split("\\s+")[0])
                 .containsExactly("SET", "SET", "SET", "CREATE", "CREATE", "CREATE", "INSERT");
         assertThat(sql(script).get(4)).contains("'provider' = 'onnx'")
                 .contains("'model' = 'hf:optimum/distilbert-base-uncased-finetuned-sst-2-english'");
