@@ -74,7 +74,7 @@ class MainTest {
         CommandLineRun e = execute("local", "--model", "/nonexistent-model-dir", "--delivery-guarantee", "MAYBE");
 
         assertThat(e.exitCode()).isEqualTo(2);
-        assertThat(e.err()).contains("sentiment.delivery-guarantee").contains("Fix:");
+        assertThat(e.err()).contains("Invalid option '--delivery-guarantee'").contains("Fix:");
     }
 
     @Test

@@ -271,6 +271,6 @@ class ScoreCommandTest {
                 dir.resolve("b.jsonl").toString(), "--max-batch-size", "0");
 
         assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.err).contains("sentiment.max-batch-size").contains("Fix:");
+        assertThat(run.err).contains("Invalid option '--max-batch-size'").contains("Fix:");
     }
 }

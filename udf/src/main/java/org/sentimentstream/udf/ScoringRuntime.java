@@ -4,6 +4,7 @@ import org.sentimentstream.udf.internal.InferenceMetrics;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.table.functions.FunctionContext;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -31,6 +32,11 @@ public final class ScoringRuntime implements AutoCloseable {
     public static ScoringRuntime open(InferenceConfig config, int parallelism, MetricGroup operatorGroup)
             throws Exception {
         return new ScoringRuntime(SessionLease.acquire(config, parallelism), operatorGroup);
+    }
+
+    /** Opens the scorer of a subtask of a SQL function. */
+    public static ScoringRuntime open(InferenceConfig config, FunctionContext context) throws Exception {
+        return open(config, context.getTaskInfo().getNumberOfParallelSubtasks(), context.getMetricGroup());
     }
 
     /** Whether a text is scored at all: NULL, empty and whitespace-only texts are not. */
@@ -76,6 +82,7 @@ public final class ScoringRuntime implements AutoCloseable {
         return lease.scorer();
     }
 
+    /** Closes the scorer or leaves the shared one; idempotent. */
     @Override
     public void close() throws Exception {
         lease.close();

@@ -90,12 +90,8 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
 
     @Override
     public void close() throws Exception {
-        if (runtime != null) {
-            try {
-                runtime.close();
-            } finally {
-                runtime = null;
-            }
+        if (runtime != null) { // null when open failed
+            runtime.close();
         }
     }
 

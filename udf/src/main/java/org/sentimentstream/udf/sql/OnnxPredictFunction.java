@@ -42,8 +42,7 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
     @Override
     public void open(FunctionContext context) throws Exception {
         try {
-            runtime = ScoringRuntime.open(config, context.getTaskInfo().getNumberOfParallelSubtasks(),
-                    context.getMetricGroup());
+            runtime = ScoringRuntime.open(config, context);
         } catch (InvalidSettingException e) {
             throw e.on(SettingSurface.SQL_OPTION); // found only now, e.g. a length beyond the model's limit
         }
@@ -58,12 +57,8 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
 
     @Override
     public void close() throws Exception {
-        if (runtime != null) {
-            try {
-                runtime.close();
-            } finally {
-                runtime = null;
-            }
+        if (runtime != null) { // null when open failed
+            runtime.close();
         }
     }
 

@@ -59,8 +59,7 @@ public class SentimentFunction extends AsyncScalarFunction {
     @Override
     public void open(FunctionContext context) throws Exception {
         InferenceConfig settings = config != null ? config : fromJobParameters(context);
-        runtime = ScoringRuntime.open(settings, context.getTaskInfo().getNumberOfParallelSubtasks(),
-                context.getMetricGroup());
+        runtime = ScoringRuntime.open(settings, context);
     }
 
     /** The {@code sentiment.*} job parameters, validated; an invalid one fails with its key and a fix. */
@@ -92,12 +91,8 @@ public class SentimentFunction extends AsyncScalarFunction {
 
     @Override
     public void close() throws Exception {
-        if (runtime != null) {
-            try {
-                runtime.close();
-            } finally {
-                runtime = null;
-            }
+        if (runtime != null) { // null when open failed
+            runtime.close();
         }
     }
 }
