@@ -399,6 +399,9 @@ public final class PipelineBenchmark {
         }
     }
 
+    /** One open-loop run: its load (% of capacity), the system's name, its scoring and job settings. */
+    private record LatencyRun(int load, String system, E2eHarness.Scoring scoring, Map<String, String> settings) {}
+
     /** Open-loop loads at fractions of the pipeline's measured capacity, for the pipeline and naive (a). */
     private static void runLatency(Options o, E2eHarness harness, List<String> pool, List<String> warmup,
             Results results) throws Exception {
@@ -412,36 +415,32 @@ public final class PipelineBenchmark {
         }
         results.capacity = capacity;
         log("latency: capacity %.1f records/s (%s, %s)", capacity, config, o.latencyWorkload);
-        List<Object[]> runs = new ArrayList<>();
+        Map<String, String> atLeastOnce = Map.of("sentiment.delivery-guarantee", "AT_LEAST_ONCE");
+        List<LatencyRun> runs = new ArrayList<>();
         for (int load : o.loads) {
-            runs.add(new Object[] {load, "pipeline", E2eHarness.Scoring.PIPELINE, Map.of(
-                    "sentiment.delivery-guarantee", "AT_LEAST_ONCE")});
-            runs.add(new Object[] {load, "naive-a", E2eHarness.Scoring.NAIVE_UNPADDED, Map.of(
-                    "sentiment.delivery-guarantee", "AT_LEAST_ONCE")});
+            runs.add(new LatencyRun(load, "pipeline", E2eHarness.Scoring.PIPELINE, atLeastOnce));
+            runs.add(new LatencyRun(load, "naive-a", E2eHarness.Scoring.NAIVE_UNPADDED, atLeastOnce));
         }
-        runs.add(new Object[] {50, "pipeline exactly-once 200 ms", E2eHarness.Scoring.PIPELINE, Map.of(
-                "sentiment.delivery-guarantee", "EXACTLY_ONCE", "sentiment.checkpoint-interval", "200 ms")});
-        runs.add(new Object[] {50, "pipeline exactly-once 1 s", E2eHarness.Scoring.PIPELINE, Map.of(
-                "sentiment.delivery-guarantee", "EXACTLY_ONCE")});
-        for (Object[] run : runs) {
-            int load = (Integer) run[0];
-            double rate = capacity * load / 100.0;
+        runs.add(new LatencyRun(50, "pipeline exactly-once 200 ms", E2eHarness.Scoring.PIPELINE, Map.of(
+                "sentiment.delivery-guarantee", "EXACTLY_ONCE", "sentiment.checkpoint-interval", "200 ms")));
+        runs.add(new LatencyRun(50, "pipeline exactly-once 1 s", E2eHarness.Scoring.PIPELINE, Map.of(
+                "sentiment.delivery-guarantee", "EXACTLY_ONCE")));
+        for (LatencyRun run : runs) {
+            double rate = capacity * run.load() / 100.0;
             int n = (int) Math.max(100, rate * o.latencySeconds);
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 texts.add(pool.get(i % pool.size()));
             }
-            @SuppressWarnings("unchecked")
-            Map<String, String> settings = (Map<String, String>) run[3];
-            E2eHarness.Outcome out = harness.run(new E2eHarness.JobSpec((String) run[1],
-                    (E2eHarness.Scoring) run[2], o.latencyParallelism, fp32, settings), warmup, texts, rate);
-            Results.Latency l = new Results.Latency((String) run[1], load, rate, n, out.recordsPerSecond(),
+            E2eHarness.Outcome out = harness.run(new E2eHarness.JobSpec(run.system(), run.scoring(),
+                    o.latencyParallelism, fp32, run.settings()), warmup, texts, rate);
+            Results.Latency l = new Results.Latency(run.system(), run.load(), rate, n, out.recordsPerSecond(),
                     out.latencyPercentile(50), out.latencyPercentile(95), out.latencyPercentile(99),
-                    settings.getOrDefault("sentiment.delivery-guarantee", "EXACTLY_ONCE"),
+                    run.settings().get("sentiment.delivery-guarantee"),
                     out.processCpuSeconds / Math.max(0.001, (out.lastCommittedMs - out.firstSentMs) / 1000.0));
             results.latency.add(l);
             log("latency %s at %d%% (%.1f/s, %d records): achieved %.1f/s, p50 %d p95 %d p99 %d ms", l.system(),
-                    load, rate, n, l.achieved(), l.p50(), l.p95(), l.p99());
+                    l.load(), rate, n, l.achieved(), l.p50(), l.p95(), l.p99());
         }
     }
 
@@ -491,6 +490,8 @@ public final class PipelineBenchmark {
     /** TaskManager memory: one child JVM per session-sharing mode, the pipeline at parallelism 2 on 2 slots. */
     static final class MemoryProbe {
         static final String[] MODES = {"PER_SLOT", "SHARED"};
+        /** How the child's result line starts; the rest is a {@link Results.Memory} as JSON. */
+        static final String MEMORY_LINE = "MEMORY ";
 
         static List<Results.Memory> runChildren(Options o) throws Exception {
             List<Results.Memory> out = new ArrayList<>();
@@ -506,10 +507,8 @@ public final class PipelineBenchmark {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
-                        if (line.startsWith("MEMORY,")) {
-                            String[] f = line.split(",");
-                            out.add(new Results.Memory(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]),
-                                    Long.parseLong(f[4]), Long.parseLong(f[5])));
+                        if (line.startsWith(MEMORY_LINE)) {
+                            out.add(JSON.readValue(line.substring(MEMORY_LINE.length()), Results.Memory.class));
                             log("memory %s: %s", mode, line);
                         }
                     }
@@ -536,7 +535,8 @@ public final class PipelineBenchmark {
                         () -> after[0] = SessionMemoryBenchmark.statusKb("VmRSS")); // sessions still open
                 E2eHarness.Outcome out = harness.run(spec, List.of(), texts, 0);
                 long hwm = SessionMemoryBenchmark.statusKb("VmHWM");
-                System.out.printf("MEMORY,%s,%d,%d,%d,%d%n", o.memoryMode, before, after[0], hwm, out.records);
+                System.out.println(MEMORY_LINE + JSON.writeValueAsString(
+                        new Results.Memory(o.memoryMode, before, after[0], hwm, out.records)));
             }
             System.out.flush();
         }
