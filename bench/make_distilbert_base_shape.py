@@ -13,13 +13,15 @@ sequence_length] with dynamic axes, output logits float [batch_size, 2].
 Outputs (NOT committed, ~268 MB; .cache/ is git-ignored):
   .cache/distilbert-base-shape/model.onnx
   .cache/distilbert-base-shape/config.json
-  .cache/distilbert-base-shape/tokenizer.json   copy of bert-base-uncased tokenizer.json
+  .cache/distilbert-base-shape/tokenizer.json   copy of the bert-base-uncased WordPiece tokenizer (by default
+                                                the compact model's, models/sst2-minilm-l6/tokenizer.json, which
+                                                is the same vocabulary and rules)
 
 The labels the model prints mean nothing: it is a shape/speed stand-in, not a sentiment model.
 Does nothing when the three files already exist (use --force to rebuild).
 
 Usage:
-  .venv/bin/python bench/make_distilbert_base_shape.py [--data /work/shared/data] [--force]
+  .venv/bin/python bench/make_distilbert_base_shape.py [--tokenizer PATH/tokenizer.json] [--force]
 """
 import argparse
 import hashlib
@@ -82,7 +84,8 @@ def check_against_torch(model, path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=os.environ.get("SHARED_DATA", "/work/shared/data"))
+    ap.add_argument("--tokenizer", type=Path, default=REPO / "models" / "sst2-minilm-l6" / "tokenizer.json",
+                    help="a bert-base-uncased tokenizer.json")
     ap.add_argument("--force", action="store_true", help="rebuild even if the files exist")
     args = ap.parse_args()
     if not args.force and all((OUT / f).is_file() for f in FILES):
@@ -91,7 +94,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
 
-    shutil.copyfile(Path(args.data) / "bert-base-uncased" / "tokenizer.json", OUT / "tokenizer.json")
+    shutil.copyfile(args.tokenizer, OUT / "tokenizer.json")
     model = build_model()
     params = sum(p.numel() for p in model.parameters())
     print(f"parameters: {params:,}")

@@ -5,11 +5,16 @@ import org.sentimentstream.udf.InferenceListener;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -19,12 +24,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * Throughput of the real {@link SentimentScorer} (tokenizer on the caller's thread, MicroBatcher, one ONNX Runtime
@@ -48,25 +55,96 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class BatchingBenchmark {
 
-    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+    static final String SUMMARY_TEMPLATE = "/bench/batching-summary.md.mustache";
 
-    static {
-        DEFAULTS.put("model", ".cache/distilbert-base-shape");
-        DEFAULTS.put("sst2", "/work/shared/data/sst2/train.tsv");
-        DEFAULTS.put("workloads", "sst2,short,long");
-        DEFAULTS.put("records", "sst2=160,short=128,long=40");
-        DEFAULTS.put("warmup", "sst2=32,short=32,long=16");
-        DEFAULTS.put("repeats", "3");
-        DEFAULTS.put("threads", "2");
-        DEFAULTS.put("load", "burst");
-        DEFAULTS.put("sizes", "1,4,8,16,32");
-        DEFAULTS.put("buckets", "16,32,64|");
-        DEFAULTS.put("delays", "10");
-        DEFAULTS.put("tokens", "2048");
-        DEFAULTS.put("tokens-size", "32");
-        DEFAULTS.put("other-threads", "1");
-        DEFAULTS.put("base", "16,10,16;32;64,2048");
-        DEFAULTS.put("out", "");
+    @Command(name = "BatchingBenchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Throughput and latency of the scorer under micro-batching configurations.")
+    static final class Options implements Callable<Integer> {
+        @Option(names = "--model")
+        Path model = Path.of(".cache/distilbert-base-shape");
+
+        @Option(names = "--sst2", description = "SST-2 train.tsv to draw the texts from (default: bundled phrases).")
+        Path sst2;
+
+        @Option(names = "--workloads", split = ",")
+        List<String> workloads = List.of("sst2", "short", "long");
+
+        @Option(names = "--records", converter = PerWorkload.Converter.class,
+                defaultValue = "sst2=160,short=128,long=40", paramLabel = "WORKLOAD=N[,...]|N",
+                description = "Measured records; N alone for every workload.")
+        PerWorkload records;
+
+        @Option(names = "--warmup", converter = PerWorkload.Converter.class, defaultValue = "sst2=32,short=32,long=16",
+                paramLabel = "WORKLOAD=N[,...]|N", description = "Warm-up records per scorer.")
+        PerWorkload warmup;
+
+        @Option(names = "--repeats", description = "Rounds.")
+        int repeats = 3;
+
+        @Option(names = "--threads", description = "Intra-op threads of every configuration but --other-threads.")
+        int threads = 2;
+
+        @Option(names = "--load", description = "burst, closed:C (C in flight) or rate:R (records/s, open loop).")
+        String load = "burst";
+
+        @Option(names = "--sizes", split = ",", description = "max-batch-size values, each with every --buckets.")
+        int[] sizes = {1, 4, 8, 16, 32};
+
+        @Option(names = "--buckets", description = "Length-bucket variants separated by |; empty for none.")
+        String buckets = "16,32,64|";
+
+        @Option(names = "--delays", split = ",", description = "max-batch-delay values (ms) at the base size.")
+        int[] delays = {10};
+
+        @Option(names = "--tokens", split = ",", description = "max-batch-tokens values at --tokens-size.")
+        int[] tokens = {2048};
+
+        @Option(names = "--tokens-size")
+        int tokensSize = 32;
+
+        @Option(names = "--other-threads", description = "Intra-op thread counts beside --threads; empty for none.")
+        String otherThreads = "1";
+
+        @Option(names = "--base", description = "The configuration ratios refer to: size,delayMs,buckets(;),tokens.")
+        String base = "16,10,16;32;64,2048";
+
+        @Option(names = "--out", description = "Also append the Markdown summary to this file.")
+        Path out;
+
+        String[] args = new String[0];
+
+        @Override
+        public Integer call() throws Exception {
+            run(this);
+            return 0;
+        }
+    }
+
+    /** A count per workload. */
+    record PerWorkload(Map<String, Integer> counts) {
+        int of(String workload) {
+            Integer n = counts.get(workload);
+            if (n == null) {
+                throw new IllegalArgumentException("no count for workload " + workload + " in " + counts);
+            }
+            return n;
+        }
+
+        /** "a=1,b=2", or a plain number for every workload. */
+        static final class Converter implements ITypeConverter<PerWorkload> {
+            @Override
+            public PerWorkload convert(String spec) {
+                Map<String, Integer> out = new LinkedHashMap<>();
+                if (!spec.contains("=")) {
+                    Workloads.NAMES.forEach(w -> out.put(w, Integer.parseInt(spec.trim())));
+                }
+                for (String kv : spec.contains("=") ? spec.split(",") : new String[0]) {
+                    String[] p = kv.split("=");
+                    out.put(p[0].trim(), Integer.parseInt(p[1].trim()));
+                }
+                return new PerWorkload(out);
+            }
+        }
     }
 
     /** One micro-batching configuration. */
@@ -132,16 +210,22 @@ public final class BatchingBenchmark {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opt = parseArgs(args);
-        Path model = Paths.get(opt.get("model"));
-        int repeats = Integer.parseInt(opt.get("repeats"));
-        String load = opt.get("load");
-        List<String> workloads = Arrays.asList(opt.get("workloads").split(","));
-        Map<String, Integer> records = perWorkload(opt.get("records"));
-        Map<String, Integer> warmups = perWorkload(opt.get("warmup"));
+    public static void main(String[] args) {
+        Options options = new Options();
+        options.args = args;
+        System.exit(new CommandLine(options).execute(args));
+    }
+
+    static void run(Options opt) throws Exception {
+        Path model = opt.model;
+        int repeats = opt.repeats;
+        String load = opt.load;
+        List<String> workloads = opt.workloads;
+        PerWorkload records = opt.records;
+        PerWorkload warmups = opt.warmup;
         List<Config> configs = configs(opt);
         Config base = baseConfig(opt);
+        String[] args = opt.args;
 
         PrintStream out = System.out;
         out.printf("# BatchingBenchmark %s%n", LocalDateTime.now().withNano(0));
@@ -149,21 +233,21 @@ public final class BatchingBenchmark {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, load);
         out.printf("model %s, repeats %d, records %s, warm-up %s records per scorer, base %s%n", model, repeats,
-                records, warmups, base.label());
+                records.counts(), warmups.counts(), base.label());
         out.printf("args: %s%n", String.join(" ", args));
         out.printf("%d configurations:%n", configs.size());
         for (Config c : configs) {
             out.printf("  %s%n", c.label());
         }
 
-        List<String> sst2 = Workloads.readSst2(Paths.get(opt.get("sst2")));
+        List<String> sst2 = Workloads.phrases(opt.sst2);
         Map<String, List<String>> texts = new LinkedHashMap<>();
         Map<String, int[]> lengths = new LinkedHashMap<>();
         try (SentimentScorer counter = SentimentScorer.open(base.toInferenceConfig(model.toString()), 1)) {
             out.printf("model identity %s%n", counter.modelIdentity());
             for (String w : workloads) {
-                int n = records.get(w);
-                int warmup = warmups.get(w);
+                int n = records.of(w);
+                int warmup = warmups.of(w);
                 int pool = w.equals("sst2") ? Math.max(Workloads.SST2_POOL, n + warmup) : n + warmup;
                 List<String> all = Workloads.build(w, sst2, pool, t -> counter.tokenIds(t).length);
                 int[] allLengths = all.stream().mapToInt(t -> counter.tokenIds(t).length).toArray();
@@ -184,9 +268,9 @@ public final class BatchingBenchmark {
                 + "\tinfer ms/batch\tlat p50 ms\tlat p99 ms%n");
         for (String w : workloads) {
             List<String> all = texts.get(w);
-            int n = records.get(w);
+            int n = records.of(w);
             List<String> measured = all.subList(0, n);
-            List<String> warm = all.subList(n, Math.min(all.size(), n + warmups.get(w)));
+            List<String> warm = all.subList(n, Math.min(all.size(), n + warmups.of(w)));
             List<Config> effective = withoutNoOpBuckets(configs, lengths.get(w));
             if (effective.size() < configs.size()) {
                 out.printf("# %s: every text falls in the same length bucket, so buckets change nothing; the"
@@ -210,7 +294,7 @@ public final class BatchingBenchmark {
                         out.printf(Locale.ROOT, "%s\t%d\t%s\t%d\t%.2f\t%.1f\t%.2f\t%d\t%.3f\t%.1f\t%.0f\t%.0f%n",
                                 w, round, c.label(), r.records, r.seconds, r.perSecond(), r.stats.meanBatch(),
                                 r.stats.batches.get(), r.stats.paddingEfficiency(), r.stats.meanInferenceMs(),
-                                pct(r.latencyMs, 50), pct(r.latencyMs, 99));
+                                Stats.percentile(r.latencyMs, 50), Stats.percentile(r.latencyMs, 99));
                         out.flush();
                     }
                 }
@@ -224,8 +308,8 @@ public final class BatchingBenchmark {
         String summary = summary(runs, workloads, configs, base, lengths, load, args);
         out.println();
         out.println(summary);
-        if (!opt.get("out").isEmpty()) {
-            Files.writeString(Paths.get(opt.get("out")), summary + "\n", StandardCharsets.UTF_8,
+        if (opt.out != null) {
+            Files.writeString(opt.out, summary + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
     }
@@ -294,22 +378,6 @@ public final class BatchingBenchmark {
         return last.get();
     }
 
-    /** "a=1,b=2" or a plain number for every workload. */
-    static Map<String, Integer> perWorkload(String spec) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        if (!spec.contains("=")) {
-            for (String w : Workloads.NAMES) {
-                out.put(w, Integer.parseInt(spec.trim()));
-            }
-            return out;
-        }
-        for (String kv : spec.split(",")) {
-            String[] p = kv.split("=");
-            out.put(p[0].trim(), Integer.parseInt(p[1].trim()));
-        }
-        return out;
-    }
-
     /**
      * Drops a configuration that differs from an earlier one only in its buckets when every text falls in the
      * same bucket under both: the planner then cuts identical batches.
@@ -351,22 +419,21 @@ public final class BatchingBenchmark {
         return true;
     }
 
-    static List<Config> configs(Map<String, String> opt) {
+    static List<Config> configs(Options opt) {
         Config base = baseConfig(opt);
         List<Config> out = new ArrayList<>();
-        for (String s : opt.get("sizes").split(",")) {
-            for (String b : opt.get("buckets").split("\\|", -1)) {
-                add(out, new Config(Integer.parseInt(s.trim()), base.delayMs, b.trim(), base.tokens, base.threads));
+        for (int size : opt.sizes) {
+            for (String b : opt.buckets.split("\\|", -1)) {
+                add(out, new Config(size, base.delayMs, b.trim(), base.tokens, base.threads));
             }
         }
-        for (String d : opt.get("delays").split(",")) {
-            add(out, new Config(base.size, Integer.parseInt(d.trim()), base.buckets, base.tokens, base.threads));
+        for (int d : opt.delays) {
+            add(out, new Config(base.size, d, base.buckets, base.tokens, base.threads));
         }
-        int tokensSize = Integer.parseInt(opt.get("tokens-size"));
-        for (String t : opt.get("tokens").split(",")) {
-            add(out, new Config(tokensSize, base.delayMs, base.buckets, Integer.parseInt(t.trim()), base.threads));
+        for (int t : opt.tokens) {
+            add(out, new Config(opt.tokensSize, base.delayMs, base.buckets, t, base.threads));
         }
-        for (String t : opt.get("other-threads").split(",")) {
+        for (String t : opt.otherThreads.split(",")) {
             if (!t.isBlank()) {
                 add(out, new Config(base.size, base.delayMs, base.buckets, base.tokens, Integer.parseInt(t.trim())));
             }
@@ -381,10 +448,10 @@ public final class BatchingBenchmark {
     }
 
     /** --base size,delayMs,buckets(; separated),tokens */
-    static Config baseConfig(Map<String, String> opt) {
-        String[] p = opt.get("base").split(",", -1);
+    static Config baseConfig(Options opt) {
+        String[] p = opt.base.split(",", -1);
         return new Config(Integer.parseInt(p[0]), Integer.parseInt(p[1]), p[2].replace(';', ','),
-                Integer.parseInt(p[3]), Integer.parseInt(opt.get("threads")));
+                Integer.parseInt(p[3]), opt.threads);
     }
 
     static String bucketShares(int[] lengths) {
@@ -399,115 +466,59 @@ public final class BatchingBenchmark {
         }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 4; i++) {
-            sb.append(i == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.0f%%", 100.0 * counts[i] / lengths.length));
+            sb.append(i == 0 ? "" : " / ").append(format("%.0f%%", 100.0 * counts[i] / lengths.length));
         }
         return sb.toString();
     }
 
-    static double pct(double[] values, double p) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int rank = (int) Math.ceil(p / 100.0 * s.length);
-        return s[Math.max(0, Math.min(s.length - 1, rank - 1))];
-    }
-
-    static double median(List<Double> values) {
-        double[] s = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = s.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
+    /** A line of the summary: one configuration on one workload, over the rounds. */
+    record SummaryRow(int size, boolean base, int delayMs, String buckets, int tokens, int threads,
+            String eachRound, String median, String toBase, String padding, String meanBatch, String msPerBatch,
+            String p50, String p99) {}
 
     static String summary(List<Run> runs, List<String> workloads, List<Config> configs, Config base,
-            Map<String, int[]> lengths, String load, String[] args) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "### Load `%s` (`BatchingBenchmark %s`)%n", load,
-                String.join(" ", args)));
+            Map<String, int[]> lengths, String load, String[] args) throws IOException {
+        List<Map<String, Object>> sections = new ArrayList<>();
         for (String w : workloads) {
-            sb.append(String.format(Locale.ROOT, "%n#### Workload `%s` (tokens %s)%n%n", w,
-                    Workloads.lengthSummary(lengths.get(w))));
-            sb.append("| max-batch-size | delay | buckets | max-batch-tokens | intra-op threads | records/s (each"
-                    + " round) | median records/s | x base (median of per-round ratios) | padding eff | mean batch |"
-                    + " ms/batch | latency p50 / p99 ms |\n");
-            sb.append("|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---|\n");
+            List<SummaryRow> rows = new ArrayList<>();
             for (Config c : configs) {
-                List<Run> mine = new ArrayList<>();
-                List<Double> ratios = new ArrayList<>();
-                for (Run r : runs) {
-                    if (r.workload.equals(w) && r.config.equals(c)) {
-                        mine.add(r);
-                        for (Run b : runs) {
-                            if (b.workload.equals(w) && b.config.equals(base) && b.round == r.round) {
-                                ratios.add(r.perSecond() / b.perSecond());
-                            }
-                        }
-                    }
-                }
+                List<Run> mine = runs.stream().filter(r -> r.workload.equals(w) && r.config.equals(c)).toList();
                 if (mine.isEmpty()) {
                     continue;
                 }
-                StringBuilder each = new StringBuilder();
-                List<Double> rates = new ArrayList<>();
-                List<Double> p50 = new ArrayList<>();
-                List<Double> p99 = new ArrayList<>();
-                long real = 0;
-                long computed = 0;
-                long texts = 0;
-                long batches = 0;
-                long inferNanos = 0;
+                List<Double> ratios = new ArrayList<>();
                 for (Run r : mine) {
-                    each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f",
-                            r.perSecond()));
-                    rates.add(r.perSecond());
-                    p50.add(pct(r.latencyMs, 50));
-                    p99.add(pct(r.latencyMs, 99));
-                    real += r.stats.realTokens.get();
-                    computed += r.stats.computedTokens.get();
-                    texts += r.stats.texts.get();
-                    batches += r.stats.batches.get();
-                    inferNanos += r.stats.inferenceNanos.get();
+                    runs.stream().filter(b -> b.workload.equals(w) && b.config.equals(base) && b.round == r.round)
+                            .forEach(b -> ratios.add(r.perSecond() / b.perSecond()));
                 }
-                sb.append(String.format(Locale.ROOT,
-                        "| %d%s | %d ms | %s | %d | %d | %s | %.1f | %.2f | %.3f | %.1f | %.0f | %.0f / %.0f |%n",
-                        c.size, c.equals(base) ? " (base)" : "", c.delayMs,
-                        c.buckets.isEmpty() ? "none" : "\"" + c.buckets + "\"", c.tokens, c.threads, each,
-                        median(rates), median(ratios), computed == 0 ? 1.0 : (double) real / computed,
-                        batches == 0 ? 0 : (double) texts / batches,
-                        batches == 0 ? 0 : inferNanos / 1e6 / batches, median(p50), median(p99)));
+                long real = mine.stream().mapToLong(r -> r.stats.realTokens.get()).sum();
+                long computed = mine.stream().mapToLong(r -> r.stats.computedTokens.get()).sum();
+                long texts = mine.stream().mapToLong(r -> r.stats.texts.get()).sum();
+                long batches = mine.stream().mapToLong(r -> r.stats.batches.get()).sum();
+                long inferNanos = mine.stream().mapToLong(r -> r.stats.inferenceNanos.get()).sum();
+                rows.add(new SummaryRow(c.size, c.equals(base), c.delayMs,
+                        c.buckets.isEmpty() ? "none" : "\"" + c.buckets + "\"", c.tokens, c.threads,
+                        mine.stream().map(r -> format("%.1f", r.perSecond())).collect(Collectors.joining(", ")),
+                        format("%.1f", Stats.median(mine.stream().map(Run::perSecond).toList())),
+                        format("%.2f", Stats.median(ratios)),
+                        format("%.3f", computed == 0 ? 1.0 : (double) real / computed),
+                        format("%.1f", batches == 0 ? 0 : (double) texts / batches),
+                        format("%.0f", batches == 0 ? 0 : inferNanos / 1e6 / batches),
+                        format("%.0f", medianLatency(mine, 50)), format("%.0f", medianLatency(mine, 99))));
             }
+            sections.add(Map.of("name", w, "lengths", Workloads.lengthSummary(lengths.get(w)), "rows", rows));
         }
-        return sb.toString();
+        return Report.render(SUMMARY_TEMPLATE, Map.of("load", load, "args", String.join(" ", args),
+                "workloads", sections));
     }
 
-    static Map<String, String> parseArgs(String[] args) {
-        Map<String, String> opt = new LinkedHashMap<>(DEFAULTS);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.println("BatchingBenchmark [--option value]..., defaults:");
-                DEFAULTS.forEach((k, v) -> System.out.printf("  --%s '%s'%n", k, v));
-                System.exit(0);
-            }
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + a);
-            }
-            String key = a.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("--" + key + " needs a value");
-                }
-                value = args[++i];
-            }
-            if (!DEFAULTS.containsKey(key)) {
-                throw new IllegalArgumentException("unknown option --" + key + "; try --help");
-            }
-            opt.put(key, value);
-        }
-        return opt;
+    /** The median over the runs of each run's {@code p}-th latency percentile. */
+    private static double medianLatency(List<Run> runs, double p) {
+        return Stats.median(runs.stream().map(r -> Stats.percentile(r.latencyMs, p)).toList());
+    }
+
+    private static String format(String format, double value) {
+        return String.format(Locale.ROOT, format, value);
     }
 
     private BatchingBenchmark() {}

@@ -1,36 +1,23 @@
 package org.sentimentstream.bench;
 
-import org.sentimentstream.job.config.InputOptions;
+import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.embedded.JobOutputReader;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
-import org.sentimentstream.embedded.EmbeddedKafkaBroker;
-import org.sentimentstream.embedded.ReadCommittedConsumer;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
-import org.sentimentstream.job.pipeline.ReviewParser;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
-import org.sentimentstream.job.records.KafkaRecord;
-import org.sentimentstream.job.records.OutgoingRecord;
-import org.sentimentstream.job.records.Review;
 import org.sentimentstream.embedded.RetainingMetricReporter;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,22 +51,14 @@ final class E2eHarness implements AutoCloseable {
         NAIVE_PAD128
     }
 
-    /** One measured job. */
-    static final class JobSpec {
-        final String name;
-        final Scoring scoring;
-        final int parallelism;
-        final String modelDir;
-        final Map<String, String> settings;
-        /** Called once all records are committed, before the job is cancelled (sessions still open). */
-        Runnable afterScoring;
-
+    /**
+     * One measured job. {@code afterScoring} (may be null) runs once all records are committed, before the job is
+     * cancelled (its sessions still open).
+     */
+    record JobSpec(String name, Scoring scoring, int parallelism, String modelDir, Map<String, String> settings,
+            Runnable afterScoring) {
         JobSpec(String name, Scoring scoring, int parallelism, String modelDir, Map<String, String> settings) {
-            this.name = name;
-            this.scoring = scoring;
-            this.parallelism = parallelism;
-            this.modelDir = modelDir;
-            this.settings = settings;
+            this(name, scoring, parallelism, modelDir, settings, null);
         }
     }
 
@@ -106,16 +85,15 @@ final class E2eHarness implements AutoCloseable {
             return computedTokens == 0 ? Double.NaN : (double) realTokens / computedTokens;
         }
 
-        long latencyPercentile(double q) {
-            long[] sorted = latenciesMs.stream().mapToLong(Long::longValue).sorted().toArray();
-            if (sorted.length == 0) {
-                return -1;
-            }
-            return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1))];
+        /** The {@code p}-th percentile (0 to 100) of the latencies; -1 for none. */
+        long latencyPercentile(double p) {
+            return latenciesMs.isEmpty() ? -1
+                    : (long) Stats.percentile(latenciesMs.stream().mapToDouble(Long::doubleValue).toArray(), p);
         }
     }
 
     private static final AtomicInteger JOBS = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EmbeddedKafkaBroker broker;
     private final MiniCluster cluster;
@@ -124,17 +102,8 @@ final class E2eHarness implements AutoCloseable {
     E2eHarness(Duration checkpointInterval) throws Exception {
         this.checkpointInterval = checkpointInterval;
         this.broker = EmbeddedKafkaBroker.start();
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_PORT, "0");
-        conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.setString("metrics.reporter.bench.factory.class", RetainingMetricReporter.class.getName());
-        conf.setString("metrics.reporter.bench.interval", "1 s");
-        conf.setString("restart-strategy.type", "none");
+        Configuration conf = LocalRun.flinkConfiguration();
+        conf.setString("restart-strategy.type", "none"); // a restarted job would blur the measurement
         this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build());
         cluster.start();
@@ -160,28 +129,35 @@ final class E2eHarness implements AutoCloseable {
         settings.put(KafkaOptions.TRANSACTIONAL_ID_PREFIX.key(), "bench-" + k);
         settings.put(KafkaOptions.STARTING_OFFSETS.key(), "EARLIEST");
         settings.put("sentiment.checkpoint-interval", checkpointInterval.toMillis() + " ms");
-        settings.put("sentiment.model", spec.modelDir);
-        settings.putAll(spec.settings);
+        settings.put("sentiment.model", spec.modelDir());
+        settings.putAll(spec.settings());
         JobConfig config = JobConfig.of(settings);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(spec.parallelism);
-        if (spec.scoring == Scoring.PIPELINE) {
-            SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(config), KafkaConnectors.scoredSink(config),
-                    KafkaConnectors.deadLetterSink(config), config);
-        } else {
-            defineNaiveWorkflow(env, config, spec);
-        }
+        env.setParallelism(spec.parallelism());
+        SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(config), KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config), config, switch (spec.scoring()) {
+                    case PIPELINE -> SentimentPipeline.MICRO_BATCHED;
+                    case NAIVE_UNPADDED -> NaiveScoreFunction.stage(spec.modelDir(), 0);
+                    case NAIVE_PAD128 -> NaiveScoreFunction.stage(spec.modelDir(), 128);
+                });
         RetainingMetricReporter.clear();
-        JobID job = cluster.submitJob(env.getStreamGraph()).get().getJobID();
+        JobID id = cluster.submitJob(env.getStreamGraph()).get().getJobID();
+        JobClient job = new MiniClusterJobClient(id, cluster, getClass().getClassLoader(),
+                MiniClusterJobClient.JobFinalizationBehavior.NOTHING);
+        JobOutputReader.Check jobAlive = () -> {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                throw new IllegalStateException("the job ended early: " + job.getJobStatus().get());
+            }
+        };
         try (KafkaProducer<byte[], byte[]> producer = producer();
-                OutputReader reader = new OutputReader(out, dlq)) {
-            waitUntilRunning(job);
+                JobOutputReader reader = new JobOutputReader(broker.bootstrapServers(), out, dlq, (r, scored) -> {})) {
+            LocalRun.waitUntilRunning(job);
             for (int i = 0; i < warmup.size(); i++) {
                 producer.send(record(in, i, "w" + i, warmup.get(i), System.currentTimeMillis()));
             }
             producer.flush();
-            reader.await(warmup.size(), job);
+            reader.await(warmup.size(), jobAlive);
             if (warmup.isEmpty()) {
                 Thread.sleep(1000); // no warm-up records: give the source time to find its partitions
             }
@@ -216,21 +192,21 @@ final class E2eHarness implements AutoCloseable {
                 producer.flush();
             }, "bench-producer");
             sender.start();
-            reader.await(texts.size(), job);
+            reader.await(texts.size(), jobAlive);
             sender.join();
-            o.lastCommittedMs = reader.lastArrival;
+            o.lastCommittedMs = reader.lastArrivalMs();
             double[] cpuAfter = CpuTime.sample();
             o.processCpuSeconds = cpuAfter[0] - cpuBefore[0];
             o.batcherCpuSeconds = cpuAfter[1] - cpuBefore[1];
             for (int c = 0; c < cpuAfter.length; c++) {
                 o.cpuByCategory[c] = cpuAfter[c] - cpuBefore[c];
             }
-            if (spec.afterScoring != null) {
-                spec.afterScoring.run();
+            if (spec.afterScoring() != null) {
+                spec.afterScoring().run();
             }
-            o.latenciesMs.addAll(reader.latencies);
-            if (reader.deadLetters > 0) {
-                throw new IllegalStateException(spec.name + ": " + reader.deadLetters + " dead letters");
+            o.latenciesMs.addAll(reader.latenciesMs());
+            if (reader.deadLetters() > 0) {
+                throw new IllegalStateException(spec.name() + ": " + reader.deadLetters() + " dead letters");
             }
             // the metric reporter sees the counters at once (they are live objects), no report interval needed
             o.realTokens = RetainingMetricReporter.sum("realTokens") - realBefore;
@@ -238,9 +214,9 @@ final class E2eHarness implements AutoCloseable {
             o.batches = RetainingMetricReporter.sum("batches") - batchesBefore;
             return o;
         } finally {
-            cluster.cancelJob(job).get(60, TimeUnit.SECONDS);
+            job.cancel().get(60, TimeUnit.SECONDS);
             long deadline = System.currentTimeMillis() + 60_000;
-            while (!cluster.getJobStatus(job).get().isGloballyTerminalState()
+            while (!job.getJobStatus().get().isGloballyTerminalState()
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
@@ -248,66 +224,10 @@ final class E2eHarness implements AutoCloseable {
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, int i, String id, String text, long ts) {
-        byte[] value = ("{\"id\":\"" + id + "\",\"text\":" + jsonString(text) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] value = JSON.createObjectNode().put("id", id).put("text", text).toString()
+                .getBytes(StandardCharsets.UTF_8);
         // explicit partitions: both subtasks of a parallelism-2 job get the same share, whatever the batching
         return new ProducerRecord<>(topic, i % 2, ts, id.getBytes(StandardCharsets.UTF_8), value);
-    }
-
-    static String jsonString(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
-    }
-
-    /** The naive graph: the same source, parser and sinks, a synchronous per-record map in between. */
-    private static void defineNaiveWorkflow(StreamExecutionEnvironment env, JobConfig config, JobSpec spec) {
-        env.enableCheckpointing(config.get(org.sentimentstream.job.config.PipelineOptions.CHECKPOINT_INTERVAL)
-                .toMillis());
-        DataStream<KafkaRecord> records = env.fromSource(KafkaConnectors.source(config),
-                WatermarkStrategy.noWatermarks(), "reviews");
-        SingleOutputStreamOperator<Review> reviews = records
-                .process(new ReviewParser(config.get(InputOptions.INPUT_FORMAT), config.get(InputOptions.TEXT_FIELD)))
-                .name("parse");
-        SingleOutputStreamOperator<OutgoingRecord> outcomes = reviews
-                .map(new NaiveScoreFunction(spec.modelDir, config.get(InputOptions.INPUT_FORMAT),
-                        spec.scoring == Scoring.NAIVE_PAD128 ? 128 : 0, 128))
-                .name("naive-score");
-        SingleOutputStreamOperator<OutgoingRecord> scored = outcomes.process(new Split()).name("split-failures");
-        scored.sinkTo(KafkaConnectors.scoredSink(config)).name("scored-sink");
-        reviews.getSideOutput(ReviewParser.DEAD_LETTERS).union(scored.getSideOutput(Split.FAILURES))
-                .sinkTo(KafkaConnectors.deadLetterSink(config)).name("dead-letter-sink");
-    }
-
-    static final class Split extends ProcessFunction<OutgoingRecord, OutgoingRecord> {
-        private static final long serialVersionUID = 1L;
-        static final OutputTag<OutgoingRecord> FAILURES = new OutputTag<>("failures") {};
-
-        @Override
-        public void processElement(OutgoingRecord r, Context ctx, Collector<OutgoingRecord> out) {
-            if (r.deadLetter) {
-                ctx.output(FAILURES, r);
-            } else {
-                out.collect(r);
-            }
-        }
-    }
-
-    private void waitUntilRunning(JobID job) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (cluster.getJobStatus(job).get() != JobStatus.RUNNING) {
-            if (System.currentTimeMillis() > deadline || cluster.getJobStatus(job).get().isGloballyTerminalState()) {
-                throw new IllegalStateException("the job did not start: " + cluster.getJobStatus(job).get());
-            }
-            Thread.sleep(50);
-        }
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
@@ -315,61 +235,6 @@ final class E2eHarness implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    /** A read_committed consumer of the output and dead-letter topics. */
-    private final class OutputReader implements AutoCloseable {
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final String scoredTopic;
-        final List<Long> latencies = new ArrayList<>();
-        int scored;
-        int deadLetters;
-        long lastArrival;
-
-        OutputReader(String scoredTopic, String dlqTopic) {
-            // fetch.min.bytes is 1: a fetch returns as soon as a record is there; this only bounds idle polls
-            consumer = ReadCommittedConsumer.fromBeginning(broker.bootstrapServers(),
-                    Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200"), List.of(scoredTopic, dlqTopic));
-            this.scoredTopic = scoredTopic;
-        }
-
-        void reset() {
-            latencies.clear();
-            scored = 0;
-            deadLetters = 0;
-        }
-
-        void await(int expected, JobID job) throws Exception {
-            long deadline = System.currentTimeMillis() + 600_000;
-            long lastStatusCheck = 0;
-            while (scored + deadLetters < expected) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
-                    long now = System.currentTimeMillis();
-                    lastArrival = now;
-                    if (r.topic().equals(scoredTopic)) {
-                        scored++;
-                        latencies.add(now - r.timestamp());
-                    } else {
-                        deadLetters++;
-                    }
-                }
-                long now = System.currentTimeMillis();
-                if (now - lastStatusCheck > 1000) {
-                    lastStatusCheck = now;
-                    if (cluster.getJobStatus(job).get().isGloballyTerminalState()) {
-                        throw new IllegalStateException("the job ended early: " + cluster.getJobStatus(job).get());
-                    }
-                }
-                if (now > deadline) {
-                    throw new IllegalStateException("timed out: " + (scored + deadLetters) + " of " + expected);
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 
     /**

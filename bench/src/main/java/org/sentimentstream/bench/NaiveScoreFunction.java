@@ -2,6 +2,7 @@ package org.sentimentstream.bench;
 
 import org.sentimentstream.job.config.InputOptions;
 import org.sentimentstream.job.pipeline.ScoredReviewWriter;
+import org.sentimentstream.job.pipeline.ScoringStage;
 import org.sentimentstream.job.records.OutgoingRecord;
 import org.sentimentstream.job.records.Review;
 import org.sentimentstream.udf.SentimentResult;
@@ -25,7 +26,8 @@ import java.util.Map;
  * The naive baseline as most published examples write it: a synchronous {@code map}, one ONNX Runtime session per
  * subtask, one {@code session.run} per record. {@code padTo} 0 = no padding (the best a per-record job can do);
  * 128 = {@code padding="max_length"}. The session gets the subtask's share of the cores (the same threads as this
- * project's per-slot default, so that only batching differs), graph optimisation ALL, no spinning.
+ * project's per-slot default, so that only batching differs), graph optimisation ALL, no spinning. The rest of
+ * the job (source, parser, sinks, dead letters) is the pipeline's own: see {@link #stage}.
  */
 final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
 
@@ -41,6 +43,13 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
     private transient OrtSession session;
     private transient ModelDirectory model;
     private transient ScoredReviewWriter writer;
+
+    /** The naive baseline as the scoring stage of {@code SentimentPipeline}'s graph. */
+    static ScoringStage stage(String modelDir, int padTo) {
+        return (reviews, config) -> reviews
+                .map(new NaiveScoreFunction(modelDir, config.get(InputOptions.INPUT_FORMAT), padTo, 128))
+                .name("naive-score");
+    }
 
     NaiveScoreFunction(String modelDir, InputOptions.InputFormat format, int padTo, int maxLength) {
         this.modelDir = modelDir;

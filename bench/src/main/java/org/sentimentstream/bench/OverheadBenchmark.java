@@ -57,7 +57,7 @@ public class OverheadBenchmark {
         public void setUp() throws Exception {
             Path model = Path.of(System.getProperty("bench.model", ".cache/distilbert-base-shape"));
             tokenizer = ReviewTokenizer.open(model.resolve("tokenizer.json"), 128);
-            List<String> phrases = PipelineBenchmark.samplePhrases();
+            List<String> phrases = Workloads.bundledPhrases();
             texts = PipelineBenchmark.buildWorkload(workload, phrases, 256, t -> tokenizer.encode(t).length());
             tokenized = new ArrayList<>();
             for (String t : texts) {

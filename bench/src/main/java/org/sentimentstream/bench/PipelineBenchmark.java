@@ -5,6 +5,12 @@ import org.sentimentstream.udf.internal.BatchPlanner;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -19,59 +25,168 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 
 /**
- * Issue 5 in one process: the ONNX Runtime ceiling, this project end to end (Kafka -> job -> Kafka, parallelism 1
- * and 2), the naive per-record job (unpadded and padded to 128), int8 beside fp32, padding strategies, latency
- * under an open-loop load, and (in two child JVMs) TaskManager memory per-slot vs shared. Configurations take
- * turns round-robin, the first one rotating each round, and every claim is a ratio within a round. Writes CSV
- * files, a chart and the Markdown report ({@link Report}). {@code --help} lists the options.
+ * The ONNX Runtime ceiling, this project end to end (Kafka -> job -> Kafka, parallelism 1 and 2), the naive
+ * per-record job (unpadded and padded to 128), int8 beside fp32, padding strategies, latency under an open-loop
+ * load, and (in two child JVMs) TaskManager memory per-slot vs shared, in one process so that every configuration
+ * meets the same machine. Configurations take turns round-robin, the first one rotating each round, and every
+ * claim is a ratio within a round: the machine may be shared. Writes CSV files, a chart and the Markdown report
+ * ({@link Report}). {@code --help} lists the options.
  */
 public final class PipelineBenchmark {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Options with their defaults. */
-    static final class Options {
+    @Command(name = "PipelineBenchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "The pipeline against the ONNX Runtime ceiling and the naive per-record job.")
+    static final class Options implements Callable<Integer> {
+        static final Map<String, Integer> DEFAULT_RECORDS = Map.of("sst2", 400, "mix", 160, "long", 64);
+
+        @Option(names = "--model", description = "The fp32 model directory.")
         Path model = Path.of(".cache/distilbert-base-shape");
-        Map<String, Path> variants = new LinkedHashMap<>(); // name -> model dir (int8, real, ...)
-        Map<String, Integer> records = new LinkedHashMap<>(Map.of("sst2", 400, "mix", 160, "long", 64));
+
+        @Option(names = "--variant", paramLabel = "NAME=DIR",
+                description = "Also measure this model (ceiling and pipeline), e.g. int8=.cache/...-int8.")
+        Map<String, Path> variants = new LinkedHashMap<>();
+
+        @Option(names = "--records", split = ",", paramLabel = "WORKLOAD=N", showDefaultValue = Visibility.NEVER,
+                description = "Records per workload (default sst2=400, mix=160, long=64).")
+        Map<String, Integer> records = new LinkedHashMap<>();
+
+        @Option(names = "--workloads", split = ",")
         List<String> workloads = List.of("sst2", "mix", "long");
+
+        @Option(names = "--naive-padded-fraction",
+                description = "Share of each workload's records the naive job padded to 128 scores (it is slow).")
         double naivePaddedFraction = 0.25;
+
+        @Option(names = "--rounds")
         int rounds = 2;
+
+        @Option(names = "--sweep-sizes", split = ",", description = "Batch sizes of the ceiling sweep.")
         int[] sweepSizes = {1, 4, 8, 16};
+
+        @Option(names = "--sweep-records")
         int sweepRecords = 120;
+
+        @Option(names = "--padding-rounds")
         int paddingRounds = 1;
-        Duration checkpointInterval = Duration.ofSeconds(1);
-        String delivery = "AT_LEAST_ONCE"; // of the throughput runs; an exactly-once row is added (see README)
+
+        @Option(names = "--checkpoint-interval-ms")
+        long checkpointIntervalMs = 1000;
+
+        @Option(names = "--delivery", description = "Delivery guarantee of the throughput runs.")
+        String delivery = "AT_LEAST_ONCE";
+
+        @Option(names = "--exactly-once-row", arity = "1",
+                description = "Add a pipeline p2 row with EXACTLY_ONCE delivery.")
         boolean exactlyOnceRow = true;
+
+        @Option(names = "--latency-workload")
         String latencyWorkload = "sst2";
+
+        @Option(names = "--latency-parallelism")
         int latencyParallelism = 2;
+
+        @Option(names = "--loads", split = ",", description = "Offered loads, %% of the pipeline's capacity.")
         int[] loads = {25, 50, 75, 100};
+
+        @Option(names = "--latency-seconds", description = "Length of each latency run at its offered rate.")
         double latencySeconds = 5;
+
+        @Option(names = "--variant-parallelism")
         int variantParallelism = 2;
+
+        @Option(names = "--out-dir", description = "Where the CSV files and the chart go.")
         Path outDir = Path.of("docs/bench");
+
+        @Option(names = "--report")
         Path report = Path.of("docs/benchmarks.md");
+
+        @Option(names = "--jmh", description = "JMH results (CSV) to include, if the file exists.")
         Path jmh = Path.of("docs/bench/jmh.csv");
+
+        @Option(names = "--accuracy-dir", description = "Output of the eval command per model, if it exists.")
         Path accuracyDir = Path.of(".cache/bench-eval");
+
+        @Option(names = "--command", description = "The command line the report names as its source.")
         String command = "bench/run.sh";
+
+        @Option(names = "--phases", split = ",")
         List<String> phases = List.of("memory", "ceiling", "e2e", "padding", "latency");
-        String memoryMode; // child JVM mode
+
+        @Option(names = "--memory-mode", hidden = true, description = "Run as the memory probe's child JVM.")
+        String memoryMode;
+
+        @Option(names = "--memory-records")
         int memoryRecords = 300;
-        List<String> only = List.of(); // run only configurations whose name contains one of these (for diagnosis)
-        Map<String, String> settings = new LinkedHashMap<>(); // extra job settings for every pipeline job
-        /** Extra fp32 pipeline configurations: name -> (parallelism, settings). */
-        Map<String, Map<String, String>> pipelineVariants = new LinkedHashMap<>();
+
+        @Option(names = "--only", split = ",",
+                description = "Run only the configurations whose name contains one of these (for diagnosis).")
+        List<String> only = List.of();
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job setting for every pipeline job.")
+        Map<String, String> settings = new LinkedHashMap<>();
+
+        @Option(names = "--pipeline-variant", paramLabel = "NAME:KEY=VALUE[,KEY=VALUE...]",
+                converter = PipelineVariant.Converter.class,
+                description = "An extra fp32 pipeline configuration, e.g. "
+                        + "big:parallelism=2,sentiment.max-batch-size=16 (parallelism defaults to 2).")
+        List<PipelineVariant> pipelineVariants = new ArrayList<>();
+
+        int records(String workload) {
+            return records.getOrDefault(workload, DEFAULT_RECORDS.get(workload));
+        }
+
+        Duration checkpointInterval() {
+            return Duration.ofMillis(checkpointIntervalMs);
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            run(this);
+            return 0;
+        }
     }
 
-    public static void main(String[] args) throws Exception {
-        Options o = parse(args);
-        o.settings.putIfAbsent("sentiment.delivery-guarantee", o.delivery);
-        if (o.exactlyOnceRow && o.pipelineVariants.keySet().stream().noneMatch(k -> k.startsWith("exactly-once"))) {
-            o.pipelineVariants.put("exactly-once", new LinkedHashMap<>(Map.of("parallelism", "2",
-                    "sentiment.delivery-guarantee", "EXACTLY_ONCE")));
+    /** An extra pipeline configuration: its name, parallelism and job settings. */
+    record PipelineVariant(String name, int parallelism, Map<String, String> settings) {
+        static final class Converter implements ITypeConverter<PipelineVariant> {
+            @Override
+            public PipelineVariant convert(String value) {
+                String[] nameAndSettings = value.split(":", 2);
+                if (nameAndSettings.length < 2) {
+                    throw new TypeConversionException("expected NAME:KEY=VALUE[,KEY=VALUE...], was " + value);
+                }
+                Map<String, String> settings = new LinkedHashMap<>();
+                for (String kv : nameAndSettings[1].split(",")) {
+                    String[] p = kv.split("=", 2);
+                    if (p.length < 2) {
+                        throw new TypeConversionException("expected KEY=VALUE, was " + kv);
+                    }
+                    settings.put(p[0], p[1]);
+                }
+                int parallelism = Integer.parseInt(settings.getOrDefault("parallelism", "2"));
+                settings.remove("parallelism");
+                return new PipelineVariant(nameAndSettings[0], parallelism, settings);
+            }
         }
-        List<String> phrases = samplePhrases();
+    }
+
+    public static void main(String[] args) {
+        // exit also on success: Flink and Kafka leave non-daemon threads behind
+        System.exit(new CommandLine(new Options()).execute(args));
+    }
+
+    static void run(Options o) throws Exception {
+        o.settings.putIfAbsent("sentiment.delivery-guarantee", o.delivery);
+        if (o.exactlyOnceRow && o.pipelineVariants.stream().noneMatch(v -> v.name().startsWith("exactly-once"))) {
+            o.pipelineVariants.add(new PipelineVariant("exactly-once", 2,
+                    Map.of("sentiment.delivery-guarantee", "EXACTLY_ONCE")));
+        }
+        List<String> phrases = Workloads.bundledPhrases();
         if (o.memoryMode != null) {
             MemoryProbe.child(o, phrases);
             return;
@@ -85,7 +200,7 @@ public final class PipelineBenchmark {
         Map<String, List<String>> workloads = new LinkedHashMap<>();
         Map<String, List<long[]>> tokenized = new LinkedHashMap<>();
         for (String w : o.workloads) {
-            List<String> texts = buildWorkload(w, phrases, o.records.get(w), t -> tokenizer.encode(t).length());
+            List<String> texts = buildWorkload(w, phrases, o.records(w), t -> tokenizer.encode(t).length());
             workloads.put(w, texts);
             List<long[]> ids = new ArrayList<>();
             for (String t : texts) {
@@ -103,17 +218,18 @@ public final class PipelineBenchmark {
 
         int cores = Runtime.getRuntime().availableProcessors();
         results.cores = cores;
-        try (E2eHarness harness = new E2eHarness(o.checkpointInterval)) {
+        try (E2eHarness harness = new E2eHarness(o.checkpointInterval())) {
             Map<String, Integer> bestSize = new LinkedHashMap<>();
             if (o.phases.contains("ceiling") || o.phases.contains("e2e")) {
                 try (Ceiling ceiling = new Ceiling(o.model, 1, cores)) {
                     for (String w : o.workloads) {
-                        List<long[]> ids = tokenized.get(w).subList(0, Math.min(o.sweepRecords, tokenized.get(w).size()));
+                        List<long[]> all = tokenized.get(w);
+                        List<long[]> ids = all.subList(0, Math.min(o.sweepRecords, all.size()));
                         ceiling.run(Ceiling.sortedBatches(ids.subList(0, Math.min(32, ids.size())), 8)); // warm-up
                         double best = 0;
                         for (int size : o.sweepSizes) {
                             double rps = ceiling.run(Ceiling.sortedBatches(ids, size));
-                            results.sweep.add(new Results.Row(0, w, "ceiling sweep", "fp32", size, ids.size(), rps,
+                            results.sweep.add(Results.Row.ceiling(0, w, "ceiling sweep", "fp32", size, ids.size(), rps,
                                     Double.NaN));
                             log("ceiling sweep %s batch %d: %.1f records/s", w, size, rps);
                             if (rps > best) {
@@ -147,7 +263,6 @@ public final class PipelineBenchmark {
         results.seconds = (System.nanoTime() - t0) / 1e9;
         new Report(o, results).write();
         log("done in %.0f s; report %s", results.seconds, o.report);
-        System.exit(0); // Flink and Kafka leave non-daemon threads behind
     }
 
     private static void runRounds(Options o, E2eHarness harness, Map<String, List<String>> workloads,
@@ -158,7 +273,8 @@ public final class PipelineBenchmark {
         for (int round = 1; round <= o.rounds; round++) {
             for (String w : o.workloads) {
                 List<String> texts = workloads.get(w);
-                List<String> naivePadded = texts.subList(0, Math.max(16, (int) (texts.size() * o.naivePaddedFraction)));
+                List<String> naivePadded = texts.subList(0,
+                        Math.min(texts.size(), Math.max(16, (int) (texts.size() * o.naivePaddedFraction))));
                 int size = bestSize.getOrDefault(w, 16);
                 List<Runnable> configs = new ArrayList<>();
                 List<String> names = new ArrayList<>();
@@ -183,11 +299,11 @@ public final class PipelineBenchmark {
                 configs.add(unchecked(() -> e2eRow(results, harness, r, w, "naive-b p2", "fp32",
                         new E2eHarness.JobSpec("naive-b", E2eHarness.Scoring.NAIVE_PAD128, 2, fp32, o.settings),
                         warmup, naivePadded)));
-                for (Map.Entry<String, Map<String, String>> v : o.pipelineVariants.entrySet()) {
+                for (PipelineVariant v : o.pipelineVariants) {
                     Map<String, String> settings = new LinkedHashMap<>(o.settings);
-                    settings.putAll(v.getValue());
-                    int p = Integer.parseInt(settings.remove("parallelism"));
-                    String name = "pipeline p" + p + " " + v.getKey();
+                    settings.putAll(v.settings());
+                    int p = v.parallelism();
+                    String name = "pipeline p" + p + " " + v.name();
                     names.add(name);
                     configs.add(unchecked(() -> e2eRow(results, harness, r, w, name, "fp32",
                             new E2eHarness.JobSpec("pipeline", E2eHarness.Scoring.PIPELINE, p, fp32, settings),
@@ -221,11 +337,10 @@ public final class PipelineBenchmark {
             long t0 = System.nanoTime();
             double rps = c.run(Ceiling.sortedBatches(ids, size));
             double wall = (System.nanoTime() - t0) / 1e9;
-            Results.Row row = new Results.Row(round, w, config, model, size, ids.size(), rps,
+            results.rows.add(new Results.Row(round, w, config, model, size, ids.size(), rps,
                     Ceiling.paddingEfficiency(Ceiling.sortedBatches(ids, size),
-                            ids.stream().mapToInt(a -> a.length).toArray()));
-            row.cores = (E2eHarness.CpuTime.sample()[0] - before[0]) / wall;
-            results.rows.add(row);
+                            ids.stream().mapToInt(a -> a.length).toArray()), 0, null,
+                    (E2eHarness.CpuTime.sample()[0] - before[0]) / wall, Double.NaN));
             log("round %d %s %s [%s] batch %d: %.1f records/s", round, w, config, model, size, rps);
         }
     }
@@ -233,20 +348,20 @@ public final class PipelineBenchmark {
     private static void e2eRow(Results results, E2eHarness harness, int round, String w, String config, String model,
             E2eHarness.JobSpec spec, List<String> warmup, List<String> texts) throws Exception {
         E2eHarness.Outcome out = harness.run(spec, warmup, texts, 0);
-        Results.Row row = new Results.Row(round, w, config, model, 0, texts.size(), out.recordsPerSecond(),
-                spec.scoring == E2eHarness.Scoring.NAIVE_PAD128 ? meanLength(results.lengths.get(w), texts.size()) / 128.0
-                        : spec.scoring == E2eHarness.Scoring.NAIVE_UNPADDED ? 1.0 : out.paddingEfficiency());
-        row.batches = out.batches;
+        double padding = switch (spec.scoring()) {
+            case PIPELINE -> out.paddingEfficiency();
+            case NAIVE_UNPADDED -> 1.0;
+            case NAIVE_PAD128 -> meanLength(results.lengths.get(w), texts.size()) / 128.0;
+        };
         double wall = (out.lastCommittedMs - out.firstSentMs) / 1000.0;
-        row.cores = out.processCpuSeconds / wall;
-        row.cpuByCategory = out.cpuByCategory;
-        if (spec.scoring == E2eHarness.Scoring.PIPELINE && out.batcherCpuSeconds > 0) {
-            row.inferenceShare = out.batcherCpuSeconds / out.processCpuSeconds;
-        }
+        double inferenceShare = spec.scoring() == E2eHarness.Scoring.PIPELINE && out.batcherCpuSeconds > 0
+                ? out.batcherCpuSeconds / out.processCpuSeconds : Double.NaN;
+        Results.Row row = new Results.Row(round, w, config, model, 0, texts.size(), out.recordsPerSecond(), padding,
+                out.batches, out.cpuByCategory, out.processCpuSeconds / wall, inferenceShare);
         results.rows.add(row);
         log("round %d %s %s [%s]: %d records, %.1f records/s, padding %.3f, batches %d, cores %.2f,"
-                + " batcher share %.2f", round, w, config, model, texts.size(), row.rps, row.padding,
-                out.batches, row.cores, row.inferenceShare);
+                + " batcher share %.2f", round, w, config, model, texts.size(), row.rps(), row.padding(),
+                out.batches, row.cores(), row.inferenceShare());
     }
 
     private static double meanLength(int[] lengths, int n) {
@@ -277,12 +392,15 @@ public final class PipelineBenchmark {
                     double eff = name.startsWith("fixed") ? Arrays.stream(lengths).average().orElse(0) / 128.0
                             : Ceiling.paddingEfficiency(batches, lengths);
                     double rps = c.run(batches);
-                    results.padding.add(new Results.Row(round, "mix", name, "fp32", size, ids.size(), rps, eff));
+                    results.padding.add(Results.Row.ceiling(round, "mix", name, "fp32", size, ids.size(), rps, eff));
                     log("padding round %d %s: %.1f records/s, efficiency %.3f", round, name, rps, eff);
                 }
             }
         }
     }
+
+    /** One open-loop run: its load (% of capacity), the system's name, its scoring and job settings. */
+    private record LatencyRun(int load, String system, E2eHarness.Scoring scoring, Map<String, String> settings) {}
 
     /** Open-loop loads at fractions of the pipeline's measured capacity, for the pipeline and naive (a). */
     private static void runLatency(Options o, E2eHarness harness, List<String> pool, List<String> warmup,
@@ -297,58 +415,33 @@ public final class PipelineBenchmark {
         }
         results.capacity = capacity;
         log("latency: capacity %.1f records/s (%s, %s)", capacity, config, o.latencyWorkload);
-        List<Object[]> runs = new ArrayList<>();
+        Map<String, String> atLeastOnce = Map.of("sentiment.delivery-guarantee", "AT_LEAST_ONCE");
+        List<LatencyRun> runs = new ArrayList<>();
         for (int load : o.loads) {
-            runs.add(new Object[] {load, "pipeline", E2eHarness.Scoring.PIPELINE, Map.of(
-                    "sentiment.delivery-guarantee", "AT_LEAST_ONCE")});
-            runs.add(new Object[] {load, "naive-a", E2eHarness.Scoring.NAIVE_UNPADDED, Map.of(
-                    "sentiment.delivery-guarantee", "AT_LEAST_ONCE")});
+            runs.add(new LatencyRun(load, "pipeline", E2eHarness.Scoring.PIPELINE, atLeastOnce));
+            runs.add(new LatencyRun(load, "naive-a", E2eHarness.Scoring.NAIVE_UNPADDED, atLeastOnce));
         }
-        runs.add(new Object[] {50, "pipeline exactly-once 200 ms", E2eHarness.Scoring.PIPELINE, Map.of(
-                "sentiment.delivery-guarantee", "EXACTLY_ONCE", "sentiment.checkpoint-interval", "200 ms")});
-        runs.add(new Object[] {50, "pipeline exactly-once 1 s", E2eHarness.Scoring.PIPELINE, Map.of(
-                "sentiment.delivery-guarantee", "EXACTLY_ONCE")});
-        for (Object[] run : runs) {
-            int load = (Integer) run[0];
-            double rate = capacity * load / 100.0;
+        runs.add(new LatencyRun(50, "pipeline exactly-once 200 ms", E2eHarness.Scoring.PIPELINE, Map.of(
+                "sentiment.delivery-guarantee", "EXACTLY_ONCE", "sentiment.checkpoint-interval", "200 ms")));
+        runs.add(new LatencyRun(50, "pipeline exactly-once 1 s", E2eHarness.Scoring.PIPELINE, Map.of(
+                "sentiment.delivery-guarantee", "EXACTLY_ONCE")));
+        for (LatencyRun run : runs) {
+            double rate = capacity * run.load() / 100.0;
             int n = (int) Math.max(100, rate * o.latencySeconds);
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 texts.add(pool.get(i % pool.size()));
             }
-            @SuppressWarnings("unchecked")
-            Map<String, String> settings = (Map<String, String>) run[3];
-            E2eHarness.Outcome out = harness.run(new E2eHarness.JobSpec((String) run[1],
-                    (E2eHarness.Scoring) run[2], o.latencyParallelism, fp32, settings), warmup, texts, rate);
-            Results.Latency l = new Results.Latency((String) run[1], load, rate, n, out.recordsPerSecond(),
-                    out.latencyPercentile(0.50), out.latencyPercentile(0.95), out.latencyPercentile(0.99),
-                    settings.getOrDefault("sentiment.delivery-guarantee", "EXACTLY_ONCE"));
-            l.cores = out.processCpuSeconds / Math.max(0.001, (out.lastCommittedMs - out.firstSentMs) / 1000.0);
+            E2eHarness.Outcome out = harness.run(new E2eHarness.JobSpec(run.system(), run.scoring(),
+                    o.latencyParallelism, fp32, run.settings()), warmup, texts, rate);
+            Results.Latency l = new Results.Latency(run.system(), run.load(), rate, n, out.recordsPerSecond(),
+                    out.latencyPercentile(50), out.latencyPercentile(95), out.latencyPercentile(99),
+                    run.settings().get("sentiment.delivery-guarantee"),
+                    out.processCpuSeconds / Math.max(0.001, (out.lastCommittedMs - out.firstSentMs) / 1000.0));
             results.latency.add(l);
-            log("latency %s at %d%% (%.1f/s, %d records): achieved %.1f/s, p50 %d p95 %d p99 %d ms", l.system, load,
-                    rate, n, l.achieved, l.p50, l.p95, l.p99);
+            log("latency %s at %d%% (%.1f/s, %d records): achieved %.1f/s, p50 %d p95 %d p99 %d ms", l.system(),
+                    l.load(), rate, n, l.achieved(), l.p50(), l.p95(), l.p99());
         }
-    }
-
-    /** Classpath resource of the benchmark texts; see bench/src/main/resources/bench/SOURCE.md. */
-    static final String PHRASES_RESOURCE = "/bench/sst2-train-phrases.jsonl";
-
-    /** The 3,000 SST-2 train phrases of {@link #PHRASES_RESOURCE}, shuffled with a fixed seed. */
-    static List<String> samplePhrases() throws Exception {
-        List<String> out = new ArrayList<>();
-        var in = PipelineBenchmark.class.getResourceAsStream(PHRASES_RESOURCE);
-        if (in == null) {
-            throw new IllegalStateException("Missing classpath resource " + PHRASES_RESOURCE);
-        }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; ) {
-                if (!line.isBlank()) {
-                    out.add(JSON.readTree(line).get("text").asText());
-                }
-            }
-        }
-        Collections.shuffle(out, new Random(Workloads.SEED));
-        return out;
     }
 
     /** sst2: the phrases; long: phrases joined to 60-127 tokens; mix: half phrases, a quarter each 2-3-phrase
@@ -394,86 +487,11 @@ public final class PipelineBenchmark {
         System.out.flush();
     }
 
-    static Options parse(String[] args) {
-        Options o = new Options();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.println("PipelineBenchmark [--model DIR] [--variant NAME=DIR]... [--records sst2=400,mix=160,long=64]"
-                        + " [--workloads sst2,mix,long] [--rounds 2] [--naive-padded-fraction 0.25]"
-                        + " [--sweep-sizes 1,4,8,16] [--sweep-records 120] [--padding-rounds 1] [--checkpoint-interval-ms 1000]"
-                        + " [--delivery AT_LEAST_ONCE] [--exactly-once-row true]"
-                        + " [--pipeline-variant NAME:parallelism=2,sentiment.max-batch-size=16]... [--only a,b]"
-                        + " [--set sentiment.key=value]..."
-                        + " [--loads 25,50,75,100] [--latency-seconds 5] [--latency-workload sst2]"
-                        + " [--latency-parallelism 2] [--variant-parallelism 2]"
-                        + " [--phases memory,ceiling,e2e,padding,latency] [--out-dir docs/bench]"
-                        + " [--report docs/benchmarks.md] [--jmh docs/bench/jmh.csv] [--accuracy-dir .cache/bench-eval]"
-                        + " [--command TEXT]");
-                System.exit(0);
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--model": o.model = Path.of(v); break;
-                case "--variant": {
-                    String[] kv = v.split("=", 2);
-                    o.variants.put(kv[0], Path.of(kv[1]));
-                    break;
-                }
-                case "--records":
-                    for (String kv : v.split(",")) {
-                        String[] p = kv.split("=");
-                        o.records.put(p[0], Integer.parseInt(p[1]));
-                    }
-                    break;
-                case "--workloads": o.workloads = List.of(v.split(",")); break;
-                case "--rounds": o.rounds = Integer.parseInt(v); break;
-                case "--padding-rounds": o.paddingRounds = Integer.parseInt(v); break;
-                case "--naive-padded-fraction": o.naivePaddedFraction = Double.parseDouble(v); break;
-                case "--sweep-sizes": o.sweepSizes = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray(); break;
-                case "--sweep-records": o.sweepRecords = Integer.parseInt(v); break;
-                case "--delivery": o.delivery = v; break;
-                case "--exactly-once-row": o.exactlyOnceRow = Boolean.parseBoolean(v); break;
-                case "--checkpoint-interval-ms": o.checkpointInterval = Duration.ofMillis(Long.parseLong(v)); break;
-                case "--loads": o.loads = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray(); break;
-                case "--latency-seconds": o.latencySeconds = Double.parseDouble(v); break;
-                case "--latency-workload": o.latencyWorkload = v; break;
-                case "--latency-parallelism": o.latencyParallelism = Integer.parseInt(v); break;
-                case "--variant-parallelism": o.variantParallelism = Integer.parseInt(v); break;
-                case "--phases": o.phases = List.of(v.split(",")); break;
-                case "--out-dir": o.outDir = Path.of(v); break;
-                case "--report": o.report = Path.of(v); break;
-                case "--jmh": o.jmh = Path.of(v); break;
-                case "--accuracy-dir": o.accuracyDir = Path.of(v); break;
-                case "--command": o.command = v; break;
-                case "--memory-mode": o.memoryMode = v; break;
-                case "--pipeline-variant": {
-                    // NAME:parallelism=2,sentiment.max-batch-size=16,...
-                    String[] nv = v.split(":", 2);
-                    Map<String, String> settings = new LinkedHashMap<>(Map.of("parallelism", "2"));
-                    for (String kv : nv[1].split(",")) {
-                        String[] p = kv.split("=", 2);
-                        settings.put(p[0], p[1]);
-                    }
-                    o.pipelineVariants.put(nv[0], settings);
-                    break;
-                }
-                case "--only": o.only = List.of(v.split(",")); break;
-                case "--set": {
-                    String[] kv = v.split("=", 2);
-                    o.settings.put(kv[0], kv[1]);
-                    break;
-                }
-                case "--memory-records": o.memoryRecords = Integer.parseInt(v); break;
-                default: throw new IllegalArgumentException("unknown option " + a + " (see --help)");
-            }
-        }
-        return o;
-    }
-
     /** TaskManager memory: one child JVM per session-sharing mode, the pipeline at parallelism 2 on 2 slots. */
     static final class MemoryProbe {
         static final String[] MODES = {"PER_SLOT", "SHARED"};
+        /** How the child's result line starts; the rest is a {@link Results.Memory} as JSON. */
+        static final String MEMORY_LINE = "MEMORY ";
 
         static List<Results.Memory> runChildren(Options o) throws Exception {
             List<Results.Memory> out = new ArrayList<>();
@@ -489,10 +507,8 @@ public final class PipelineBenchmark {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
-                        if (line.startsWith("MEMORY,")) {
-                            String[] f = line.split(",");
-                            out.add(new Results.Memory(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]),
-                                    Long.parseLong(f[4]), Long.parseLong(f[5])));
+                        if (line.startsWith(MEMORY_LINE)) {
+                            out.add(JSON.readValue(line.substring(MEMORY_LINE.length()), Results.Memory.class));
                             log("memory %s: %s", mode, line);
                         }
                     }
@@ -505,42 +521,24 @@ public final class PipelineBenchmark {
         }
 
         static void child(Options o, List<String> phrases) throws Exception {
-            try (E2eHarness harness = new E2eHarness(o.checkpointInterval)) {
+            try (E2eHarness harness = new E2eHarness(o.checkpointInterval())) {
                 List<String> texts = phrases.subList(0, o.memoryRecords);
                 // a tiny job first, so that Flink's and Kafka's own classes and buffers are in the baseline
                 harness.run(new E2eHarness.JobSpec("probe", E2eHarness.Scoring.NAIVE_UNPADDED, 1,
                         Path.of("testing/src/main/resources/tiny-distilbert").toAbsolutePath().toString(), Map.of()),
                         List.of(), phrases.subList(0, 8), 0);
-                long before = status("VmRSS");
+                long before = SessionMemoryBenchmark.statusKb("VmRSS");
                 long[] after = new long[1];
                 E2eHarness.JobSpec spec = new E2eHarness.JobSpec("memory", E2eHarness.Scoring.PIPELINE, 2,
                         o.model.toString(), Map.of("sentiment.session-sharing", o.memoryMode,
-                        "sentiment.delivery-guarantee", "AT_LEAST_ONCE"));
-                spec.afterScoring = () -> after[0] = statusUnchecked("VmRSS"); // sessions still open
+                        "sentiment.delivery-guarantee", "AT_LEAST_ONCE"),
+                        () -> after[0] = SessionMemoryBenchmark.statusKb("VmRSS")); // sessions still open
                 E2eHarness.Outcome out = harness.run(spec, List.of(), texts, 0);
-                long hwm = status("VmHWM");
-                System.out.printf("MEMORY,%s,%d,%d,%d,%d%n", o.memoryMode, before, after[0], hwm, out.records);
+                long hwm = SessionMemoryBenchmark.statusKb("VmHWM");
+                System.out.println(MEMORY_LINE + JSON.writeValueAsString(
+                        new Results.Memory(o.memoryMode, before, after[0], hwm, out.records)));
             }
             System.out.flush();
-            System.exit(0);
-        }
-
-        static long statusUnchecked(String field) {
-            try {
-                return status(field);
-            } catch (Exception e) {
-                return -1;
-            }
-        }
-
-        /** A field of /proc/self/status in kB. */
-        static long status(String field) throws Exception {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-            return -1;
         }
     }
 }

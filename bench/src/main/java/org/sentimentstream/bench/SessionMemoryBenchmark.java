@@ -4,16 +4,20 @@ import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,44 +37,65 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SessionMemoryBenchmark {
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new LinkedHashMap<>();
-        opt.put("mode", "PER_SLOT");
-        opt.put("model", ".cache/distilbert-base-shape");
-        opt.put("sst2", "/work/shared/data/sst2/train.tsv");
-        opt.put("workload", "short");
-        opt.put("texts", "200");
-        opt.put("slots", "2");
-        opt.put("batch-size", "16");
-        opt.put("spinning", "false");
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String key = args[i].replaceFirst("^--", "");
-            if (!opt.containsKey(key)) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + opt.keySet());
-            }
-            opt.put(key, args[i + 1]);
+    /** How the slots get their sessions. */
+    enum Mode { PER_SLOT, SHARED }
+
+    @Command(name = "SessionMemoryBenchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Resident memory of 2 slots scoring through per-slot or shared ONNX Runtime sessions.")
+    static final class Options implements Callable<Integer> {
+        @Option(names = "--mode")
+        Mode mode = Mode.PER_SLOT;
+
+        @Option(names = "--model")
+        String model = ".cache/distilbert-base-shape";
+
+        @Option(names = "--sst2", description = "SST-2 train.tsv to draw the texts from (default: bundled phrases).")
+        Path sst2;
+
+        @Option(names = "--workload", description = "sst2 or short (long needs a tokenizer before opening).")
+        String workload = "short";
+
+        @Option(names = "--texts", description = "Texts per slot.")
+        int texts = 200;
+
+        @Option(names = "--slots")
+        int slots = 2;
+
+        @Option(names = "--batch-size")
+        int batchSize = 16;
+
+        @Option(names = "--spinning", arity = "1")
+        boolean spinning;
+
+        @Override
+        public Integer call() throws Exception {
+            run(this);
+            return 0;
         }
-        String mode = opt.get("mode");
-        int slots = Integer.parseInt(opt.get("slots"));
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Options()).execute(args));
+    }
+
+    static void run(Options opt) throws Exception {
+        Mode mode = opt.mode;
+        int slots = opt.slots;
         int cores = Runtime.getRuntime().availableProcessors();
-        if (!mode.equals("PER_SLOT") && !mode.equals("SHARED")) {
-            throw new IllegalArgumentException("--mode PER_SLOT or SHARED");
-        }
-        String workload = opt.get("workload");
+        String workload = opt.workload;
         if (workload.equals("long")) {
             throw new IllegalArgumentException("--workload sst2 or short (long needs a tokenizer before opening)");
         }
-        List<String> texts = Workloads.build(workload, Workloads.readSst2(Paths.get(opt.get("sst2"))),
-                Integer.parseInt(opt.get("texts")), t -> {
-                    throw new UnsupportedOperationException();
-                });
+        List<String> texts = Workloads.build(workload, Workloads.phrases(opt.sst2), opt.texts, t -> {
+            throw new UnsupportedOperationException();
+        });
         InferenceConfig config = InferenceConfig.builder()
-                .model(opt.get("model"))
-                .maxBatchSize(Integer.parseInt(opt.get("batch-size")))
-                .intraOpSpinning(Boolean.parseBoolean(opt.get("spinning")))
+                .model(opt.model)
+                .maxBatchSize(opt.batchSize)
+                .intraOpSpinning(opt.spinning)
                 .build();
         // the thread split of ThreadBudget: per slot cores/slots, shared all cores
-        int threads = mode.equals("SHARED") ? cores : Math.max(1, cores / slots);
+        int threads = mode == Mode.SHARED ? cores : Math.max(1, cores / slots);
 
         System.out.printf("# SessionMemoryBenchmark mode=%s slots=%d cores=%d intra-op threads per session=%d"
                 + " texts per slot=%d (%s) max heap %d MB%n", mode, slots, cores, threads, texts.size(), workload,
@@ -80,7 +105,7 @@ public final class SessionMemoryBenchmark {
 
         List<SentimentScorer> scorers = new ArrayList<>();
         long t0 = System.nanoTime();
-        if (mode.equals("SHARED")) {
+        if (mode == Mode.SHARED) {
             scorers.add(SentimentScorer.open(config, threads));
         } else {
             for (int i = 0; i < slots; i++) {
@@ -97,7 +122,7 @@ public final class SessionMemoryBenchmark {
         List<Thread> slotThreads = new ArrayList<>();
         List<Throwable> failures = new ArrayList<>();
         for (int s = 0; s < slots; s++) {
-            SentimentScorer scorer = scorers.get(mode.equals("SHARED") ? 0 : s);
+            SentimentScorer scorer = scorers.get(mode == Mode.SHARED ? 0 : s);
             Thread t = new Thread(() -> {
                 try {
                     List<CompletableFuture<SentimentResult>> futures = new ArrayList<>();
@@ -151,6 +176,15 @@ public final class SessionMemoryBenchmark {
 
     private static String mb(Long kb) {
         return kb == null ? "?" : String.format(Locale.ROOT, "%.0f", kb / 1024.0);
+    }
+
+    /** A kB field of /proc/self/status (VmRSS, VmHWM, ...); -1 when it cannot be read. */
+    static long statusKb(String field) {
+        try {
+            return status().getOrDefault(field, -1L);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** The kB fields of /proc/self/status. */

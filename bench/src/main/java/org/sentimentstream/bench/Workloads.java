@@ -1,6 +1,11 @@
 package org.sentimentstream.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +19,13 @@ import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
- * The review texts of the benchmarks, all drawn from SST-2 train.tsv with fixed seeds:
+ * The review texts of the benchmarks, all drawn from SST-2 train phrases with fixed seeds (by default the 3,000
+ * bundled with the benchmarks, {@value #PHRASES_RESOURCE}; see SOURCE.md beside it):
  *
  * <ul>
  *   <li>{@code sst2}: 2,000 distinct SST-2 phrases as they are (many are very short sub-phrases);
  *   <li>{@code short}: short reviews, each 2 (85%) or 3 (15%) random SST-2 phrases joined (median about 22
- *       tokens, like the mix of the earlier measurement);
+ *       tokens: a typical short review);
  *   <li>{@code long}: long reviews, SST-2 phrases joined until the text has between 60 and 127 tokens
  *       ([CLS] and [SEP] included), so that none is truncated at 128.
  * </ul>
@@ -29,8 +35,35 @@ final class Workloads {
     static final long SEED = 20260102L;
     static final int SST2_POOL = 2000;
     static final List<String> NAMES = List.of("sst2", "short", "long");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Classpath resource of the bundled phrases, one JSON object with a "text" a line. */
+    static final String PHRASES_RESOURCE = "/bench/sst2-train-phrases.jsonl";
 
     private Workloads() {}
+
+    /** The bundled phrases, shuffled with a fixed seed. */
+    static List<String> bundledPhrases() throws IOException {
+        List<String> out = new ArrayList<>();
+        InputStream in = Workloads.class.getResourceAsStream(PHRASES_RESOURCE);
+        if (in == null) {
+            throw new IllegalStateException("Missing classpath resource " + PHRASES_RESOURCE);
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                if (!line.isBlank()) {
+                    out.add(JSON.readTree(line).get("text").asText());
+                }
+            }
+        }
+        Collections.shuffle(out, new Random(SEED));
+        return out;
+    }
+
+    /** The phrases of {@code trainTsv} ({@link #readSst2}), or the bundled ones when it is null. */
+    static List<String> phrases(Path trainTsv) throws IOException {
+        return trainTsv == null ? bundledPhrases() : readSst2(trainTsv);
+    }
 
     /** Column 0 of train.tsv (header skipped), trimmed, empty lines dropped. */
     static List<String> readSst2(Path trainTsv) throws IOException {
@@ -114,18 +147,10 @@ final class Workloads {
         return out;
     }
 
-    /** p-th percentile (nearest rank) of the values. */
-    static int percentile(int[] values, double p) {
-        int[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
     static String lengthSummary(int[] lengths) {
         double mean = Arrays.stream(lengths).average().orElse(0);
         return String.format("n=%d min=%d p50=%d p90=%d p99=%d max=%d mean=%.1f", lengths.length,
-                Arrays.stream(lengths).min().orElse(0), percentile(lengths, 50), percentile(lengths, 90),
-                percentile(lengths, 99), Arrays.stream(lengths).max().orElse(0), mean);
+                Arrays.stream(lengths).min().orElse(0), Stats.percentile(lengths, 50), Stats.percentile(lengths, 90),
+                Stats.percentile(lengths, 99), Arrays.stream(lengths).max().orElse(0), mean);
     }
 }

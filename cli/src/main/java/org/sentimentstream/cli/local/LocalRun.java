@@ -1,7 +1,7 @@
 package org.sentimentstream.cli.local;
 
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
-import org.sentimentstream.embedded.ReadCommittedConsumer;
+import org.sentimentstream.embedded.JobOutputReader;
 import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.embedded.RetainingMetricReporter;
 
@@ -25,7 +25,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,7 +37,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -213,7 +211,7 @@ public final class LocalRun {
                 producer.flush();
                 out.printf("Produced %d records to %s; scoring...%n", input.size(), in);
                 reader.awaitTotal(input.size(), job, out);
-                long end = reader.lastArrival;
+                long end = reader.lastArrival();
                 LocalSummary summary = LocalSummary.of(input.size(), reader, input.gold, start, end,
                         RetainingMetricReporter.sum("batches"), RetainingMetricReporter.sum("recordsScored"),
                         RetainingMetricReporter.sum("realTokens"), RetainingMetricReporter.sum("computedTokens"));
@@ -277,7 +275,8 @@ public final class LocalRun {
         out.println();
     }
 
-    private static void waitUntilRunning(JobClient job) throws Exception {
+    /** Waits until the job runs; fails when it ends first or does not start within two minutes. */
+    public static void waitUntilRunning(JobClient job) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (job.getJobStatus().get() != JobStatus.RUNNING) {
             if (System.currentTimeMillis() > deadline || job.getJobStatus().get().isGloballyTerminalState()) {
@@ -287,7 +286,8 @@ public final class LocalRun {
         }
     }
 
-    private static Configuration flinkConfiguration() {
+    /** A MiniCluster's configuration: every listener on 127.0.0.1, metrics retained for the summary. */
+    public static Configuration flinkConfiguration() {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -311,54 +311,43 @@ public final class LocalRun {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Reads the committed output and dead letters as a consumer with read_committed would. */
+    /** The committed output: scored records parsed, dead letters counted by reason. */
     static final class OutputReader implements AutoCloseable {
         final List<JsonNode> scored = new ArrayList<>();
-        final List<Long> latenciesMs = new ArrayList<>();
         final Map<String, Integer> deadLetters = new TreeMap<>();
-        long lastArrival;
+        final List<Long> latenciesMs;
         String lastDeadLetterReason;
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final String scoredTopic;
+        private final JobOutputReader output;
 
         OutputReader(String bootstrap, String scoredTopic, String dlqTopic) {
-            consumer = ReadCommittedConsumer.fromBeginning(bootstrap, List.of(scoredTopic, dlqTopic));
-            this.scoredTopic = scoredTopic;
+            output = new JobOutputReader(bootstrap, scoredTopic, dlqTopic, this::accept);
+            latenciesMs = output.latenciesMs();
         }
 
         int total() {
-            return scored.size() + deadLetters.values().stream().mapToInt(Integer::intValue).sum();
+            return output.total();
+        }
+
+        long lastArrival() {
+            return output.lastArrivalMs();
         }
 
         void awaitTotal(int expected, JobClient job, PrintStream progress) throws Exception {
-            long lastPrint = 0;
-            long deadline = System.currentTimeMillis() + 600_000;
-            while (total() < expected) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    accept(r);
-                }
-                long now = System.currentTimeMillis();
-                if (progress != null && now - lastPrint >= 1000) {
+            output.await(expected, () -> {
+                if (progress != null) {
                     progress.printf("  ... %d scored, %d dead letters of %d%n", scored.size(), total() - scored.size(),
                             expected);
-                    lastPrint = now;
                 }
                 if (job.getJobStatus().get().isGloballyTerminalState()) {
                     throw new IllegalStateException("the job ended early: " + job.getJobStatus().get()
                             + "; see the log above");
                 }
-                if (now > deadline) {
-                    throw new IllegalStateException("timed out waiting for output: " + total() + " of " + expected);
-                }
-            }
+            });
         }
 
-        private void accept(ConsumerRecord<byte[], byte[]> r) throws IOException {
-            long now = System.currentTimeMillis();
-            lastArrival = now;
-            if (r.topic().equals(scoredTopic)) {
+        private void accept(ConsumerRecord<byte[], byte[]> r, boolean isScored) throws IOException {
+            if (isScored) {
                 scored.add(JSON.readTree(r.value()));
-                latenciesMs.add(now - r.timestamp());
             } else {
                 Header reason = r.headers().lastHeader(DeadLetters.REASON);
                 String key = reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8);
@@ -369,7 +358,7 @@ public final class LocalRun {
 
         @Override
         public void close() {
-            consumer.close();
+            output.close();
         }
     }
 

@@ -40,9 +40,19 @@ public final class SentimentPipeline {
 
     private SentimentPipeline() {}
 
+    /** Micro-batched ONNX Runtime inference in Flink's async operator: the job's scoring. */
+    public static final ScoringStage MICRO_BATCHED = SentimentPipeline::scoreMicroBatched;
+
     /** Adds the job to {@code env}, reading from {@code source} and writing to the two sinks. */
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaRecord, ?, ?> source,
             Sink<OutgoingRecord> scoredSink, Sink<OutgoingRecord> deadLetterSink, JobConfig config) {
+        defineWorkflow(env, source, scoredSink, deadLetterSink, config, MICRO_BATCHED);
+    }
+
+    /** The same graph with {@code scoring} between the parser and the sinks. */
+    public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaRecord, ?, ?> source,
+            Sink<OutgoingRecord> scoredSink, Sink<OutgoingRecord> deadLetterSink, JobConfig config,
+            ScoringStage scoring) {
         configureCheckpointing(env, config);
         DataStream<KafkaRecord> records =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "reviews").uid("kafka-source");
@@ -52,23 +62,26 @@ public final class SentimentPipeline {
                 .process(new ReviewParser(format, config.get(InputOptions.TEXT_FIELD)))
                 .name("parse").uid("parse");
 
-        SentimentAsyncFunction<Review, OutgoingRecord> scorer =
-                new SentimentAsyncFunction<>(config.inference(), review -> review.text, new ScoredReviewWriter(format));
-        long timeoutMs = config.get(PipelineOptions.ASYNC_TIMEOUT).toMillis();
-        int capacity = config.get(PipelineOptions.ASYNC_CAPACITY);
-        SingleOutputStreamOperator<OutgoingRecord> outcomes = (config.get(PipelineOptions.ORDERED)
-                ? AsyncDataStream.orderedWait(reviews, scorer, timeoutMs, TimeUnit.MILLISECONDS, capacity)
-                : AsyncDataStream.unorderedWait(reviews, scorer, timeoutMs, TimeUnit.MILLISECONDS, capacity))
-                .returns(TypeInformation.of(OutgoingRecord.class))
-                .name("score").uid("score");
-
-        SingleOutputStreamOperator<OutgoingRecord> scored = outcomes
+        SingleOutputStreamOperator<OutgoingRecord> scored = scoring.score(reviews, config)
                 .process(new SplitFailures()).name("split-failures").uid("split-failures");
 
         scored.sinkTo(scoredSink).name("scored-sink").uid("scored-sink");
         reviews.getSideOutput(ReviewParser.DEAD_LETTERS)
                 .union(scored.getSideOutput(SCORING_FAILURES))
                 .sinkTo(deadLetterSink).name("dead-letter-sink").uid("dead-letter-sink");
+    }
+
+    private static DataStream<OutgoingRecord> scoreMicroBatched(DataStream<Review> reviews, JobConfig config) {
+        InputOptions.InputFormat format = config.get(InputOptions.INPUT_FORMAT);
+        SentimentAsyncFunction<Review, OutgoingRecord> scorer =
+                new SentimentAsyncFunction<>(config.inference(), review -> review.text, new ScoredReviewWriter(format));
+        long timeoutMs = config.get(PipelineOptions.ASYNC_TIMEOUT).toMillis();
+        int capacity = config.get(PipelineOptions.ASYNC_CAPACITY);
+        return (config.get(PipelineOptions.ORDERED)
+                ? AsyncDataStream.orderedWait(reviews, scorer, timeoutMs, TimeUnit.MILLISECONDS, capacity)
+                : AsyncDataStream.unorderedWait(reviews, scorer, timeoutMs, TimeUnit.MILLISECONDS, capacity))
+                .returns(TypeInformation.of(OutgoingRecord.class))
+                .name("score").uid("score");
     }
 
     /** Enables checkpointing from the job's setting when Flink's own is absent; exactly-once requires it. */
