@@ -37,7 +37,7 @@ fi
 
 if [[ -z ${BENCH_SKIP_BUILD:-} ]]; then
   step "build: bench and the cli distribution, with the modules they use (no tests)"
-  ./mvnw -B -q -Pbench -pl bench,cli -am package -DskipTests
+  ./mvnw -B -q -pl bench,cli -am package -DskipTests
 fi
 
 if [[ -z ${BENCH_SKIP_JMH:-} ]]; then

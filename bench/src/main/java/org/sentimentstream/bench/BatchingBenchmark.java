@@ -1,6 +1,7 @@
 package org.sentimentstream.bench;
 
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.InferenceListener;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
@@ -157,12 +158,12 @@ public final class BatchingBenchmark {
         InferenceConfig toInferenceConfig(String model) {
             return InferenceConfig.builder()
                     .model(model)
-                    .maxSequenceLength(128)
-                    .maxBatchSize(size)
-                    .maxBatchDelay(Duration.ofMillis(delayMs))
-                    .maxBatchTokens(tokens)
-                    .lengthBuckets(buckets)
-                    .intraOpThreads(threads)
+                    .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128)
+                    .set(SentimentOptions.MAX_BATCH_SIZE, size)
+                    .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(delayMs))
+                    .set(SentimentOptions.MAX_BATCH_TOKENS, tokens)
+                    .set(SentimentOptions.LENGTH_BUCKETS, buckets)
+                    .set(SentimentOptions.INTRA_OP_THREADS, threads)
                     .build();
         }
     }

@@ -1,6 +1,7 @@
 package org.sentimentstream.bench;
 
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
 
@@ -91,8 +92,8 @@ public final class SessionMemoryBenchmark {
         });
         InferenceConfig config = InferenceConfig.builder()
                 .model(opt.model)
-                .maxBatchSize(opt.batchSize)
-                .intraOpSpinning(opt.spinning)
+                .set(SentimentOptions.MAX_BATCH_SIZE, opt.batchSize)
+                .set(SentimentOptions.INTRA_OP_SPINNING, opt.spinning)
                 .build();
         // the thread split of ThreadBudget: per slot cores/slots, shared all cores
         int threads = mode == Mode.SHARED ? cores : Math.max(1, cores / slots);
