@@ -52,7 +52,7 @@ public final class SentimentPipeline {
                 .name("parse").uid("parse");
 
         SentimentAsyncFunction<Review, OutgoingRecord> scorer =
-                new SentimentAsyncFunction<>(config.inference(), review -> review.text, new ScoredReviewWriter(format));
+                new SentimentAsyncFunction<>(config.inference(), Review::text, new ScoredReviewWriter());
         long timeoutMs = config.get(PipelineOptions.ASYNC_TIMEOUT).toMillis();
         int capacity = config.get(PipelineOptions.ASYNC_CAPACITY);
         SingleOutputStreamOperator<OutgoingRecord> outcomes = (config.get(PipelineOptions.ORDERED)
@@ -91,7 +91,7 @@ public final class SentimentPipeline {
 
         @Override
         public void processElement(OutgoingRecord r, Context ctx, Collector<OutgoingRecord> out) {
-            if (r.deadLetter) {
+            if (r.deadLetter()) {
                 ctx.output(SCORING_FAILURES, r);
             } else {
                 out.collect(r);

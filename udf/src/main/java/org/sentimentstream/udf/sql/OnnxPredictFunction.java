@@ -1,6 +1,7 @@
 package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentScorer;
 import org.sentimentstream.udf.sql.internal.OutputColumns;
 import org.sentimentstream.udf.sql.internal.ScoringRuntime;
 
@@ -45,7 +46,7 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
     @Override
     public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
         String text = input.isNullAt(0) ? null : input.getString(0).toString();
-        if (!ScoringRuntime.hasText(text)) {
+        if (!SentimentScorer.isScorable(text)) {
             runtime.countWithoutText();
             return CompletableFuture.completedFuture(Collections.singletonList(columns.nullRow()));
         }

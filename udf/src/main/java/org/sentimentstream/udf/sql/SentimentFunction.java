@@ -1,6 +1,7 @@
 package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentScorer;
 import org.sentimentstream.udf.sql.internal.ScoringRuntime;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -78,7 +79,7 @@ public class SentimentFunction extends AsyncScalarFunction {
      * NULL external Row, and a NULL RowData needs no conversion.
      */
     public void eval(CompletableFuture<RowData> result, String text) {
-        if (!ScoringRuntime.hasText(text)) {
+        if (!SentimentScorer.isScorable(text)) {
             runtime.countWithoutText();
             result.complete(null);
             return;

@@ -49,11 +49,6 @@ public final class ScoringRuntime implements AutoCloseable {
         return new ScoringRuntime(subtask, metrics, withoutText);
     }
 
-    /** Whether a text is scored at all: NULL, empty and whitespace-only texts are not (their result is NULL). */
-    public static boolean hasText(String text) {
-        return text != null && !text.isBlank();
-    }
-
     /** Counts a NULL or blank text, which gets a NULL result without being queued. */
     public void countWithoutText() {
         withoutText.inc();
