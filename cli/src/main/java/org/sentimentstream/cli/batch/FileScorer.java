@@ -55,19 +55,7 @@ public final class FileScorer {
     }
 
     /** What a run did. */
-    public static final class Summary {
-        public final long rows;
-        public final long scored;
-        public final long errors;
-        public final long nanos;
-
-        Summary(long rows, long scored, long errors, long nanos) {
-            this.rows = rows;
-            this.scored = scored;
-            this.errors = errors;
-            this.nanos = nanos;
-        }
-
+    public record Summary(long rows, long scored, long errors, long nanos) {
         public double rowsPerSecond() {
             return nanos == 0 ? 0 : rows * 1e9 / nanos;
         }

@@ -9,10 +9,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -21,7 +24,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * Review JSON, read and written in one place for the stream and for file scoring. A review is a JSON object with a
@@ -34,11 +36,8 @@ public final class ReviewCodec implements Serializable {
 
     private static final String SENTIMENT = "sentiment";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // output goes to byte arrays: a flush after each value would only copy buffers
-            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
-            .build();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final InputFormat format;
     private final String textField;
@@ -107,7 +106,7 @@ public final class ReviewCodec implements Serializable {
 
     /** {@code input} with its sentiment, written as the stream writes a record that holds {@code input}. */
     public static byte[] write(ObjectNode input, SentimentResult result) {
-        return write(review(null, null, input), result);
+        return write(review(null, null, input.deepCopy()), result);
     }
 
     /** {@code input} with an {@code error} field: file scoring's row without a score. */
@@ -116,38 +115,30 @@ public final class ReviewCodec implements Serializable {
     }
 
     /**
-     * Writes {@code input} as {@code input.set("sentiment", ...)} would be written, but leaves the sentiment's value
-     * out and notes where it goes, so that scoring only fills it in.
+     * Writes {@code input} (taking it over) with its sentiment's value left out, and notes where that goes: where
+     * {@code input.set("sentiment", ...)} puts it, in place of a {@code sentiment} the input has, else last.
      */
     private static Review review(KafkaRecord record, String text, ObjectNode input) {
-        ByteArrayBuilder out = new ByteArrayBuilder();
-        int sentimentAt = -1;
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            for (Map.Entry<String, JsonNode> field : input.properties()) {
-                g.writeFieldName(field.getKey());
-                if (field.getKey().equals(SENTIMENT)) {
-                    sentimentAt = gap(g, out);
-                } else {
-                    g.writeTree(field.getValue());
-                }
-            }
-            if (sentimentAt < 0) {
-                g.writeFieldName(SENTIMENT);
-                sentimentAt = gap(g, out);
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a tree in memory to a byte array
-        }
-        return new Review(record, text, out.toByteArray(), sentimentAt);
+        Gap gap = new Gap();
+        byte[] output = bytes(input.set(SENTIMENT, new POJONode(gap)));
+        return new Review(record, text, output, gap.at);
     }
 
-    /** An empty value after the field name just written; its offset once the ':' is out. */
-    private static int gap(JsonGenerator g, ByteArrayBuilder out) throws IOException {
-        g.writeRawValue("");
-        g.flush();
-        return out.size();
+    /** Writes no value, and notes the byte offset where it would go. */
+    private static final class Gap extends JsonSerializable.Base {
+        int at;
+
+        @Override
+        public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+            g.writeRawValue("");
+            at = ((ByteArrayBuilder) g.getOutputTarget()).size() + g.getOutputBuffered();
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer type)
+                throws IOException {
+            serialize(g, provider);
+        }
     }
 
     /** The {@code sentiment} object of every output. */
