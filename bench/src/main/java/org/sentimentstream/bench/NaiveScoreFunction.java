@@ -1,6 +1,5 @@
 package org.sentimentstream.bench;
 
-import org.sentimentstream.job.config.InputOptions;
 import org.sentimentstream.job.pipeline.ScoredReviewWriter;
 import org.sentimentstream.job.pipeline.ScoringStage;
 import org.sentimentstream.job.records.OutgoingRecord;
@@ -34,7 +33,6 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
     private static final long serialVersionUID = 1L;
 
     private final String modelDir;
-    private final InputOptions.InputFormat format;
     private final int padTo;
     private final int maxLength;
 
@@ -47,13 +45,12 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
     /** The naive baseline as the scoring stage of {@code SentimentPipeline}'s graph. */
     static ScoringStage stage(String modelDir, int padTo) {
         return (reviews, config) -> reviews
-                .map(new NaiveScoreFunction(modelDir, config.get(InputOptions.INPUT_FORMAT), padTo, 128))
+                .map(new NaiveScoreFunction(modelDir, padTo, 128))
                 .name("naive-score");
     }
 
-    NaiveScoreFunction(String modelDir, InputOptions.InputFormat format, int padTo, int maxLength) {
+    NaiveScoreFunction(String modelDir, int padTo, int maxLength) {
         this.modelDir = modelDir;
-        this.format = format;
         this.padTo = padTo;
         this.maxLength = maxLength;
     }
@@ -76,13 +73,13 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = env.createSession(model.modelFile().toString(), options);
         }
-        writer = new ScoredReviewWriter(format);
+        writer = new ScoredReviewWriter();
     }
 
     @Override
     public OutgoingRecord map(Review review) {
         try {
-            Encoding encoding = tokenizer.encode(review.text);
+            Encoding encoding = tokenizer.encode(review.text());
             long[] ids = encoding.getIds();
             int width = Math.max(ids.length, padTo);
             long[] mask = new long[width];

@@ -1,6 +1,14 @@
 package org.sentimentstream.bench;
 
+import org.sentimentstream.embedded.SampleReviews;
+import org.sentimentstream.job.config.InputOptions.InputFormat;
+import org.sentimentstream.job.pipeline.ReviewParser;
+import org.sentimentstream.job.pipeline.ScoredReviewWriter;
+import org.sentimentstream.job.records.KafkaRecord;
+import org.sentimentstream.job.records.OutgoingRecord;
+import org.sentimentstream.job.records.Review;
 import org.sentimentstream.udf.InferenceListener;
+import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.internal.BatchPlanner;
 import org.sentimentstream.udf.internal.MicroBatcher;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
@@ -21,6 +29,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.util.Collector;
+
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * Per-record cost of what the pipeline does around ONNX Runtime, in µs per record: the DJL tokenizer on SST-2
  * phrases and long reviews, and the micro-batcher (queue, planner, futures) with a model that returns at once.
  * Run by bench/run.sh with {@code org.openjdk.jmh.Main OverheadBenchmark}; the model directory (for
- * tokenizer.json) comes from {@code -Dbench.model}.
+ * tokenizer.json) comes from {@code -Dbench.model}. The review codec's path (parse a record, write its scored
+ * output) needs no model.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -117,5 +132,57 @@ public class OverheadBenchmark {
     public Object batchPlanner(Texts s) {
         return new BatchPlanner(8, 1024, new int[] {16, 32, 64}).plan(s.tokenized.subList(0, RECORDS),
                 TokenizedText::length);
+    }
+
+    @State(Scope.Benchmark)
+    public static class Reviews implements Collector<Review> {
+        final ReviewParser parser = new ReviewParser(InputFormat.JSON, "text");
+        final ScoredReviewWriter writer = new ScoredReviewWriter();
+        /** Flink's copy of a Review between the chained parse and score operators (object reuse is off). */
+        final TypeSerializer<Review> copier = TypeInformation.of(Review.class).createSerializer(new SerializerConfigImpl());
+        final SentimentResult result = new SentimentResult(List.of("NEGATIVE", "POSITIVE"),
+                new float[] {-1.5f, 2.25f}, 17, false, "distilbert-sst2@0123456789ab");
+        List<KafkaRecord> records;
+        Review parsed;
+        int next;
+
+        /** The 912 sample reviews ({"id", "text", "label"}: SST-2 dev sentences and 40 longer reviews) as records. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            records = new ArrayList<>();
+            List<String> lines = SampleReviews.loadSampleLines();
+            for (int i = 0; i < lines.size(); i++) {
+                byte[] key = ("key-" + i).getBytes(StandardCharsets.UTF_8);
+                byte[] value = lines.get(i).getBytes(StandardCharsets.UTF_8);
+                records.add(new KafkaRecord("reviews", 0, i, 1_700_000_000_000L + i, key, value,
+                        List.of(new KafkaRecord.Header("trace", key))));
+            }
+        }
+
+        KafkaRecord nextRecord() {
+            return records.get(next++ % records.size());
+        }
+
+        @Override
+        public void collect(Review review) {
+            parsed = review;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** One valid review record through the codec: parsed, then written with its sentiment (no inference). */
+    @Benchmark
+    public OutgoingRecord reviewCodec(Reviews s) {
+        s.parser.processElement(s.nextRecord(), null, s);
+        return s.writer.onScored(s.parsed, s.result);
+    }
+
+    /** As {@link #reviewCodec}, with Flink's copy of the parsed Review between the parse and score operators. */
+    @Benchmark
+    public OutgoingRecord reviewCodecWithCopy(Reviews s) {
+        s.parser.processElement(s.nextRecord(), null, s);
+        return s.writer.onScored(s.copier.copy(s.parsed), s.result);
     }
 }

@@ -44,7 +44,7 @@ final class ScoreCommand implements Callable<Integer> {
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             FileScorer.Summary s = new FileScorer(scorer).score(input, fmt, textField, output);
             spec.commandLine().getErr().printf("Scored %d of %d rows (%d errors) with %s in %.1f s (%.0f rows/s) -> %s%n",
-                    s.scored, s.rows, s.errors, scorer.modelIdentity(), s.nanos / 1e9, s.rowsPerSecond(), output);
+                    s.scored(), s.rows(), s.errors(), scorer.modelIdentity(), s.nanos() / 1e9, s.rowsPerSecond(), output);
         }
         return 0;
     }

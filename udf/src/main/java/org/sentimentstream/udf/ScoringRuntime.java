@@ -39,11 +39,6 @@ public final class ScoringRuntime implements AutoCloseable {
         return open(config, context.getTaskInfo().getNumberOfParallelSubtasks(), context.getMetricGroup());
     }
 
-    /** Whether a text is scored at all: NULL, empty and whitespace-only texts are not. */
-    public static boolean hasText(String text) {
-        return text != null && !text.isBlank();
-    }
-
     /**
      * Tokenizes on the calling thread and queues the text. The returned future is the record's one outcome: the
      * first completion wins, the result's or the caller's (a timeout completes it exceptionally), and only that one
@@ -68,9 +63,9 @@ public final class ScoringRuntime implements AutoCloseable {
         return outcome;
     }
 
-    /** Like {@link #score}, but a text without {@link #hasText text} completes with null, counted, not queued. */
+    /** Like {@link #score}, but a text that is not {@link SentimentScorer#isScorable scorable} completes with null, counted, not queued. */
     public CompletableFuture<SentimentResult> scoreIfText(String text) {
-        if (!hasText(text)) {
+        if (!SentimentScorer.isScorable(text)) {
             withoutText.inc();
             return CompletableFuture.completedFuture(null);
         }

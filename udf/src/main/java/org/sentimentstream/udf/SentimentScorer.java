@@ -73,6 +73,14 @@ public final class SentimentScorer implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * Whether a text is scored at all: null, empty and whitespace-only texts are not. The one definition for the
+     * stream, the SQL functions and file scoring.
+     */
+    public static boolean isScorable(String text) {
+        return text != null && !text.isBlank();
+    }
+
     public CompletableFuture<SentimentResult> score(String text) {
         return score(text, InferenceListener.NOOP);
     }

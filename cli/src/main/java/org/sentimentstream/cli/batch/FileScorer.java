@@ -1,16 +1,17 @@
 package org.sentimentstream.cli.batch;
 
-import org.sentimentstream.job.pipeline.SentimentJson;
+import org.sentimentstream.job.records.ReviewCodec;
+import org.sentimentstream.job.records.ReviewCodec.InvalidReviewException;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * Scores a file through the streaming job's scoring path ({@link SentimentScorer}: tokenizer, micro-batcher,
- * session) and writes one JSON object per input row, in input order: the row's fields plus {@code sentiment}.
- * A row without usable text gets an {@code error} field instead, and is counted.
+ * session) and writes one JSON object per input row, in input order: the row's fields plus {@code sentiment},
+ * written and validated by the stream's {@link ReviewCodec}. A row without usable text gets an {@code error} field
+ * instead, and is counted.
  */
 public final class FileScorer {
 
@@ -53,25 +55,12 @@ public final class FileScorer {
     }
 
     /** What a run did. */
-    public static final class Summary {
-        public final long rows;
-        public final long scored;
-        public final long errors;
-        public final long nanos;
-
-        Summary(long rows, long scored, long errors, long nanos) {
-            this.rows = rows;
-            this.scored = scored;
-            this.errors = errors;
-            this.nanos = nanos;
-        }
-
+    public record Summary(long rows, long scored, long errors, long nanos) {
         public double rowsPerSecond() {
             return nanos == 0 ? 0 : rows * 1e9 / nanos;
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WINDOW = 2048;
 
     private final SentimentScorer scorer;
@@ -84,7 +73,7 @@ public final class FileScorer {
     public Summary score(Path input, Format format, String textField, Path output) throws IOException {
         long start = System.nanoTime();
         long[] counts = new long[3];
-        try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output))) {
             forEachRow(input, format, textField, window -> {
                 try {
                     writeWindow(window, out, counts);
@@ -148,14 +137,13 @@ public final class FileScorer {
         }
     }
 
-    private static void writeWindow(List<Row> window, BufferedWriter out, long[] counts) throws IOException {
+    private static void writeWindow(List<Row> window, OutputStream out, long[] counts) throws IOException {
         for (Row row : window) {
             counts[0]++;
-            ObjectNode line = row.fields.deepCopy();
             String error = row.error;
             if (error == null) {
                 try {
-                    line.set("sentiment", SentimentJson.toJson(row.result.get()));
+                    out.write(ReviewCodec.write(row.fields, row.result.get()));
                     counts[1]++;
                 } catch (ExecutionException e) {
                     error = "scoring failed: " + e.getCause();
@@ -165,10 +153,9 @@ public final class FileScorer {
                 }
             }
             if (error != null) {
-                line.put("error", error);
+                out.write(ReviewCodec.writeError(row.fields, error));
                 counts[2]++;
             }
-            out.write(JSON.writeValueAsString(line));
             out.write('\n');
         }
     }
@@ -177,17 +164,12 @@ public final class FileScorer {
         Row next() throws IOException;
     }
 
-    private static Row rowOf(ObjectNode fields, JsonNode text, String field) {
-        if (text == null || text.isNull()) {
-            return new Row(fields, null, "no '" + field + "' value");
+    private static Row rowOf(ObjectNode fields, String field) {
+        try {
+            return new Row(fields, ReviewCodec.textOf(fields, field), null);
+        } catch (InvalidReviewException e) {
+            return new Row(fields, null, e.getMessage());
         }
-        if (!text.isTextual()) {
-            return new Row(fields, null, "'" + field + "' is not a string");
-        }
-        if (text.asText().isBlank()) {
-            return new Row(fields, null, "blank '" + field + "'");
-        }
-        return new Row(fields, text.asText(), null);
     }
 
     /** GLUE TSV: a header row, tab-separated, no quote processing (review text contains quotes). */
@@ -218,13 +200,13 @@ public final class FileScorer {
                 return null;
             }
             String[] cells = line.split("\t", -1);
-            ObjectNode fields = JSON.createObjectNode();
+            ObjectNode fields = JsonNodeFactory.instance.objectNode();
             for (int i = 0; i < header.length; i++) {
                 if (i < cells.length) {
                     fields.put(header[i], cells[i]);
                 }
             }
-            return rowOf(fields, fields.get(field), field);
+            return rowOf(fields, field);
         }
     }
 
@@ -249,20 +231,15 @@ public final class FileScorer {
             if (line == null) {
                 return null;
             }
-            JsonNode node;
+            ObjectNode fields;
             try {
-                node = JSON.readTree(line);
-            } catch (IOException e) {
-                ObjectNode fields = JSON.createObjectNode().put("line", lineNumber);
-                return new Row(fields, null, "invalid JSON on line " + lineNumber);
+                fields = ReviewCodec.parseObject(line);
+            } catch (InvalidReviewException e) {
+                return new Row(JsonNodeFactory.instance.objectNode().put("line", lineNumber), null,
+                        "line " + lineNumber + ": " + e.getMessage());
             }
-            if (!node.isObject()) {
-                return new Row(JSON.createObjectNode().put("line", lineNumber), null,
-                        "line " + lineNumber + " is not a JSON object");
-            }
-            ObjectNode fields = (ObjectNode) node;
             String field = textField != null ? textField : fields.has("text") ? "text" : "sentence";
-            return rowOf(fields, fields.get(field), field);
+            return rowOf(fields, field);
         }
     }
 }

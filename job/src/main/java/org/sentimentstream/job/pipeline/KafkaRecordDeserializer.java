@@ -8,6 +8,9 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Copies each consumer record as it is; judging its content is the parser's job, so this never fails. */
 public class KafkaRecordDeserializer implements KafkaRecordDeserializationSchema<KafkaRecord> {
 
@@ -15,15 +18,11 @@ public class KafkaRecordDeserializer implements KafkaRecordDeserializationSchema
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<KafkaRecord> out) {
-        Header[] headers = r.headers().toArray();
-        String[] keys = new String[headers.length];
-        byte[][] values = new byte[headers.length][];
-        for (int i = 0; i < headers.length; i++) {
-            keys[i] = headers[i].key();
-            values[i] = headers[i].value();
+        List<KafkaRecord.Header> headers = new ArrayList<>();
+        for (Header h : r.headers()) {
+            headers.add(new KafkaRecord.Header(h.key(), h.value()));
         }
-        out.collect(new KafkaRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), keys,
-                values));
+        out.collect(new KafkaRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers));
     }
 
     @Override

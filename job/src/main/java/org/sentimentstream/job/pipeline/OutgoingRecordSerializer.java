@@ -4,7 +4,8 @@ import org.sentimentstream.job.records.OutgoingRecord;
 
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.util.Collections;
 
 /** Writes a record to one topic with its own key, headers and timestamp; the key picks the partition. */
 public class OutgoingRecordSerializer implements KafkaRecordSerializationSchema<OutgoingRecord> {
@@ -19,11 +20,8 @@ public class OutgoingRecordSerializer implements KafkaRecordSerializationSchema<
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(OutgoingRecord r, KafkaSinkContext context, Long timestamp) {
-        RecordHeaders headers = new RecordHeaders();
-        for (int i = 0; i < r.headerKeys.length; i++) {
-            headers.add(r.headerKeys[i], r.headerValues[i]);
-        }
         // A record without a timestamp (-1) is written with the producer's time.
-        return new ProducerRecord<>(topic, null, r.timestamp >= 0 ? r.timestamp : null, r.key, r.value, headers);
+        return new ProducerRecord<>(topic, null, r.timestamp() >= 0 ? r.timestamp() : null, r.key(), r.value(),
+                Collections.unmodifiableList(r.headers()));
     }
 }

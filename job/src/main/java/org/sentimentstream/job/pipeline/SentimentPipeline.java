@@ -72,9 +72,8 @@ public final class SentimentPipeline {
     }
 
     private static DataStream<OutgoingRecord> scoreMicroBatched(DataStream<Review> reviews, JobConfig config) {
-        InputOptions.InputFormat format = config.get(InputOptions.INPUT_FORMAT);
         SentimentAsyncFunction<Review, OutgoingRecord> scorer =
-                new SentimentAsyncFunction<>(config.inference(), review -> review.text, new ScoredReviewWriter(format));
+                new SentimentAsyncFunction<>(config.inference(), Review::text, new ScoredReviewWriter());
         long timeoutMs = config.get(PipelineOptions.ASYNC_TIMEOUT).toMillis();
         int capacity = config.get(PipelineOptions.ASYNC_CAPACITY);
         return (config.get(PipelineOptions.ORDERED)
@@ -105,7 +104,7 @@ public final class SentimentPipeline {
 
         @Override
         public void processElement(OutgoingRecord r, Context ctx, Collector<OutgoingRecord> out) {
-            if (r.deadLetter) {
+            if (r.deadLetter()) {
                 ctx.output(SCORING_FAILURES, r);
             } else {
                 out.collect(r);

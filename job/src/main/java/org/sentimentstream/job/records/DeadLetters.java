@@ -1,7 +1,10 @@
 package org.sentimentstream.job.records;
 
+import org.sentimentstream.job.records.KafkaRecord.Header;
+
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Builds dead letters: the original key, value, headers and timestamp, untouched, plus headers that say why and
@@ -20,17 +23,18 @@ public final class DeadLetters {
     private DeadLetters() {}
 
     public static OutgoingRecord of(KafkaRecord record, DeadLetterReason reason, String detail) {
-        String[] added = {REASON, DETAIL, SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET};
         String shortDetail = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
-        String[] values = {reason.name(), shortDetail, record.topic, Integer.toString(record.partition),
-                Long.toString(record.offset)};
-        int n = record.headerKeys.length;
-        String[] keys = Arrays.copyOf(record.headerKeys, n + added.length);
-        byte[][] headerValues = Arrays.copyOf(record.headerValues, n + added.length);
-        for (int i = 0; i < added.length; i++) {
-            keys[n + i] = added[i];
-            headerValues[n + i] = values[i].getBytes(StandardCharsets.UTF_8);
-        }
-        return new OutgoingRecord(true, record.timestamp, record.key, record.value, keys, headerValues);
+        List<Header> headers = new ArrayList<>(record.headers().size() + 5);
+        headers.addAll(record.headers());
+        headers.add(header(REASON, reason.name()));
+        headers.add(header(DETAIL, shortDetail));
+        headers.add(header(SOURCE_TOPIC, record.topic()));
+        headers.add(header(SOURCE_PARTITION, Integer.toString(record.partition())));
+        headers.add(header(SOURCE_OFFSET, Long.toString(record.offset())));
+        return new OutgoingRecord(true, record.timestamp(), record.key(), record.value(), headers);
+    }
+
+    private static Header header(String key, String value) {
+        return new Header(key, value.getBytes(StandardCharsets.UTF_8));
     }
 }

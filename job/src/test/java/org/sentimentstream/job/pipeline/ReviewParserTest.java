@@ -9,6 +9,7 @@ import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.records.DeadLetterReason;
 import org.sentimentstream.job.records.DeadLetters;
 import org.sentimentstream.job.records.KafkaRecord;
+import org.sentimentstream.job.records.KafkaRecord.Header;
 import org.sentimentstream.job.records.OutgoingRecord;
 import org.sentimentstream.job.records.Review;
 
@@ -44,13 +45,13 @@ class ReviewParserTest {
 
     private static Outcome parse(InputFormat format, String textField, byte[] value) throws Exception {
         return parse(format, textField, record(7, 42L, 1_700_000_000_123L, Bytes.utf8("key-1"), value,
-                new String[] {"trace"}, new byte[][] {Bytes.utf8("t-1")}));
+                List.of(new Header("trace", Bytes.utf8("t-1")))));
     }
 
     private static Outcome parse(InputFormat format, String textField, KafkaRecord record) throws Exception {
         try (OneInputStreamOperatorTestHarness<KafkaRecord, Review> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(new ReviewParser(format, textField))) {
-            harness.processElement(record, record.timestamp);
+            harness.processElement(record, record.timestamp());
             List<Review> reviews = harness.extractOutputValues();
             List<OutgoingRecord> deadLetters = new ArrayList<>();
             var side = harness.getSideOutput(ReviewParser.DEAD_LETTERS);
@@ -122,8 +123,8 @@ class ReviewParserTest {
 
         assertThat(outcome.review).isNull();
         assertThat(outcome.reason()).isEqualTo(reason.name());
-        assertThat(outcome.deadLetter.deadLetter).isTrue();
-        assertThat(outcome.deadLetter.value).as("original value bytes").isEqualTo(value);
+        assertThat(outcome.deadLetter.deadLetter()).isTrue();
+        assertThat(outcome.deadLetter.value()).as("original value bytes").isEqualTo(value);
         assertThat(header(outcome.deadLetter, DeadLetters.DETAIL)).as("a detail that says why").isNotBlank();
     }
 
@@ -153,32 +154,32 @@ class ReviewParserTest {
     @Test
     void validJsonGivesTheReviewWithTheRecordUntouched() throws Exception {
         byte[] value = Bytes.utf8("{\"id\": \"r1\", \"text\": \"caf\\u00e9 \\\"great\\\" \u2014 \ud83d\ude0d\", \"stars\": 5}");
-        KafkaRecord record = record(3, 99L, 1_600_000_000_000L, Bytes.utf8("k"), value, new String[] {"trace", "bin"},
-                new byte[][] {Bytes.utf8("1"), {(byte) 0xFF, 0}});
+        KafkaRecord record = record(3, 99L, 1_600_000_000_000L, Bytes.utf8("k"), value,
+                List.of(new Header("trace", Bytes.utf8("1")), new Header("bin", new byte[] {(byte) 0xFF, 0})));
 
         Outcome outcome = parse(InputFormat.JSON, "text", record);
 
         assertThat(outcome.deadLetter).isNull();
-        assertThat(outcome.review.text).isEqualTo("café \"great\" \u2014 \ud83d\ude0d");
-        assertThat(outcome.review.record.value).isEqualTo(value);
-        assertThat(outcome.review.record.key).isEqualTo(Bytes.utf8("k"));
-        assertThat(outcome.review.record.timestamp).isEqualTo(1_600_000_000_000L);
-        assertThat(outcome.review.record.partition).isEqualTo(3);
-        assertThat(outcome.review.record.offset).isEqualTo(99L);
-        assertThat(outcome.review.record.headerKeys).containsExactly("trace", "bin");
-        assertThat(outcome.review.record.headerValues[1]).containsExactly((byte) 0xFF, 0);
+        assertThat(outcome.review.text()).isEqualTo("café \"great\" \u2014 \ud83d\ude0d");
+        assertThat(outcome.review.record().value()).isEqualTo(value);
+        assertThat(outcome.review.record().key()).isEqualTo(Bytes.utf8("k"));
+        assertThat(outcome.review.record().timestamp()).isEqualTo(1_600_000_000_000L);
+        assertThat(outcome.review.record().partition()).isEqualTo(3);
+        assertThat(outcome.review.record().offset()).isEqualTo(99L);
+        assertThat(outcome.review.record().headers()).extracting(Header::key).containsExactly("trace", "bin");
+        assertThat(outcome.review.record().headers().get(1).value()).containsExactly((byte) 0xFF, 0);
     }
 
     @Test
     void textWithSurroundingWhitespaceIsKeptAsItIs() throws Exception {
-        assertThat(parse(InputFormat.JSON, "text", Bytes.utf8("{\"text\": \"  fine \\n\"}")).review.text)
+        assertThat(parse(InputFormat.JSON, "text", Bytes.utf8("{\"text\": \"  fine \\n\"}")).review.text())
                 .isEqualTo("  fine \n");
     }
 
     @Test
     void customTextField() throws Exception {
         Outcome ok = parse(InputFormat.JSON, "review", Bytes.utf8("{\"text\": 1, \"review\": \"loved it\"}"));
-        assertThat(ok.review.text).isEqualTo("loved it");
+        assertThat(ok.review.text()).isEqualTo("loved it");
 
         assertThat(parse(InputFormat.JSON, "review", Bytes.utf8("{\"text\": \"loved it\"}")).reason())
                 .isEqualTo("MISSING_TEXT");
@@ -186,16 +187,16 @@ class ReviewParserTest {
         assertThat(parse(InputFormat.JSON, "review", Bytes.utf8("{\"review\": [\"a\"]}")).reason())
                 .isEqualTo("NON_STRING_TEXT");
         assertThat(parse(InputFormat.JSON, "review", Bytes.utf8("{\"review\": \"  \"}")).reason()).isEqualTo("BLANK_TEXT");
-        assertThat(parse(InputFormat.JSON, "body.text", Bytes.utf8("{\"body.text\": \"dotted\"}")).review.text)
+        assertThat(parse(InputFormat.JSON, "body.text", Bytes.utf8("{\"body.text\": \"dotted\"}")).review.text())
                 .isEqualTo("dotted");
     }
 
     @Test
     void textFormatTakesTheWholeValue() throws Exception {
-        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("a fine film")).review.text).isEqualTo("a fine film");
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("a fine film")).review.text()).isEqualTo("a fine film");
         // JSON is just text in TEXT format
-        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("{\"text\": 42}")).review.text).isEqualTo("{\"text\": 42}");
-        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("déjà vu \ud83e\udd17\n")).review.text)
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("{\"text\": 42}")).review.text()).isEqualTo("{\"text\": 42}");
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8("déjà vu \ud83e\udd17\n")).review.text())
                 .isEqualTo("déjà vu \ud83e\udd17\n");
     }
 
@@ -205,7 +206,7 @@ class ReviewParserTest {
         assertThat(parse(InputFormat.TEXT, "text", Bytes.utf8(" \t\r\n ")).reason()).isEqualTo("BLANK_TEXT");
         Outcome tombstone = parse(InputFormat.TEXT, "text", (byte[]) null);
         assertThat(tombstone.reason()).isEqualTo("BLANK_TEXT");
-        assertThat(tombstone.deadLetter.value).isNull();
+        assertThat(tombstone.deadLetter.value()).isNull();
     }
 
     @Test
@@ -213,27 +214,28 @@ class ReviewParserTest {
         byte[] value = Bytes.concat(Bytes.utf8("caf"), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF});
         Outcome outcome = parse(InputFormat.TEXT, "text", value);
         assertThat(outcome.reason()).isEqualTo("INVALID_UTF8");
-        assertThat(outcome.deadLetter.value).isEqualTo(value);
+        assertThat(outcome.deadLetter.value()).isEqualTo(value);
     }
 
     @Test
     void deadLetterKeepsTheRecordAndAddsWhyAndWhere() throws Exception {
         byte[] key = {1, 2, (byte) 0xFE};
         byte[] value = Bytes.utf8("[1,2]");
-        KafkaRecord record = record(5, 123_456_789_012L, 1_650_000_000_456L, key, value,
-                new String[] {"trace", "trace", "bin"}, new byte[][] {Bytes.utf8("a"), Bytes.utf8("b"), {0, (byte) 0xFF}});
+        KafkaRecord record = record(5, 123_456_789_012L, 1_650_000_000_456L, key, value, List.of(
+                new Header("trace", Bytes.utf8("a")), new Header("trace", Bytes.utf8("b")),
+                new Header("bin", new byte[] {0, (byte) 0xFF})));
 
         OutgoingRecord dl = parse(InputFormat.JSON, "text", record).deadLetter;
 
-        assertThat(dl.deadLetter).isTrue();
-        assertThat(dl.key).isEqualTo(key);
-        assertThat(dl.value).isEqualTo(value);
-        assertThat(dl.timestamp).isEqualTo(1_650_000_000_456L);
-        assertThat(dl.headerKeys).containsExactly("trace", "trace", "bin", DeadLetters.REASON, DeadLetters.DETAIL,
-                DeadLetters.SOURCE_TOPIC, DeadLetters.SOURCE_PARTITION, DeadLetters.SOURCE_OFFSET);
-        assertThat(dl.headerValues[0]).isEqualTo(Bytes.utf8("a"));
-        assertThat(dl.headerValues[1]).isEqualTo(Bytes.utf8("b"));
-        assertThat(dl.headerValues[2]).containsExactly(0, (byte) 0xFF);
+        assertThat(dl.deadLetter()).isTrue();
+        assertThat(dl.key()).isEqualTo(key);
+        assertThat(dl.value()).isEqualTo(value);
+        assertThat(dl.timestamp()).isEqualTo(1_650_000_000_456L);
+        assertThat(dl.headers()).extracting(Header::key).containsExactly("trace", "trace", "bin", DeadLetters.REASON,
+                DeadLetters.DETAIL, DeadLetters.SOURCE_TOPIC, DeadLetters.SOURCE_PARTITION, DeadLetters.SOURCE_OFFSET);
+        assertThat(dl.headers().get(0).value()).isEqualTo(Bytes.utf8("a"));
+        assertThat(dl.headers().get(1).value()).isEqualTo(Bytes.utf8("b"));
+        assertThat(dl.headers().get(2).value()).containsExactly(0, (byte) 0xFF);
         assertThat(header(dl, DeadLetters.REASON)).isEqualTo("NOT_AN_OBJECT");
         assertThat(header(dl, DeadLetters.DETAIL)).contains("array");
         assertThat(header(dl, DeadLetters.SOURCE_TOPIC)).isEqualTo(TOPIC);
@@ -243,27 +245,27 @@ class ReviewParserTest {
 
     @Test
     void deadLettersOfBuildsTheRecordDirectly() {
-        KafkaRecord record = record(0, 0L, -1L, null, null, new String[0], new byte[0][]);
+        KafkaRecord record = record(0, 0L, -1L, null, null, new ArrayList<>());
 
         OutgoingRecord dl = DeadLetters.of(record, DeadLetterReason.SCORING_FAILED, null);
 
-        assertThat(dl.deadLetter).isTrue();
-        assertThat(dl.key).isNull();
-        assertThat(dl.value).isNull();
-        assertThat(dl.timestamp).isEqualTo(-1L);
-        assertThat(dl.headerKeys).containsExactly(DeadLetters.REASON, DeadLetters.DETAIL, DeadLetters.SOURCE_TOPIC,
+        assertThat(dl.deadLetter()).isTrue();
+        assertThat(dl.key()).isNull();
+        assertThat(dl.value()).isNull();
+        assertThat(dl.timestamp()).isEqualTo(-1L);
+        assertThat(dl.headers()).extracting(Header::key).containsExactly(DeadLetters.REASON, DeadLetters.DETAIL, DeadLetters.SOURCE_TOPIC,
                 DeadLetters.SOURCE_PARTITION, DeadLetters.SOURCE_OFFSET);
         assertThat(header(dl, DeadLetters.REASON)).isEqualTo("SCORING_FAILED");
         assertThat(header(dl, DeadLetters.DETAIL)).isEmpty();
         assertThat(header(dl, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(dl, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
         // the input record is not modified
-        assertThat(record.headerKeys).isEmpty();
+        assertThat(record.headers()).isEmpty();
     }
 
     @Test
     void longDetailsAreCut() {
-        KafkaRecord record = record(0, 1L, 2L, null, Bytes.utf8("x"), new String[0], new byte[0][]);
+        KafkaRecord record = record(0, 1L, 2L, null, Bytes.utf8("x"), List.of());
         String detail = "x".repeat(5000);
 
         OutgoingRecord dl = DeadLetters.of(record, DeadLetterReason.SCORING_FAILED, detail);
@@ -272,15 +274,15 @@ class ReviewParserTest {
     }
 
     private static KafkaRecord record(int partition, long offset, long timestamp, byte[] key, byte[] value,
-            String[] headerKeys, byte[][] headerValues) {
-        return new KafkaRecord(TOPIC, partition, offset, timestamp, key, value, headerKeys, headerValues);
+            List<Header> headers) {
+        return new KafkaRecord(TOPIC, partition, offset, timestamp, key, value, headers);
     }
 
     static String header(OutgoingRecord record, String key) {
         String found = null;
-        for (int i = 0; i < record.headerKeys.length; i++) {
-            if (record.headerKeys[i].equals(key)) {
-                found = new String(record.headerValues[i], StandardCharsets.UTF_8);
+        for (Header header : record.headers()) {
+            if (header.key().equals(key)) {
+                found = new String(header.value(), StandardCharsets.UTF_8);
             }
         }
         return found;

@@ -1,6 +1,7 @@
 package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentScorer;
 import org.sentimentstream.udf.sql.internal.OutputColumns;
 import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.ScoringRuntime;
