@@ -51,8 +51,8 @@ public class ReviewParser extends ProcessFunction<KafkaRecord, Review> {
         try {
             out.collect(codec.read(record));
         } catch (InvalidReviewException e) {
-            deadLetterCounters.get(e.reason()).inc();
-            ctx.output(DEAD_LETTERS, DeadLetters.of(record, e.reason(), e.getMessage()));
+            deadLetterCounters.get(e.reason).inc();
+            ctx.output(DEAD_LETTERS, DeadLetters.of(record, e.reason, e.getMessage()));
         }
     }
 }
