@@ -73,10 +73,7 @@ public final class SentimentScorer implements AutoCloseable {
                 : Runtime.getRuntime().availableProcessors());
     }
 
-    /**
-     * Whether a text is scored at all: null, empty and whitespace-only texts are not. The one definition for the
-     * stream, the SQL functions and file scoring.
-     */
+    /** Whether a text is scored at all, in every surface: null, empty and whitespace-only texts are not. */
     public static boolean isScorable(String text) {
         return text != null && !text.isBlank();
     }

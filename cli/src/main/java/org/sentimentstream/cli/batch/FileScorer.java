@@ -2,6 +2,7 @@ package org.sentimentstream.cli.batch;
 
 import org.sentimentstream.job.records.ReviewCodec;
 import org.sentimentstream.job.records.ReviewCodec.InvalidReviewException;
+import org.sentimentstream.udf.InvalidInputException;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
 
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -41,16 +43,11 @@ public final class FileScorer {
 
         /** The --format value, or the file's own format when it is null. */
         public static Format parse(String value, Path file) {
-            if (value == null) {
-                return of(file);
+            try {
+                return value == null ? of(file) : valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("Invalid --format '" + value + "'. Fix: use tsv or jsonl.");
             }
-            for (Format f : values()) {
-                if (f.name().equalsIgnoreCase(value)) {
-                    return f;
-                }
-            }
-            throw new org.sentimentstream.udf.InvalidInputException("Invalid --format '" + value
-                    + "'. Fix: use tsv or jsonl.");
         }
     }
 

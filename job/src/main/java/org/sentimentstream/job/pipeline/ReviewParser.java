@@ -36,31 +36,23 @@ public class ReviewParser extends ProcessFunction<KafkaRecord, Review> {
         this.codec = new ReviewCodec(format, textField);
     }
 
+    /** One counter per reason: {@code sentiment.reason.<REASON>.deadLetters}, a labelled metric in Prometheus. */
     @Override
     public void open(OpenContext openContext) {
-        deadLetterCounters = deadLetterCounters(getRuntimeContext().getMetricGroup());
-    }
-
-    /** One counter per reason: {@code sentiment.reason.<REASON>.deadLetters}, a labelled metric in Prometheus. */
-    static Map<DeadLetterReason, Counter> deadLetterCounters(MetricGroup operatorGroup) {
-        Map<DeadLetterReason, Counter> counters = new EnumMap<>(DeadLetterReason.class);
+        MetricGroup sentiment = getRuntimeContext().getMetricGroup().addGroup("sentiment");
+        deadLetterCounters = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            counters.put(reason,
-                    operatorGroup.addGroup("sentiment").addGroup("reason", reason.name()).counter("deadLetters"));
+            deadLetterCounters.put(reason, sentiment.addGroup("reason", reason.name()).counter("deadLetters"));
         }
-        return counters;
     }
 
     @Override
     public void processElement(KafkaRecord record, Context ctx, Collector<Review> out) {
-        Review review;
         try {
-            review = codec.read(record);
+            out.collect(codec.read(record));
         } catch (InvalidReviewException e) {
-            deadLetterCounters.get(e.reason()).inc();
-            ctx.output(DEAD_LETTERS, DeadLetters.of(record, e.reason(), e.getMessage()));
-            return;
+            deadLetterCounters.get(e.reason).inc();
+            ctx.output(DEAD_LETTERS, DeadLetters.of(record, e.reason, e.getMessage()));
         }
-        out.collect(review);
     }
 }

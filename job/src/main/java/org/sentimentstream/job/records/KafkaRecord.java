@@ -2,11 +2,7 @@ package org.sentimentstream.job.records;
 
 import java.util.List;
 
-/**
- * A record as read from Kafka, bytes untouched, with where it came from.
- *
- * @param timestamp Kafka record timestamp (ms), kept on the output so event time downstream is unchanged
- */
+/** A record as read from Kafka, bytes untouched, with where it came from; its timestamp (ms) goes on the output. */
 public record KafkaRecord(
         String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
 

@@ -191,15 +191,11 @@ public final class ReviewCodec implements Serializable {
     /** A value without a scorable review; the message says why. */
     public static final class InvalidReviewException extends Exception {
         private static final long serialVersionUID = 1L;
-        private final DeadLetterReason reason;
+        public final DeadLetterReason reason;
 
         InvalidReviewException(DeadLetterReason reason, String detail) {
             super(detail, null, false, false);
             this.reason = reason;
-        }
-
-        public DeadLetterReason reason() {
-            return reason;
         }
     }
 }

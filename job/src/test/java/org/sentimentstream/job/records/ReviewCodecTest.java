@@ -77,7 +77,7 @@ class ReviewCodecTest {
         ReviewCodec codec = format == InputFormat.JSON ? JSON_REVIEWS : TEXT_REVIEWS;
 
         assertThatThrownBy(() -> codec.read(record(value)))
-                .isInstanceOfSatisfying(InvalidReviewException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .isInstanceOfSatisfying(InvalidReviewException.class, e -> assertThat(e.reason).isEqualTo(reason))
                 .hasMessageContaining(detail);
     }
 
