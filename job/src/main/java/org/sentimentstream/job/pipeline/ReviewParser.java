@@ -77,7 +77,7 @@ public class ReviewParser extends ProcessFunction<KafkaRecord, Review> {
 
     /** The text of a record value, or the reason it has none. */
     String textOf(byte[] value) throws InvalidReviewException {
-        String decoded = decodeUtf8(value);
+        String decoded = withoutByteOrderMark(decodeUtf8(value));
         if (format == InputFormat.TEXT) {
             return requireNotBlank(decoded);
         }
@@ -121,6 +121,11 @@ public class ReviewParser extends ProcessFunction<KafkaRecord, Review> {
         } catch (CharacterCodingException e) {
             throw new InvalidReviewException(DeadLetterReason.INVALID_UTF8, "value is not valid UTF-8: " + e);
         }
+    }
+
+    /** Some producers (Windows tools, .NET) start UTF-8 with a byte order mark, which RFC 8259 lets readers ignore. */
+    private static String withoutByteOrderMark(String decoded) {
+        return decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;
     }
 
     private static String requireNotBlank(String text) throws InvalidReviewException {
