@@ -3,7 +3,8 @@ package org.sentimentstream.testcontainers;
 import org.sentimentstream.testing.TestModels;
 
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.BindMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -94,8 +95,21 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public FlinkSessionCluster withSharedDirectory(Path hostDir, String containerPath) {
         hostDir.toFile().setWritable(true, false); // the flink user of the containers writes there
         sharedDirectories.put(hostDir, containerPath);
-        jobManager.withFileSystemBind(hostDir.toString(), containerPath, BindMode.READ_WRITE);
+        bind(jobManager, hostDir, containerPath);
         return this;
+    }
+
+    /**
+     * A bind mount set on the create command: Testcontainers' own file-system binds first check that mounting works
+     * with an alpine container, which cannot be pulled where no registry answers.
+     */
+    private static void bind(GenericContainer<?> container, Path hostDir, String containerPath) {
+        container.withCreateContainerCmdModifier(cmd -> {
+            List<Bind> binds = new ArrayList<>(cmd.getHostConfig().getBinds() == null ? List.of()
+                    : List.of(cmd.getHostConfig().getBinds()));
+            binds.add(new Bind(hostDir.toAbsolutePath().toString(), new Volume(containerPath)));
+            cmd.getHostConfig().withBinds(binds);
+        });
     }
 
     public FlinkSessionCluster start() {
@@ -118,7 +132,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 .withStartupTimeout(Duration.ofMinutes(3));
         taskManagerEnv.forEach(tm::withEnv);
         models.forEach((host, dir) -> tm.withCopyFileToContainer(MountableFile.forHostPath(host, 0755), dir));
-        sharedDirectories.forEach((host, dir) -> tm.withFileSystemBind(host.toString(), dir, BindMode.READ_WRITE));
+        sharedDirectories.forEach((host, dir) -> bind(tm, host, dir));
         tm.start();
         taskManagers.add(tm);
         return tm;
