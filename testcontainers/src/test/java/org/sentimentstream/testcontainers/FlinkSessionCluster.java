@@ -45,6 +45,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     /** Further models for the TaskManagers: container directory by host directory. */
     private final Map<Path, String> models = new LinkedHashMap<>();
     private final Map<Path, String> sharedDirectories = new LinkedHashMap<>();
+    private final List<String> extraProperties = new ArrayList<>();
     private FlinkRestClient rest;
 
     public FlinkSessionCluster(Network network, int slotsPerTaskManager) {
@@ -69,7 +70,6 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 .withNetwork(network)
                 .withNetworkAliases("jobmanager")
                 .withCommand("jobmanager")
-                .withEnv("FLINK_PROPERTIES", properties())
                 .withExposedPorts(8081)
                 .withLogConsumer(Containers.logFile("jobmanager"))
                 .waitingFor(Wait.forHttp("/overview").forPort(8081).forStatusCode(200))
@@ -112,7 +112,14 @@ public final class FlinkSessionCluster implements AutoCloseable {
         });
     }
 
+    /** A further line of every process's Flink configuration (FLINK_PROPERTIES). Before {@link #start()}. */
+    public FlinkSessionCluster withProperty(String key, String value) {
+        extraProperties.add(key + ": " + value);
+        return this;
+    }
+
     public FlinkSessionCluster start() {
+        jobManager.withEnv("FLINK_PROPERTIES", properties());
         jobManager.start();
         rest = new FlinkRestClient(jobManager.getHost(), jobManager.getMappedPort(8081));
         return this;
@@ -165,7 +172,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     private String properties() {
-        return String.join("\n",
+        return String.join("\n", extraProperties) + "\n" + String.join("\n",
                 "jobmanager.rpc.address: jobmanager",
                 "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
                 "parallelism.default: " + slotsPerTaskManager,
