@@ -1,11 +1,15 @@
 package org.sentimentstream.testcontainers;
 
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.kafka.KafkaContainer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +35,24 @@ public final class Containers {
         if (network != null) {
             kafka.withNetwork(network).withNetworkAliases("kafka").withListener(KAFKA_IN_NETWORK);
         }
+        return kafka;
+    }
+
+    /**
+     * A broker that keeps its address through {@code docker stop} and {@code docker start}: its host port is fixed
+     * (Docker may hand out another ephemeral port on start, and the broker advertises the first one), and its data
+     * stays in the container.
+     */
+    public static KafkaContainer restartableKafka(Network network) {
+        int hostPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            hostPort = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KafkaContainer kafka = kafka(network);
+        kafka.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                new PortBinding(Ports.Binding.bindPort(hostPort), new ExposedPort(9092))));
         return kafka;
     }
 

@@ -58,6 +58,62 @@ public final class FlinkRestClient {
         return reply.get("jobid").asText();
     }
 
+    /** POST /jars/{id}/run from a savepoint; returns the job id. */
+    public String runJarFromSavepoint(String jarId, String entryClass, List<String> args, int parallelism,
+            String savepointPath) throws IOException, InterruptedException {
+        ObjectNode request = JSON.createObjectNode().put("entryClass", entryClass).put("parallelism", parallelism)
+                .put("savepointPath", savepointPath).put("allowNonRestoredState", false);
+        args.forEach(request.putArray("programArgsList")::add);
+        JsonNode reply = send(HttpRequest.newBuilder(base.resolve("/jars/" + jarId + "/run"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))), 200);
+        return reply.get("jobid").asText();
+    }
+
+    /**
+     * POST /jobs/{id}/stop: a savepoint in {@code targetDirectory}, then the job finishes (its Kafka transactions
+     * committed). Returns the savepoint's path once the job is FINISHED.
+     */
+    public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
+            throws IOException, InterruptedException {
+        ObjectNode request = JSON.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false);
+        String trigger = send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/stop"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))), 202)
+                .get("request-id").asText();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
+            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
+                JsonNode operation = status.path("operation");
+                if (!operation.has("location")) {
+                    throw new AssertionError("stop-with-savepoint of " + jobId + " failed: " + operation);
+                }
+                awaitState(jobId, "FINISHED", timeout);
+                return operation.get("location").asText();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no savepoint of " + jobId + " after " + timeout + ": " + status);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** POST /jobs/{id}/run of a job whose main method refuses to start: returns the error the REST API answers. */
+    public String runJarRefused(String jarId, String entryClass, List<String> args, int parallelism)
+            throws IOException, InterruptedException {
+        ObjectNode request = JSON.createObjectNode().put("entryClass", entryClass).put("parallelism", parallelism);
+        args.forEach(request.putArray("programArgsList")::add);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/jars/" + jarId + "/run"))
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+            throw new AssertionError("the cluster accepted the job: " + response.body());
+        }
+        return response.body();
+    }
+
     /** PATCH /jobs/{id}?mode=cancel, then waits until the job is CANCELED. */
     public void cancel(String jobId, Duration timeout) throws IOException, InterruptedException {
         send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "?mode=cancel"))

@@ -3,9 +3,12 @@ package org.sentimentstream.testcontainers;
 import org.sentimentstream.testing.TestModels;
 
 import org.testcontainers.DockerClientFactory;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
 import java.io.IOException;
@@ -14,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -32,26 +37,89 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     private final Network network;
     private final int slotsPerTaskManager;
-    private final List<Path> libJars = flinkLibJars();
+    private final DockerImageName image;
+    private final List<Path> libJars;
+    private final Map<String, String> taskManagerEnv = new LinkedHashMap<>();
     private final GenericContainer<?> jobManager;
     private final List<GenericContainer<?>> taskManagers = new ArrayList<>();
+    /** Further models for the TaskManagers: container directory by host directory. */
+    private final Map<Path, String> models = new LinkedHashMap<>();
+    private final Map<Path, String> sharedDirectories = new LinkedHashMap<>();
+    private final List<String> extraProperties = new ArrayList<>();
     private FlinkRestClient rest;
 
     public FlinkSessionCluster(Network network, int slotsPerTaskManager) {
+        this(network, slotsPerTaskManager, ContainerImages.flink(), flinkLibJars());
+    }
+
+    /**
+     * A session cluster of the production image ({@link ProductionImage}), which has ONNX Runtime and the
+     * tokenizer in lib/ already.
+     */
+    public static FlinkSessionCluster onProductionImage(Network network, int slotsPerTaskManager) throws Exception {
+        return new FlinkSessionCluster(network, slotsPerTaskManager, DockerImageName.parse(ProductionImage.build()),
+                List.of());
+    }
+
+    private FlinkSessionCluster(Network network, int slotsPerTaskManager, DockerImageName image, List<Path> libJars) {
         this.network = network;
         this.slotsPerTaskManager = slotsPerTaskManager;
-        this.jobManager = withLibJars(new GenericContainer<>(ContainerImages.flink()))
+        this.image = image;
+        this.libJars = libJars;
+        this.jobManager = withLibJars(new GenericContainer<>(image))
                 .withNetwork(network)
                 .withNetworkAliases("jobmanager")
                 .withCommand("jobmanager")
-                .withEnv("FLINK_PROPERTIES", properties())
                 .withExposedPorts(8081)
                 .withLogConsumer(Containers.logFile("jobmanager"))
                 .waitingFor(Wait.forHttp("/overview").forPort(8081).forStatusCode(200))
                 .withStartupTimeout(Duration.ofMinutes(3));
     }
 
+    /** An environment variable of every TaskManager started from now on (e.g. MALLOC_ARENA_MAX). */
+    public FlinkSessionCluster withTaskManagerEnv(String name, String value) {
+        taskManagerEnv.put(name, value);
+        return this;
+    }
+
+    /** Another model for every TaskManager started from now on, in {@code containerDir}. */
+    public FlinkSessionCluster withModel(Path hostDir, String containerDir) {
+        models.put(hostDir, containerDir);
+        return this;
+    }
+
+    /**
+     * A host directory that the JobManager and every TaskManager see at {@code containerPath}, as a shared volume
+     * would provide: for savepoints. Before {@link #start()}.
+     */
+    public FlinkSessionCluster withSharedDirectory(Path hostDir, String containerPath) {
+        hostDir.toFile().setWritable(true, false); // the flink user of the containers writes there
+        sharedDirectories.put(hostDir, containerPath);
+        bind(jobManager, hostDir, containerPath);
+        return this;
+    }
+
+    /**
+     * A bind mount set on the create command: Testcontainers' own file-system binds first check that mounting works
+     * with an alpine container, which cannot be pulled where no registry answers.
+     */
+    private static void bind(GenericContainer<?> container, Path hostDir, String containerPath) {
+        container.withCreateContainerCmdModifier(cmd -> {
+            List<Bind> binds = new ArrayList<>(cmd.getHostConfig().getBinds() == null ? List.of()
+                    : List.of(cmd.getHostConfig().getBinds()));
+            binds.add(new Bind(hostDir.toAbsolutePath().toString(), new Volume(containerPath)));
+            cmd.getHostConfig().withBinds(binds);
+        });
+    }
+
+    /** A further line of every process's Flink configuration (FLINK_PROPERTIES). Before {@link #start()}. */
+    public FlinkSessionCluster withProperty(String key, String value) {
+        extraProperties.add(key + ": " + value);
+        return this;
+    }
+
     public FlinkSessionCluster start() {
+        jobManager.withEnv("FLINK_PROPERTIES", properties());
         jobManager.start();
         rest = new FlinkRestClient(jobManager.getHost(), jobManager.getMappedPort(8081));
         return this;
@@ -60,7 +128,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     /** Starts one more TaskManager and waits until it has registered its slots. */
     public GenericContainer<?> startTaskManager() {
         int n = taskManagers.size() + 1;
-        GenericContainer<?> tm = withLibJars(new GenericContainer<>(ContainerImages.flink()))
+        GenericContainer<?> tm = withLibJars(new GenericContainer<>(image))
                 .withNetwork(network)
                 .withNetworkAliases("taskmanager-" + n)
                 .withCommand("taskmanager")
@@ -69,6 +137,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 .withLogConsumer(Containers.logFile("taskmanager-" + n))
                 .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1))
                 .withStartupTimeout(Duration.ofMinutes(3));
+        taskManagerEnv.forEach(tm::withEnv);
+        models.forEach((host, dir) -> tm.withCopyFileToContainer(MountableFile.forHostPath(host, 0755), dir));
+        sharedDirectories.forEach((host, dir) -> bind(tm, host, dir));
         tm.start();
         taskManagers.add(tm);
         return tm;
@@ -101,7 +172,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     private String properties() {
-        return String.join("\n",
+        return String.join("\n", extraProperties) + "\n" + String.join("\n",
                 "jobmanager.rpc.address: jobmanager",
                 "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
                 "parallelism.default: " + slotsPerTaskManager,

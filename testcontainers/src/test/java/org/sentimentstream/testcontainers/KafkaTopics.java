@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Topics of one test on a broker reached at {@code bootstrapServers}: created, written and read back. */
 public final class KafkaTopics {
@@ -85,6 +86,31 @@ public final class KafkaTopics {
             }
             producer.flush();
             awaitAcknowledged(sent);
+        }
+    }
+
+    /**
+     * Writes the reviews at about {@code perSecond} (in tenths of a second), so that a stream still flows when a
+     * test strikes; {@code sent} counts those handed to the producer. Returns when all are acknowledged.
+     */
+    public void producePaced(List<Review> reviews, int perSecond, AtomicInteger sent) {
+        int chunk = Math.max(1, perSecond / 10);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            for (int i = 0; i < reviews.size(); i += chunk) {
+                for (Review r : reviews.subList(i, Math.min(i + chunk, reviews.size()))) {
+                    acks.add(send(producer, r));
+                }
+                producer.flush();
+                sent.set(Math.min(i + chunk, reviews.size()));
+                Thread.sleep(100);
+            }
+            awaitAcknowledged(acks);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("producing the inputs failed", e);
         }
     }
 

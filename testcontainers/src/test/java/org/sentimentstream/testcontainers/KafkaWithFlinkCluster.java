@@ -7,19 +7,29 @@ import org.testcontainers.kafka.KafkaContainer;
 final class KafkaWithFlinkCluster implements AutoCloseable {
 
     final Network network = Network.newNetwork();
-    final KafkaContainer kafka = Containers.kafka(network);
+    final KafkaContainer kafka;
     final FlinkSessionCluster flink;
 
-    KafkaWithFlinkCluster(int slotsPerTaskManager) {
+    KafkaWithFlinkCluster(int slotsPerTaskManager, boolean restartableKafka) {
+        this.kafka = restartableKafka ? Containers.restartableKafka(network) : Containers.kafka(network);
         this.flink = new FlinkSessionCluster(network, slotsPerTaskManager);
     }
 
     static KafkaWithFlinkCluster start(int slotsPerTaskManager) {
-        KafkaWithFlinkCluster cluster = new KafkaWithFlinkCluster(slotsPerTaskManager);
-        cluster.kafka.start();
-        cluster.flink.start();
-        cluster.flink.startTaskManager();
-        return cluster;
+        return start(slotsPerTaskManager, false);
+    }
+
+    /** {@code restartableKafka}: a broker that can be stopped and started again (see Containers.restartableKafka). */
+    static KafkaWithFlinkCluster start(int slotsPerTaskManager, boolean restartableKafka) {
+        return new KafkaWithFlinkCluster(slotsPerTaskManager, restartableKafka).startAll();
+    }
+
+    /** Starts the broker, the JobManager and one TaskManager (after any set-up of {@link #flink}). */
+    KafkaWithFlinkCluster startAll() {
+        kafka.start();
+        flink.start();
+        flink.startTaskManager();
+        return this;
     }
 
     @Override

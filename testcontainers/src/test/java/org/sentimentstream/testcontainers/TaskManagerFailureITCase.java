@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,9 +15,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.kafka.KafkaContainer;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +64,8 @@ class TaskManagerFailureITCase {
         flink.rest().awaitAllTasksRunning(jobId, Duration.ofMinutes(2));
 
         AtomicInteger sent = new AtomicInteger();
-        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> producePaced(topics, reviews, sent));
+        CompletableFuture<Void> producing = CompletableFuture.runAsync(
+                () -> topics.producePaced(reviews, RECORDS_PER_SECOND, sent));
 
         int committedBeforeKill = awaitCommittedOutputs(topics, 2_000, Duration.ofMinutes(3));
         int sentBeforeKill = sent.get();
@@ -94,27 +91,6 @@ class TaskManagerFailureITCase {
         assertThat(restored).as("the job restored a checkpoint").isPositive();
         DeliveryCheck.assertExactlyOnce(reviews, topics, scored, deadLetters);
         flink.rest().cancel(jobId, Duration.ofMinutes(1));
-    }
-
-    private static void producePaced(KafkaTopics topics, List<Review> reviews, AtomicInteger sent) {
-        int chunk = RECORDS_PER_SECOND / 10;
-        try (KafkaProducer<byte[], byte[]> producer = topics.producer()) {
-            List<Future<RecordMetadata>> acks = new ArrayList<>();
-            for (int i = 0; i < reviews.size(); i += chunk) {
-                for (Review r : reviews.subList(i, Math.min(i + chunk, reviews.size()))) {
-                    acks.add(topics.send(producer, r));
-                }
-                producer.flush();
-                sent.set(Math.min(i + chunk, reviews.size()));
-                Thread.sleep(100);
-            }
-            KafkaTopics.awaitAcknowledged(acks);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("producing the inputs failed", e);
-        }
     }
 
     /** Waits until at least {@code atLeast} scored records are committed; returns how many are. */

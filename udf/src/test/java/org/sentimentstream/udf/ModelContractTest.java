@@ -227,4 +227,14 @@ class ModelContractTest {
         assertThat(t).hasMessageContaining("'sentiment.model-sha256'").hasMessageContaining(wrong)
                 .hasMessageContaining("d1a6bf72edb9e14818acc44269f12dd08a03de05008e5de266ae5fd1bb180a28");
     }
+
+    @Test
+    void tokenizerOfALargerVocabularyIsRefused() throws Exception {
+        ObjectNode root = configJson();
+        root.put("vocab_size", 1000);
+        writeConfigJson(root);
+        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+                .hasMessageContaining("tokenizer.json").hasMessageContaining("token ids run up to 30521")
+                .hasMessageContaining("vocab_size 1000").hasMessageContaining("Fix:");
+    }
 }

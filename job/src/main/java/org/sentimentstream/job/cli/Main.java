@@ -4,6 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 
 /**
  * The job jar's entry point on a Flink cluster: {@code flink run job.jar run ...} streams, {@code sql} runs a SQL
@@ -32,11 +34,43 @@ public final class Main implements Runnable {
             System.err.println(NOT_ON_A_CLUSTER);
             System.exit(2);
         }
+        if (runByAJobManager()) {
+            // REST submission to a session cluster, or application mode: System.exit would end the JobManager's
+            // process and every job on it. The exception carries the message (setting and fix) to the caller.
+            StringWriter err = new StringWriter();
+            PrintWriter errors = new PrintWriter(new Writer() {
+                @Override
+                public void write(char[] buf, int off, int len) {
+                    err.write(buf, off, len);
+                    System.err.print(new String(buf, off, len));
+                }
+
+                @Override
+                public void flush() {
+                    System.err.flush();
+                }
+
+                @Override
+                public void close() {}
+            }, true);
+            int code = commandLine(new PrintWriter(System.out, true), errors).execute(args);
+            if (code != 0) {
+                throw new IllegalArgumentException("sentiment-stream did not start (exit code " + code + "): "
+                        + err.toString().trim());
+            }
+            return;
+        }
         int code = execute(args);
-        // Returning normally matters in Flink application mode, where System.exit would stop the JobManager.
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** Whether a JobManager (its REST API's jar run, or application mode) called this, rather than `flink run`. */
+    static boolean runByAJobManager() {
+        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f ->
+                f.getClassName().startsWith("org.apache.flink.client.deployment.application.")
+                        || f.getClassName().startsWith("org.apache.flink.runtime.webmonitor.")));
     }
 
     /** Runs a command line and returns its exit code; 2 for an invalid setting. */

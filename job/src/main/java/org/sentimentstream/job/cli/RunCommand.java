@@ -3,6 +3,7 @@ package org.sentimentstream.job.cli;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
+import org.sentimentstream.job.pipeline.StartupChecks;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -43,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("Starting sentiment-stream with {}", config.redacted());
         SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(config), KafkaConnectors.scoredSink(config),
                 KafkaConnectors.deadLetterSink(config), config);
+        StartupChecks.run(config);
         env.execute("sentiment-stream");
         return 0;
     }

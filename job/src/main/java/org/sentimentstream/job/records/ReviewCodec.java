@@ -49,7 +49,7 @@ public final class ReviewCodec implements Serializable {
 
     /** The review in a record's value, its output written but for the sentiment. */
     public Review read(KafkaRecord record) throws InvalidReviewException {
-        String value = decodeUtf8(record.value());
+        String value = withoutByteOrderMark(decodeUtf8(record.value()));
         if (format == InputFormat.TEXT) {
             String text = requireScorable(value, "the value is empty or blank");
             return review(record, text, JSON.createObjectNode().put("text", text));
@@ -179,6 +179,11 @@ public final class ReviewCodec implements Serializable {
         } catch (CharacterCodingException e) {
             throw new InvalidReviewException(DeadLetterReason.INVALID_UTF8, "value is not valid UTF-8: " + e);
         }
+    }
+
+    /** Some producers (Windows tools, .NET) start UTF-8 with a byte order mark, which RFC 8259 lets readers ignore. */
+    private static String withoutByteOrderMark(String decoded) {
+        return decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;
     }
 
     private static String requireScorable(String text, String detail) throws InvalidReviewException {

@@ -129,6 +129,14 @@ class ReviewParserTest {
     }
 
     @Test
+    void aLeadingByteOrderMarkIsIgnored() throws Exception {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        assertThat(parse(InputFormat.JSON, "text", Bytes.concat(bom, Bytes.utf8("{\"text\": \"good\"}"))).review.text())
+                .isEqualTo("good");
+        assertThat(parse(InputFormat.TEXT, "text", Bytes.concat(bom, Bytes.utf8("good"))).review.text()).isEqualTo("good");
+    }
+
+    @Test
     void sampleMalformedRecordsCoverEveryParserReason() throws Exception {
         Map<String, Integer> reasons = new LinkedHashMap<>();
         for (byte[] value : SampleReviews.malformedRecords()) {

@@ -66,6 +66,7 @@ public final class ModelDirectory {
             throw new ModelContractException(config + ": not valid JSON (" + e.getMessage() + ").", e);
         }
         List<String> labels = readLabels(config, root.get("id2label"));
+        checkVocabulary(dir.resolve(TOKENIZER_FILE), config, root.path("vocab_size").asInt(0));
         int maxPositions = root.path("max_position_embeddings").asInt(512);
         String displayName = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString();
         return new ModelDirectory(dir, displayName, labels, maxPositions, sha256Of(dir.resolve(MODEL_FILE)));
@@ -96,6 +97,36 @@ public final class ModelDirectory {
             labels.add(label);
         }
         return List.copyOf(labels);
+    }
+
+    /**
+     * A tokenizer of another model yields token ids beyond the model's embedding table: ONNX Runtime would fail
+     * every batch (or, worse, another vocabulary would be scored silently). Its largest id must be below
+     * config.json's {@code vocab_size}.
+     */
+    private static void checkVocabulary(Path tokenizer, Path config, int vocabSize) throws IOException {
+        if (vocabSize <= 0) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(tokenizer.toFile());
+        } catch (IOException e) {
+            throw new ModelContractException(tokenizer + ": not valid JSON (" + e.getMessage() + ").", e);
+        }
+        JsonNode vocab = root.path("model").path("vocab");
+        long maxId = vocab.isArray() ? vocab.size() - 1 : -1;
+        for (JsonNode id : vocab.isObject() ? vocab : List.<JsonNode>of()) {
+            maxId = Math.max(maxId, id.asLong());
+        }
+        for (JsonNode added : root.path("added_tokens")) {
+            maxId = Math.max(maxId, added.path("id").asLong());
+        }
+        if (maxId >= vocabSize) {
+            throw new ModelContractException(tokenizer + ": token ids run up to " + maxId + " but " + config
+                    + " says vocab_size " + vocabSize + ": this tokenizer belongs to another model. Fix: use the"
+                    + " tokenizer.json exported with this model.onnx.");
+        }
     }
 
     /** sha256 of a file, hex; memoised per path, size and modification time. */
