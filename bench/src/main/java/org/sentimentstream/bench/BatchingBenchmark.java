@@ -1,8 +1,8 @@
 package org.sentimentstream.bench;
 
 import org.sentimentstream.udf.InferenceConfig;
-import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.InferenceListener;
+import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
 
@@ -58,7 +58,10 @@ public final class BatchingBenchmark {
 
     static final String SUMMARY_TEMPLATE = "/bench/batching-summary.md.mustache";
 
-    @Command(name = "BatchingBenchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
+    @Command(
+            name = "BatchingBenchmark",
+            mixinStandardHelpOptions = true,
+            showDefaultValues = true,
             description = "Throughput and latency of the scorer under micro-batching configurations.")
     static final class Options implements Callable<Integer> {
         @Option(names = "--model")
@@ -70,13 +73,20 @@ public final class BatchingBenchmark {
         @Option(names = "--workloads", split = ",")
         List<String> workloads = List.of("sst2", "short", "long");
 
-        @Option(names = "--records", converter = PerWorkload.Converter.class,
-                defaultValue = "sst2=160,short=128,long=40", paramLabel = "WORKLOAD=N[,...]|N",
+        @Option(
+                names = "--records",
+                converter = PerWorkload.Converter.class,
+                defaultValue = "sst2=160,short=128,long=40",
+                paramLabel = "WORKLOAD=N[,...]|N",
                 description = "Measured records; N alone for every workload.")
         PerWorkload records;
 
-        @Option(names = "--warmup", converter = PerWorkload.Converter.class, defaultValue = "sst2=32,short=32,long=16",
-                paramLabel = "WORKLOAD=N[,...]|N", description = "Warm-up records per scorer.")
+        @Option(
+                names = "--warmup",
+                converter = PerWorkload.Converter.class,
+                defaultValue = "sst2=32,short=32,long=16",
+                paramLabel = "WORKLOAD=N[,...]|N",
+                description = "Warm-up records per scorer.")
         PerWorkload warmup;
 
         @Option(names = "--repeats", description = "Rounds.")
@@ -151,8 +161,9 @@ public final class BatchingBenchmark {
     /** One micro-batching configuration. */
     record Config(int size, int delayMs, String buckets, int tokens, int threads) {
         String label() {
-            return String.format("size=%d delay=%dms buckets=%s tokens=%d threads=%d", size, delayMs,
-                    buckets.isEmpty() ? "none" : buckets, tokens, threads);
+            return String.format(
+                    "size=%d delay=%dms buckets=%s tokens=%d threads=%d",
+                    size, delayMs, buckets.isEmpty() ? "none" : buckets, tokens, threads);
         }
 
         InferenceConfig toInferenceConfig(String model) {
@@ -204,7 +215,13 @@ public final class BatchingBenchmark {
         }
     }
 
-    record Run(String workload, Config config, int round, int records, double seconds, BatchStats stats,
+    record Run(
+            String workload,
+            Config config,
+            int round,
+            int records,
+            double seconds,
+            BatchStats stats,
             double[] latencyMs) {
         double perSecond() {
             return records / seconds;
@@ -230,11 +247,15 @@ public final class BatchingBenchmark {
 
         PrintStream out = System.out;
         out.printf("# BatchingBenchmark %s%n", LocalDateTime.now().withNano(0));
-        out.printf("java %s, %d available processors, max heap %d MB, load %s%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().maxMemory() >> 20, load);
-        out.printf("model %s, repeats %d, records %s, warm-up %s records per scorer, base %s%n", model, repeats,
-                records.counts(), warmups.counts(), base.label());
+        out.printf(
+                "java %s, %d available processors, max heap %d MB, load %s%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                load);
+        out.printf(
+                "model %s, repeats %d, records %s, warm-up %s records per scorer, base %s%n",
+                model, repeats, records.counts(), warmups.counts(), base.label());
         out.printf("args: %s%n", String.join(" ", args));
         out.printf("%d configurations:%n", configs.size());
         for (Config c : configs) {
@@ -251,7 +272,8 @@ public final class BatchingBenchmark {
                 int warmup = warmups.of(w);
                 int pool = w.equals("sst2") ? Math.max(Workloads.SST2_POOL, n + warmup) : n + warmup;
                 List<String> all = Workloads.build(w, sst2, pool, t -> counter.tokenIds(t).length);
-                int[] allLengths = all.stream().mapToInt(t -> counter.tokenIds(t).length).toArray();
+                int[] allLengths =
+                        all.stream().mapToInt(t -> counter.tokenIds(t).length).toArray();
                 out.printf("workload %-5s pool     tokens: %s%n", w, Workloads.lengthSummary(allLengths));
                 int[] measured = Arrays.copyOf(allLengths, n);
                 out.printf("workload %-5s measured tokens: %s%n", w, Workloads.lengthSummary(measured));
@@ -274,8 +296,10 @@ public final class BatchingBenchmark {
             List<String> warm = all.subList(n, Math.min(all.size(), n + warmups.of(w)));
             List<Config> effective = withoutNoOpBuckets(configs, lengths.get(w));
             if (effective.size() < configs.size()) {
-                out.printf("# %s: every text falls in the same length bucket, so buckets change nothing; the"
-                        + " 'none' variants are skipped%n", w);
+                out.printf(
+                        "# %s: every text falls in the same length bucket, so buckets change nothing; the"
+                                + " 'none' variants are skipped%n",
+                        w);
             }
             Map<Config, SentimentScorer> scorers = new LinkedHashMap<>();
             try {
@@ -284,7 +308,11 @@ public final class BatchingBenchmark {
                     SentimentScorer scorer = SentimentScorer.open(c.toInferenceConfig(model.toString()), c.threads);
                     scorers.put(c, scorer);
                     runOnce(scorer, warm, "burst", new BatchStats());
-                    out.printf(Locale.ROOT, "# %s: opened and warmed up %s in %.1f s%n", w, c.label(),
+                    out.printf(
+                            Locale.ROOT,
+                            "# %s: opened and warmed up %s in %.1f s%n",
+                            w,
+                            c.label(),
                             (System.nanoTime() - t0) / 1e9);
                 }
                 for (int round = 1; round <= repeats; round++) {
@@ -292,10 +320,21 @@ public final class BatchingBenchmark {
                         Config c = effective.get((i + round - 1) % effective.size());
                         Run r = measure(w, c, round, scorers.get(c), load, measured);
                         runs.add(r);
-                        out.printf(Locale.ROOT, "%s\t%d\t%s\t%d\t%.2f\t%.1f\t%.2f\t%d\t%.3f\t%.1f\t%.0f\t%.0f%n",
-                                w, round, c.label(), r.records, r.seconds, r.perSecond(), r.stats.meanBatch(),
-                                r.stats.batches.get(), r.stats.paddingEfficiency(), r.stats.meanInferenceMs(),
-                                Stats.percentile(r.latencyMs, 50), Stats.percentile(r.latencyMs, 99));
+                        out.printf(
+                                Locale.ROOT,
+                                "%s\t%d\t%s\t%d\t%.2f\t%.1f\t%.2f\t%d\t%.3f\t%.1f\t%.0f\t%.0f%n",
+                                w,
+                                round,
+                                c.label(),
+                                r.records,
+                                r.seconds,
+                                r.perSecond(),
+                                r.stats.meanBatch(),
+                                r.stats.batches.get(),
+                                r.stats.paddingEfficiency(),
+                                r.stats.meanInferenceMs(),
+                                Stats.percentile(r.latencyMs, 50),
+                                Stats.percentile(r.latencyMs, 99));
                         out.flush();
                     }
                 }
@@ -310,13 +349,17 @@ public final class BatchingBenchmark {
         out.println();
         out.println(summary);
         if (opt.out != null) {
-            Files.writeString(opt.out, summary + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    opt.out,
+                    summary + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
     }
 
-    static Run measure(String workload, Config c, int round, SentimentScorer scorer, String load,
-            List<String> measured) throws Exception {
+    static Run measure(String workload, Config c, int round, SentimentScorer scorer, String load, List<String> measured)
+            throws Exception {
         BatchStats stats = new BatchStats();
         double[] latency = new double[measured.size()];
         long t0 = System.nanoTime();
@@ -324,20 +367,19 @@ public final class BatchingBenchmark {
         return new Run(workload, c, round, measured.size(), (end - t0) / 1e9, stats, latency);
     }
 
-    static long runOnce(SentimentScorer scorer, List<String> texts, String load, BatchStats stats)
-            throws Exception {
+    static long runOnce(SentimentScorer scorer, List<String> texts, String load, BatchStats stats) throws Exception {
         return runOnce(scorer, texts, load, stats, new double[texts.size()]);
     }
 
     /** Scores the texts under the load; returns System.nanoTime() when the last one completed. */
-    static long runOnce(SentimentScorer scorer, List<String> texts, String load, BatchStats stats,
-            double[] latencyMs) throws Exception {
+    static long runOnce(SentimentScorer scorer, List<String> texts, String load, BatchStats stats, double[] latencyMs)
+            throws Exception {
         int n = texts.size();
         CountDownLatch done = new CountDownLatch(n);
         AtomicLong last = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Semaphore inFlight = load.startsWith("closed:")
-                ? new Semaphore(Integer.parseInt(load.substring("closed:".length()))) : null;
+        Semaphore inFlight =
+                load.startsWith("closed:") ? new Semaphore(Integer.parseInt(load.substring("closed:".length()))) : null;
         double rate = load.startsWith("rate:") ? Double.parseDouble(load.substring("rate:".length())) : 0;
         if (!load.equals("burst") && inFlight == null && rate <= 0) {
             throw new IllegalArgumentException("--load must be burst, closed:C or rate:R, was " + load);
@@ -388,9 +430,12 @@ public final class BatchingBenchmark {
         for (Config c : configs) {
             boolean duplicate = false;
             for (Config kept : out) {
-                if (kept.size == c.size && kept.delayMs == c.delayMs && kept.tokens == c.tokens
+                if (kept.size == c.size
+                        && kept.delayMs == c.delayMs
+                        && kept.tokens == c.tokens
                         && kept.threads == c.threads
-                        && singleBucket(kept.buckets, lengths) && singleBucket(c.buckets, lengths)) {
+                        && singleBucket(kept.buckets, lengths)
+                        && singleBucket(c.buckets, lengths)) {
                     duplicate = true;
                 }
             }
@@ -405,7 +450,9 @@ public final class BatchingBenchmark {
         if (buckets.isEmpty()) {
             return true;
         }
-        int[] bounds = Arrays.stream(buckets.split(",")).mapToInt(b -> Integer.parseInt(b.trim())).toArray();
+        int[] bounds = Arrays.stream(buckets.split(","))
+                .mapToInt(b -> Integer.parseInt(b.trim()))
+                .toArray();
         int first = -1;
         for (int len : lengths) {
             int b = 0;
@@ -451,8 +498,12 @@ public final class BatchingBenchmark {
     /** --base size,delayMs,buckets(; separated),tokens */
     static Config baseConfig(Options opt) {
         String[] p = opt.base.split(",", -1);
-        return new Config(Integer.parseInt(p[0]), Integer.parseInt(p[1]), p[2].replace(';', ','),
-                Integer.parseInt(p[3]), opt.threads);
+        return new Config(
+                Integer.parseInt(p[0]),
+                Integer.parseInt(p[1]),
+                p[2].replace(';', ','),
+                Integer.parseInt(p[3]),
+                opt.threads);
     }
 
     static String bucketShares(int[] lengths) {
@@ -473,49 +524,86 @@ public final class BatchingBenchmark {
     }
 
     /** A line of the summary: one configuration on one workload, over the rounds. */
-    record SummaryRow(int size, boolean base, int delayMs, String buckets, int tokens, int threads,
-            String eachRound, String median, String toBase, String padding, String meanBatch, String msPerBatch,
-            String p50, String p99) {}
+    record SummaryRow(
+            int size,
+            boolean base,
+            int delayMs,
+            String buckets,
+            int tokens,
+            int threads,
+            String eachRound,
+            String median,
+            String toBase,
+            String padding,
+            String meanBatch,
+            String msPerBatch,
+            String p50,
+            String p99) {}
 
-    static String summary(List<Run> runs, List<String> workloads, List<Config> configs, Config base,
-            Map<String, int[]> lengths, String load, String[] args) throws IOException {
+    static String summary(
+            List<Run> runs,
+            List<String> workloads,
+            List<Config> configs,
+            Config base,
+            Map<String, int[]> lengths,
+            String load,
+            String[] args)
+            throws IOException {
         List<Map<String, Object>> sections = new ArrayList<>();
         for (String w : workloads) {
             List<SummaryRow> rows = new ArrayList<>();
             for (Config c : configs) {
-                List<Run> mine = runs.stream().filter(r -> r.workload.equals(w) && r.config.equals(c)).toList();
+                List<Run> mine = runs.stream()
+                        .filter(r -> r.workload.equals(w) && r.config.equals(c))
+                        .toList();
                 if (mine.isEmpty()) {
                     continue;
                 }
                 List<Double> ratios = new ArrayList<>();
                 for (Run r : mine) {
-                    runs.stream().filter(b -> b.workload.equals(w) && b.config.equals(base) && b.round == r.round)
+                    runs.stream()
+                            .filter(b -> b.workload.equals(w) && b.config.equals(base) && b.round == r.round)
                             .forEach(b -> ratios.add(r.perSecond() / b.perSecond()));
                 }
-                long real = mine.stream().mapToLong(r -> r.stats.realTokens.get()).sum();
-                long computed = mine.stream().mapToLong(r -> r.stats.computedTokens.get()).sum();
+                long real =
+                        mine.stream().mapToLong(r -> r.stats.realTokens.get()).sum();
+                long computed = mine.stream()
+                        .mapToLong(r -> r.stats.computedTokens.get())
+                        .sum();
                 long texts = mine.stream().mapToLong(r -> r.stats.texts.get()).sum();
-                long batches = mine.stream().mapToLong(r -> r.stats.batches.get()).sum();
-                long inferNanos = mine.stream().mapToLong(r -> r.stats.inferenceNanos.get()).sum();
-                rows.add(new SummaryRow(c.size, c.equals(base), c.delayMs,
-                        c.buckets.isEmpty() ? "none" : "\"" + c.buckets + "\"", c.tokens, c.threads,
+                long batches =
+                        mine.stream().mapToLong(r -> r.stats.batches.get()).sum();
+                long inferNanos = mine.stream()
+                        .mapToLong(r -> r.stats.inferenceNanos.get())
+                        .sum();
+                rows.add(new SummaryRow(
+                        c.size,
+                        c.equals(base),
+                        c.delayMs,
+                        c.buckets.isEmpty() ? "none" : "\"" + c.buckets + "\"",
+                        c.tokens,
+                        c.threads,
                         mine.stream().map(r -> format("%.1f", r.perSecond())).collect(Collectors.joining(", ")),
-                        format("%.1f", Stats.median(mine.stream().map(Run::perSecond).toList())),
+                        format(
+                                "%.1f",
+                                Stats.median(mine.stream().map(Run::perSecond).toList())),
                         format("%.2f", Stats.median(ratios)),
                         format("%.3f", computed == 0 ? 1.0 : (double) real / computed),
                         format("%.1f", batches == 0 ? 0 : (double) texts / batches),
                         format("%.0f", batches == 0 ? 0 : inferNanos / 1e6 / batches),
-                        format("%.0f", medianLatency(mine, 50)), format("%.0f", medianLatency(mine, 99))));
+                        format("%.0f", medianLatency(mine, 50)),
+                        format("%.0f", medianLatency(mine, 99))));
             }
             sections.add(Map.of("name", w, "lengths", Workloads.lengthSummary(lengths.get(w)), "rows", rows));
         }
-        return Report.render(SUMMARY_TEMPLATE, Map.of("load", load, "args", String.join(" ", args),
-                "workloads", sections));
+        return Report.render(
+                SUMMARY_TEMPLATE, Map.of("load", load, "args", String.join(" ", args), "workloads", sections));
     }
 
     /** The median over the runs of each run's {@code p}-th latency percentile. */
     private static double medianLatency(List<Run> runs, double p) {
-        return Stats.median(runs.stream().map(r -> Stats.percentile(r.latencyMs, p)).toList());
+        return Stats.median(
+                runs.stream().map(r -> Stats.percentile(r.latencyMs, p)).toList());
     }
 
     private static String format(String format, double value) {

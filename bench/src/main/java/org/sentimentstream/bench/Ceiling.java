@@ -74,15 +74,17 @@ final class Ceiling implements AutoCloseable {
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < sessions.size(); s++) {
             int session = s;
-            Thread t = new Thread(() -> {
-                try {
-                    for (int b = session; b < batches.size(); b += sessions.size()) {
-                        sessions.get(session).classify(batches.get(b));
-                    }
-                } catch (Exception e) {
-                    error.set(e);
-                }
-            }, "ceiling-" + s);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            for (int b = session; b < batches.size(); b += sessions.size()) {
+                                sessions.get(session).classify(batches.get(b));
+                            }
+                        } catch (Exception e) {
+                            error.set(e);
+                        }
+                    },
+                    "ceiling-" + s);
             threads.add(t);
             t.start();
         }
@@ -98,7 +100,8 @@ final class Ceiling implements AutoCloseable {
     static double paddingEfficiency(List<List<long[]>> batches, int[] realLengths) {
         long computed = 0;
         for (List<long[]> b : batches) {
-            computed += (long) b.size() * b.stream().mapToInt(a -> a.length).max().orElse(0);
+            computed +=
+                    (long) b.size() * b.stream().mapToInt(a -> a.length).max().orElse(0);
         }
         long real = 0;
         for (int l : realLengths) {

@@ -3,14 +3,13 @@ package org.sentimentstream.bench;
 import org.sentimentstream.cli.local.LocalRun;
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.JobOutputReader;
+import org.sentimentstream.embedded.RetainingMetricReporter;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
-import org.sentimentstream.embedded.RetainingMetricReporter;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -55,7 +54,12 @@ final class E2eHarness implements AutoCloseable {
      * One measured job. {@code afterScoring} (may be null) runs once all records are committed, before the job is
      * cancelled (its sessions still open).
      */
-    record JobSpec(String name, Scoring scoring, int parallelism, String modelDir, Map<String, String> settings,
+    record JobSpec(
+            String name,
+            Scoring scoring,
+            int parallelism,
+            String modelDir,
+            Map<String, String> settings,
             Runnable afterScoring) {
         JobSpec(String name, Scoring scoring, int parallelism, String modelDir, Map<String, String> settings) {
             this(name, scoring, parallelism, modelDir, settings, null);
@@ -73,6 +77,7 @@ final class E2eHarness implements AutoCloseable {
         long batches;
         /** CPU seconds of this JVM (broker and Flink included) and of the batcher threads, during the timed part. */
         double processCpuSeconds;
+
         double batcherCpuSeconds;
         /** CPU seconds per {@link CpuTime#CATEGORIES} (threads that ended during the run are missing). */
         double[] cpuByCategory = new double[CpuTime.CATEGORIES.length];
@@ -87,8 +92,10 @@ final class E2eHarness implements AutoCloseable {
 
         /** The {@code p}-th percentile (0 to 100) of the latencies; -1 for none. */
         long latencyPercentile(double p) {
-            return latenciesMs.isEmpty() ? -1
-                    : (long) Stats.percentile(latenciesMs.stream().mapToDouble(Long::doubleValue).toArray(), p);
+            return latenciesMs.isEmpty()
+                    ? -1
+                    : (long) Stats.percentile(
+                            latenciesMs.stream().mapToDouble(Long::doubleValue).toArray(), p);
         }
     }
 
@@ -105,7 +112,10 @@ final class E2eHarness implements AutoCloseable {
         Configuration conf = LocalRun.flinkConfiguration();
         conf.setString("restart-strategy.type", "none"); // a restarted job would blur the measurement
         this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build());
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(2)
+                .build());
         cluster.start();
     }
 
@@ -135,19 +145,25 @@ final class E2eHarness implements AutoCloseable {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(spec.parallelism());
-        SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(config), KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config), config, switch (spec.scoring()) {
+        SentimentPipeline.defineWorkflow(
+                env,
+                KafkaConnectors.source(config),
+                KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config),
+                config,
+                switch (spec.scoring()) {
                     case PIPELINE -> SentimentPipeline.MICRO_BATCHED;
                     case NAIVE_UNPADDED -> NaiveScoreFunction.stage(spec.modelDir(), 0);
                     case NAIVE_PAD128 -> NaiveScoreFunction.stage(spec.modelDir(), 128);
                 });
         RetainingMetricReporter.clear();
         JobID id = cluster.submitJob(env.getStreamGraph()).get().getJobID();
-        JobClient job = new MiniClusterJobClient(id, cluster, getClass().getClassLoader(),
-                MiniClusterJobClient.JobFinalizationBehavior.NOTHING);
+        JobClient job = new MiniClusterJobClient(
+                id, cluster, getClass().getClassLoader(), MiniClusterJobClient.JobFinalizationBehavior.NOTHING);
         JobOutputReader.Check jobAlive = () -> {
             if (job.getJobStatus().get().isGloballyTerminalState()) {
-                throw new IllegalStateException("the job ended early: " + job.getJobStatus().get());
+                throw new IllegalStateException(
+                        "the job ended early: " + job.getJobStatus().get());
             }
         };
         try (KafkaProducer<byte[], byte[]> producer = producer();
@@ -170,27 +186,29 @@ final class E2eHarness implements AutoCloseable {
             o.records = texts.size();
             double[] cpuBefore = CpuTime.sample();
             o.firstSentMs = System.currentTimeMillis();
-            Thread sender = new Thread(() -> {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < texts.size(); i++) {
-                    long timestamp = System.currentTimeMillis();
-                    if (ratePerSecond > 0) {
-                        long due = t0 + (long) (i * 1e9 / ratePerSecond);
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                            try {
-                                TimeUnit.NANOSECONDS.sleep(wait);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                return;
+            Thread sender = new Thread(
+                    () -> {
+                        long t0 = System.nanoTime();
+                        for (int i = 0; i < texts.size(); i++) {
+                            long timestamp = System.currentTimeMillis();
+                            if (ratePerSecond > 0) {
+                                long due = t0 + (long) (i * 1e9 / ratePerSecond);
+                                long wait = due - System.nanoTime();
+                                if (wait > 0) {
+                                    try {
+                                        TimeUnit.NANOSECONDS.sleep(wait);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                        return;
+                                    }
+                                }
+                                timestamp = o.firstSentMs + (due - t0) / 1_000_000;
                             }
+                            producer.send(record(in, i, "r" + i, texts.get(i), timestamp));
                         }
-                        timestamp = o.firstSentMs + (due - t0) / 1_000_000;
-                    }
-                    producer.send(record(in, i, "r" + i, texts.get(i), timestamp));
-                }
-                producer.flush();
-            }, "bench-producer");
+                        producer.flush();
+                    },
+                    "bench-producer");
             sender.start();
             reader.await(texts.size(), jobAlive);
             sender.join();
@@ -216,15 +234,17 @@ final class E2eHarness implements AutoCloseable {
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
             long deadline = System.currentTimeMillis() + 60_000;
-            while (!job.getJobStatus().get().isGloballyTerminalState()
-                    && System.currentTimeMillis() < deadline) {
+            while (!job.getJobStatus().get().isGloballyTerminalState() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
         }
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, int i, String id, String text, long ts) {
-        byte[] value = JSON.createObjectNode().put("id", id).put("text", text).toString()
+        byte[] value = JSON.createObjectNode()
+                .put("id", id)
+                .put("text", text)
+                .toString()
                 .getBytes(StandardCharsets.UTF_8);
         // explicit partitions: both subtasks of a parallelism-2 job get the same share, whatever the batching
         return new ProducerRecord<>(topic, i % 2, ts, id.getBytes(StandardCharsets.UTF_8), value);
@@ -245,8 +265,13 @@ final class E2eHarness implements AutoCloseable {
      * accounts for: JIT compiler, GC and ONNX Runtime's own pool threads (p1).
      */
     static final class CpuTime {
-        static final String[] CATEGORIES = {"process", "inference (batcher threads)", "Flink task threads",
-                "Kafka broker and other Java threads", "JIT, GC, native threads"};
+        static final String[] CATEGORIES = {
+            "process",
+            "inference (batcher threads)",
+            "Flink task threads",
+            "Kafka broker and other Java threads",
+            "JIT, GC, native threads"
+        };
 
         static double[] sample() {
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -265,7 +290,9 @@ final class E2eHarness implements AutoCloseable {
                 String name = info.getThreadName();
                 if (name.startsWith("sentiment-batcher")) {
                     out[1] += sec;
-                } else if (name.contains(" -> ") || name.startsWith("Source") || name.contains("sink: ")
+                } else if (name.contains(" -> ")
+                        || name.startsWith("Source")
+                        || name.contains("sink: ")
                         || name.startsWith("kafka-producer-network-thread | producer-bench")
                         || name.startsWith("kafka-producer-network-thread | producer-sentiment")) {
                     out[2] += sec;
@@ -273,8 +300,10 @@ final class E2eHarness implements AutoCloseable {
                     out[3] += sec;
                 }
             }
-            out[0] = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            out[0] = ((com.sun.management.OperatingSystemMXBean)
+                                    java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                            .getProcessCpuTime()
+                    / 1e9;
             out[4] = out[0] - javaTotal;
             return out;
         }

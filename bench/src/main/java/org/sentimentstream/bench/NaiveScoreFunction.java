@@ -12,7 +12,6 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
@@ -44,9 +43,8 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
 
     /** The naive baseline as the scoring stage of {@code SentimentPipeline}'s graph. */
     static ScoringStage stage(String modelDir, int padTo) {
-        return (reviews, config) -> reviews
-                .map(new NaiveScoreFunction(modelDir, padTo, 128))
-                .name("naive-score");
+        return (reviews, config) ->
+                reviews.map(new NaiveScoreFunction(modelDir, padTo, 128)).name("naive-score");
     }
 
     NaiveScoreFunction(String modelDir, int padTo, int maxLength) {
@@ -61,8 +59,13 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
             System.setProperty("RUST_FLAVOR", "cpu");
         }
         model = ModelDirectory.read(Path.of(modelDir), modelDir);
-        tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(model.tokenizerFile())
-                .optAddSpecialTokens(true).optTruncation(true).optMaxLength(maxLength).optPadding(false).build();
+        tokenizer = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(model.tokenizerFile())
+                .optAddSpecialTokens(true)
+                .optTruncation(true)
+                .optMaxLength(maxLength)
+                .optPadding(false)
+                .build();
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism);
         env = OrtEnvironment.getEnvironment();
@@ -88,11 +91,13 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
             long[] shape = {1, width};
             try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(padded), shape);
                     OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-                    OrtSession.Result result = session.run(
-                            Map.of("input_ids", idsTensor, "attention_mask", maskTensor))) {
+                    OrtSession.Result result =
+                            session.run(Map.of("input_ids", idsTensor, "attention_mask", maskTensor))) {
                 float[][] logits = (float[][]) result.get(0).getValue();
-                return writer.onScored(review, new SentimentResult(model.labels(), logits[0], ids.length,
-                        encoding.exceedMaxLength(), model.identity()));
+                return writer.onScored(
+                        review,
+                        new SentimentResult(
+                                model.labels(), logits[0], ids.length, encoding.exceedMaxLength(), model.identity()));
             }
         } catch (Exception e) {
             return writer.onFailure(review, e);

@@ -14,6 +14,10 @@ import org.sentimentstream.udf.internal.MicroBatcher;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
 import org.sentimentstream.udf.internal.TokenizedText;
 
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.util.Collector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,11 +32,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,7 +50,9 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx1g"})
 @Warmup(iterations = 1, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class OverheadBenchmark {
@@ -73,7 +74,8 @@ public class OverheadBenchmark {
             Path model = Path.of(System.getProperty("bench.model", ".cache/distilbert-base-shape"));
             tokenizer = ReviewTokenizer.open(model.resolve("tokenizer.json"), 128);
             List<String> phrases = Workloads.bundledPhrases();
-            texts = PipelineBenchmark.buildWorkload(workload, phrases, 256, t -> tokenizer.encode(t).length());
+            texts = PipelineBenchmark.buildWorkload(
+                    workload, phrases, 256, t -> tokenizer.encode(t).length());
             tokenized = new ArrayList<>();
             for (String t : texts) {
                 tokenized.add(tokenizer.encode(t));
@@ -100,10 +102,16 @@ public class OverheadBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             // the defaults (8 texts, 5 ms, 1024 tokens, buckets 16,32,64), and a model that answers at once
-            batcher = new MicroBatcher("jmh-batcher", batch -> {
-                float[][] out = new float[batch.size()][2];
-                return out;
-            }, 8, Duration.ofMillis(5), 1024, new int[] {16, 32, 64});
+            batcher = new MicroBatcher(
+                    "jmh-batcher",
+                    batch -> {
+                        float[][] out = new float[batch.size()][2];
+                        return out;
+                    },
+                    8,
+                    Duration.ofMillis(5),
+                    1024,
+                    new int[] {16, 32, 64});
         }
 
         @TearDown(Level.Trial)
@@ -130,8 +138,8 @@ public class OverheadBenchmark {
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public Object batchPlanner(Texts s) {
-        return new BatchPlanner(8, 1024, new int[] {16, 32, 64}).plan(s.tokenized.subList(0, RECORDS),
-                TokenizedText::length);
+        return new BatchPlanner(8, 1024, new int[] {16, 32, 64})
+                .plan(s.tokenized.subList(0, RECORDS), TokenizedText::length);
     }
 
     @State(Scope.Benchmark)
@@ -139,9 +147,11 @@ public class OverheadBenchmark {
         final ReviewParser parser = new ReviewParser(InputFormat.JSON, "text");
         final ScoredReviewWriter writer = new ScoredReviewWriter();
         /** Flink's copy of a Review between the chained parse and score operators (object reuse is off). */
-        final TypeSerializer<Review> copier = TypeInformation.of(Review.class).createSerializer(new SerializerConfigImpl());
-        final SentimentResult result = new SentimentResult(List.of("NEGATIVE", "POSITIVE"),
-                new float[] {-1.5f, 2.25f}, 17, false, "distilbert-sst2@0123456789ab");
+        final TypeSerializer<Review> copier =
+                TypeInformation.of(Review.class).createSerializer(new SerializerConfigImpl());
+
+        final SentimentResult result = new SentimentResult(
+                List.of("NEGATIVE", "POSITIVE"), new float[] {-1.5f, 2.25f}, 17, false, "distilbert-sst2@0123456789ab");
         List<KafkaRecord> records;
         Review parsed;
         int next;
@@ -154,7 +164,13 @@ public class OverheadBenchmark {
             for (int i = 0; i < lines.size(); i++) {
                 byte[] key = ("key-" + i).getBytes(StandardCharsets.UTF_8);
                 byte[] value = lines.get(i).getBytes(StandardCharsets.UTF_8);
-                records.add(new KafkaRecord("reviews", 0, i, 1_700_000_000_000L + i, key, value,
+                records.add(new KafkaRecord(
+                        "reviews",
+                        0,
+                        i,
+                        1_700_000_000_000L + i,
+                        key,
+                        value,
                         List.of(new KafkaRecord.Header("trace", key))));
             }
         }

@@ -39,7 +39,10 @@ public final class PipelineBenchmark {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Command(name = "PipelineBenchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
+    @Command(
+            name = "PipelineBenchmark",
+            mixinStandardHelpOptions = true,
+            showDefaultValues = true,
             description = "The pipeline against the ONNX Runtime ceiling and the naive per-record job.")
     static final class Options implements Callable<Integer> {
         static final Map<String, Integer> DEFAULT_RECORDS = Map.of("sst2", 400, "mix", 160, "long", 64);
@@ -47,18 +50,25 @@ public final class PipelineBenchmark {
         @Option(names = "--model", description = "The fp32 model directory.")
         Path model = Path.of(".cache/distilbert-base-shape");
 
-        @Option(names = "--variant", paramLabel = "NAME=DIR",
+        @Option(
+                names = "--variant",
+                paramLabel = "NAME=DIR",
                 description = "Also measure this model (ceiling and pipeline), e.g. int8=.cache/...-int8.")
         Map<String, Path> variants = new LinkedHashMap<>();
 
-        @Option(names = "--records", split = ",", paramLabel = "WORKLOAD=N", showDefaultValue = Visibility.NEVER,
+        @Option(
+                names = "--records",
+                split = ",",
+                paramLabel = "WORKLOAD=N",
+                showDefaultValue = Visibility.NEVER,
                 description = "Records per workload (default sst2=400, mix=160, long=64).")
         Map<String, Integer> records = new LinkedHashMap<>();
 
         @Option(names = "--workloads", split = ",")
         List<String> workloads = List.of("sst2", "mix", "long");
 
-        @Option(names = "--naive-padded-fraction",
+        @Option(
+                names = "--naive-padded-fraction",
                 description = "Share of each workload's records the naive job padded to 128 scores (it is slow).")
         double naivePaddedFraction = 0.25;
 
@@ -80,7 +90,9 @@ public final class PipelineBenchmark {
         @Option(names = "--delivery", description = "Delivery guarantee of the throughput runs.")
         String delivery = "AT_LEAST_ONCE";
 
-        @Option(names = "--exactly-once-row", arity = "1",
+        @Option(
+                names = "--exactly-once-row",
+                arity = "1",
                 description = "Add a pipeline p2 row with EXACTLY_ONCE delivery.")
         boolean exactlyOnceRow = true;
 
@@ -123,14 +135,18 @@ public final class PipelineBenchmark {
         @Option(names = "--memory-records")
         int memoryRecords = 300;
 
-        @Option(names = "--only", split = ",",
+        @Option(
+                names = "--only",
+                split = ",",
                 description = "Run only the configurations whose name contains one of these (for diagnosis).")
         List<String> only = List.of();
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job setting for every pipeline job.")
         Map<String, String> settings = new LinkedHashMap<>();
 
-        @Option(names = "--pipeline-variant", paramLabel = "NAME:KEY=VALUE[,KEY=VALUE...]",
+        @Option(
+                names = "--pipeline-variant",
+                paramLabel = "NAME:KEY=VALUE[,KEY=VALUE...]",
                 converter = PipelineVariant.Converter.class,
                 description = "An extra fp32 pipeline configuration, e.g. "
                         + "big:parallelism=2,sentiment.max-batch-size=16 (parallelism defaults to 2).")
@@ -182,9 +198,10 @@ public final class PipelineBenchmark {
 
     static void run(Options o) throws Exception {
         o.settings.putIfAbsent("sentiment.delivery-guarantee", o.delivery);
-        if (o.exactlyOnceRow && o.pipelineVariants.stream().noneMatch(v -> v.name().startsWith("exactly-once"))) {
-            o.pipelineVariants.add(new PipelineVariant("exactly-once", 2,
-                    Map.of("sentiment.delivery-guarantee", "EXACTLY_ONCE")));
+        if (o.exactlyOnceRow
+                && o.pipelineVariants.stream().noneMatch(v -> v.name().startsWith("exactly-once"))) {
+            o.pipelineVariants.add(
+                    new PipelineVariant("exactly-once", 2, Map.of("sentiment.delivery-guarantee", "EXACTLY_ONCE")));
         }
         List<String> phrases = Workloads.bundledPhrases();
         if (o.memoryMode != null) {
@@ -192,7 +209,9 @@ public final class PipelineBenchmark {
             return;
         }
         Results results = new Results();
-        results.startedAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
+        results.startedAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                .withNano(0)
+                .toString();
         results.loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         long t0 = System.nanoTime();
 
@@ -200,7 +219,8 @@ public final class PipelineBenchmark {
         Map<String, List<String>> workloads = new LinkedHashMap<>();
         Map<String, List<long[]>> tokenized = new LinkedHashMap<>();
         for (String w : o.workloads) {
-            List<String> texts = buildWorkload(w, phrases, o.records(w), t -> tokenizer.encode(t).length());
+            List<String> texts = buildWorkload(
+                    w, phrases, o.records(w), t -> tokenizer.encode(t).length());
             workloads.put(w, texts);
             List<long[]> ids = new ArrayList<>();
             for (String t : texts) {
@@ -229,8 +249,8 @@ public final class PipelineBenchmark {
                         double best = 0;
                         for (int size : o.sweepSizes) {
                             double rps = ceiling.run(Ceiling.sortedBatches(ids, size));
-                            results.sweep.add(Results.Row.ceiling(0, w, "ceiling sweep", "fp32", size, ids.size(), rps,
-                                    Double.NaN));
+                            results.sweep.add(Results.Row.ceiling(
+                                    0, w, "ceiling sweep", "fp32", size, ids.size(), rps, Double.NaN));
                             log("ceiling sweep %s batch %d: %.1f records/s", w, size, rps);
                             if (rps > best) {
                                 best = rps;
@@ -244,8 +264,11 @@ public final class PipelineBenchmark {
                 // untimed: JIT-compile Flink's, Kafka's and our code paths before the first measured job
                 List<String> texts = workloads.get(o.workloads.get(0));
                 for (E2eHarness.Scoring s : List.of(E2eHarness.Scoring.PIPELINE, E2eHarness.Scoring.NAIVE_UNPADDED)) {
-                    harness.run(new E2eHarness.JobSpec("jit-warmup", s, 2, o.model.toString(), o.settings),
-                            warmupTexts, texts.subList(0, Math.min(200, texts.size())), 0);
+                    harness.run(
+                            new E2eHarness.JobSpec("jit-warmup", s, 2, o.model.toString(), o.settings),
+                            warmupTexts,
+                            texts.subList(0, Math.min(200, texts.size())),
+                            0);
                 }
                 log("warm-up jobs done");
             }
@@ -265,58 +288,113 @@ public final class PipelineBenchmark {
         log("done in %.0f s; report %s", results.seconds, o.report);
     }
 
-    private static void runRounds(Options o, E2eHarness harness, Map<String, List<String>> workloads,
-            Map<String, List<long[]>> tokenized, List<String> warmup, Map<String, Integer> bestSize,
-            Results results) throws Exception {
+    private static void runRounds(
+            Options o,
+            E2eHarness harness,
+            Map<String, List<String>> workloads,
+            Map<String, List<long[]>> tokenized,
+            List<String> warmup,
+            Map<String, Integer> bestSize,
+            Results results)
+            throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         String fp32 = o.model.toString();
         for (int round = 1; round <= o.rounds; round++) {
             for (String w : o.workloads) {
                 List<String> texts = workloads.get(w);
-                List<String> naivePadded = texts.subList(0,
-                        Math.min(texts.size(), Math.max(16, (int) (texts.size() * o.naivePaddedFraction))));
+                List<String> naivePadded = texts.subList(0, Math.min(texts.size(), Math.max(16, (int)
+                        (texts.size() * o.naivePaddedFraction))));
                 int size = bestSize.getOrDefault(w, 16);
                 List<Runnable> configs = new ArrayList<>();
                 List<String> names = new ArrayList<>();
                 int r = round;
                 names.add("ceiling 1x" + cores);
-                configs.add(unchecked(() -> ceilingRow(results, r, w, "ceiling 1x" + cores, "fp32", o.model, 1, cores,
-                        size, tokenized.get(w))));
+                configs.add(unchecked(() -> ceilingRow(
+                        results, r, w, "ceiling 1x" + cores, "fp32", o.model, 1, cores, size, tokenized.get(w))));
                 names.add("ceiling 2x1");
-                configs.add(unchecked(() -> ceilingRow(results, r, w, "ceiling 2x1", "fp32", o.model, 2, 1, size,
-                        tokenized.get(w))));
+                configs.add(unchecked(
+                        () -> ceilingRow(results, r, w, "ceiling 2x1", "fp32", o.model, 2, 1, size, tokenized.get(w))));
                 for (int p : new int[] {1, 2}) {
                     names.add("pipeline p" + p);
-                    configs.add(unchecked(() -> e2eRow(results, harness, r, w, "pipeline p" + p, "fp32",
+                    configs.add(unchecked(() -> e2eRow(
+                            results,
+                            harness,
+                            r,
+                            w,
+                            "pipeline p" + p,
+                            "fp32",
                             new E2eHarness.JobSpec("pipeline", E2eHarness.Scoring.PIPELINE, p, fp32, o.settings),
-                            warmup, texts)));
+                            warmup,
+                            texts)));
                 }
                 names.add("naive-a p2");
-                configs.add(unchecked(() -> e2eRow(results, harness, r, w, "naive-a p2", "fp32",
+                configs.add(unchecked(() -> e2eRow(
+                        results,
+                        harness,
+                        r,
+                        w,
+                        "naive-a p2",
+                        "fp32",
                         new E2eHarness.JobSpec("naive-a", E2eHarness.Scoring.NAIVE_UNPADDED, 2, fp32, o.settings),
-                        warmup, texts)));
+                        warmup,
+                        texts)));
                 names.add("naive-b p2");
-                configs.add(unchecked(() -> e2eRow(results, harness, r, w, "naive-b p2", "fp32",
+                configs.add(unchecked(() -> e2eRow(
+                        results,
+                        harness,
+                        r,
+                        w,
+                        "naive-b p2",
+                        "fp32",
                         new E2eHarness.JobSpec("naive-b", E2eHarness.Scoring.NAIVE_PAD128, 2, fp32, o.settings),
-                        warmup, naivePadded)));
+                        warmup,
+                        naivePadded)));
                 for (PipelineVariant v : o.pipelineVariants) {
                     Map<String, String> settings = new LinkedHashMap<>(o.settings);
                     settings.putAll(v.settings());
                     int p = v.parallelism();
                     String name = "pipeline p" + p + " " + v.name();
                     names.add(name);
-                    configs.add(unchecked(() -> e2eRow(results, harness, r, w, name, "fp32",
+                    configs.add(unchecked(() -> e2eRow(
+                            results,
+                            harness,
+                            r,
+                            w,
+                            name,
+                            "fp32",
                             new E2eHarness.JobSpec("pipeline", E2eHarness.Scoring.PIPELINE, p, fp32, settings),
-                            warmup, texts)));
+                            warmup,
+                            texts)));
                 }
                 for (Map.Entry<String, Path> v : o.variants.entrySet()) {
                     names.add("ceiling 1x" + cores + " " + v.getKey());
                     names.add("pipeline p" + o.variantParallelism + " " + v.getKey());
-                    configs.add(unchecked(() -> ceilingRow(results, r, w, "ceiling 1x" + cores, v.getKey(),
-                            v.getValue(), 1, cores, size, tokenized.get(w))));
-                    configs.add(unchecked(() -> e2eRow(results, harness, r, w, "pipeline p" + o.variantParallelism,
-                            v.getKey(), new E2eHarness.JobSpec("pipeline", E2eHarness.Scoring.PIPELINE,
-                                    o.variantParallelism, v.getValue().toString(), o.settings), warmup, texts)));
+                    configs.add(unchecked(() -> ceilingRow(
+                            results,
+                            r,
+                            w,
+                            "ceiling 1x" + cores,
+                            v.getKey(),
+                            v.getValue(),
+                            1,
+                            cores,
+                            size,
+                            tokenized.get(w))));
+                    configs.add(unchecked(() -> e2eRow(
+                            results,
+                            harness,
+                            r,
+                            w,
+                            "pipeline p" + o.variantParallelism,
+                            v.getKey(),
+                            new E2eHarness.JobSpec(
+                                    "pipeline",
+                                    E2eHarness.Scoring.PIPELINE,
+                                    o.variantParallelism,
+                                    v.getValue().toString(),
+                                    o.settings),
+                            warmup,
+                            texts)));
                 }
                 int start = (round - 1) % configs.size();
                 for (int i = 0; i < configs.size(); i++) {
@@ -329,24 +407,54 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static void ceilingRow(Results results, int round, String w, String config, String model, Path dir,
-            int sessions, int threads, int size, List<long[]> ids) throws Exception {
+    private static void ceilingRow(
+            Results results,
+            int round,
+            String w,
+            String config,
+            String model,
+            Path dir,
+            int sessions,
+            int threads,
+            int size,
+            List<long[]> ids)
+            throws Exception {
         try (Ceiling c = new Ceiling(dir, sessions, threads)) {
             c.run(Ceiling.sortedBatches(ids.subList(0, Math.min(32, ids.size())), size)); // warm-up
             double[] before = E2eHarness.CpuTime.sample();
             long t0 = System.nanoTime();
             double rps = c.run(Ceiling.sortedBatches(ids, size));
             double wall = (System.nanoTime() - t0) / 1e9;
-            results.rows.add(new Results.Row(round, w, config, model, size, ids.size(), rps,
-                    Ceiling.paddingEfficiency(Ceiling.sortedBatches(ids, size),
-                            ids.stream().mapToInt(a -> a.length).toArray()), 0, null,
-                    (E2eHarness.CpuTime.sample()[0] - before[0]) / wall, Double.NaN));
+            results.rows.add(new Results.Row(
+                    round,
+                    w,
+                    config,
+                    model,
+                    size,
+                    ids.size(),
+                    rps,
+                    Ceiling.paddingEfficiency(
+                            Ceiling.sortedBatches(ids, size),
+                            ids.stream().mapToInt(a -> a.length).toArray()),
+                    0,
+                    null,
+                    (E2eHarness.CpuTime.sample()[0] - before[0]) / wall,
+                    Double.NaN));
             log("round %d %s %s [%s] batch %d: %.1f records/s", round, w, config, model, size, rps);
         }
     }
 
-    private static void e2eRow(Results results, E2eHarness harness, int round, String w, String config, String model,
-            E2eHarness.JobSpec spec, List<String> warmup, List<String> texts) throws Exception {
+    private static void e2eRow(
+            Results results,
+            E2eHarness harness,
+            int round,
+            String w,
+            String config,
+            String model,
+            E2eHarness.JobSpec spec,
+            List<String> warmup,
+            List<String> texts)
+            throws Exception {
         E2eHarness.Outcome out = harness.run(spec, warmup, texts, 0);
         double padding = switch (spec.scoring()) {
             case PIPELINE -> out.paddingEfficiency();
@@ -355,13 +463,35 @@ public final class PipelineBenchmark {
         };
         double wall = (out.lastCommittedMs - out.firstSentMs) / 1000.0;
         double inferenceShare = spec.scoring() == E2eHarness.Scoring.PIPELINE && out.batcherCpuSeconds > 0
-                ? out.batcherCpuSeconds / out.processCpuSeconds : Double.NaN;
-        Results.Row row = new Results.Row(round, w, config, model, 0, texts.size(), out.recordsPerSecond(), padding,
-                out.batches, out.cpuByCategory, out.processCpuSeconds / wall, inferenceShare);
+                ? out.batcherCpuSeconds / out.processCpuSeconds
+                : Double.NaN;
+        Results.Row row = new Results.Row(
+                round,
+                w,
+                config,
+                model,
+                0,
+                texts.size(),
+                out.recordsPerSecond(),
+                padding,
+                out.batches,
+                out.cpuByCategory,
+                out.processCpuSeconds / wall,
+                inferenceShare);
         results.rows.add(row);
-        log("round %d %s %s [%s]: %d records, %.1f records/s, padding %.3f, batches %d, cores %.2f,"
-                + " batcher share %.2f", round, w, config, model, texts.size(), row.rps(), row.padding(),
-                out.batches, row.cores(), row.inferenceShare());
+        log(
+                "round %d %s %s [%s]: %d records, %.1f records/s, padding %.3f, batches %d, cores %.2f,"
+                        + " batcher share %.2f",
+                round,
+                w,
+                config,
+                model,
+                texts.size(),
+                row.rps(),
+                row.padding(),
+                out.batches,
+                row.cores(),
+                row.inferenceShare());
     }
 
     private static double meanLength(int[] lengths, int n) {
@@ -372,8 +502,8 @@ public final class PipelineBenchmark {
     private static void runPadding(Options o, List<long[]> ids, Results results) throws Exception {
         int size = SentimentOptions.MAX_BATCH_SIZE.defaultValue();
         int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
-        BatchPlanner planner = new BatchPlanner(size, SentimentOptions.MAX_BATCH_TOKENS.defaultValue(),
-                new int[] {16, 32, 64});
+        BatchPlanner planner =
+                new BatchPlanner(size, SentimentOptions.MAX_BATCH_TOKENS.defaultValue(), new int[] {16, 32, 64});
         BatchPlanner noBuckets = new BatchPlanner(size, SentimentOptions.MAX_BATCH_TOKENS.defaultValue(), new int[0]);
         Map<String, List<List<long[]>>> strategies = new LinkedHashMap<>();
         strategies.put("fixed 128", Ceiling.fixedBatches(ids, size, 128));
@@ -389,7 +519,8 @@ public final class PipelineBenchmark {
                 Collections.rotate(names, -(round - 1));
                 for (String name : names) {
                     List<List<long[]>> batches = strategies.get(name);
-                    double eff = name.startsWith("fixed") ? Arrays.stream(lengths).average().orElse(0) / 128.0
+                    double eff = name.startsWith("fixed")
+                            ? Arrays.stream(lengths).average().orElse(0) / 128.0
                             : Ceiling.paddingEfficiency(batches, lengths);
                     double rps = c.run(batches);
                     results.padding.add(Results.Row.ceiling(round, "mix", name, "fp32", size, ids.size(), rps, eff));
@@ -403,14 +534,18 @@ public final class PipelineBenchmark {
     private record LatencyRun(int load, String system, E2eHarness.Scoring scoring, Map<String, String> settings) {}
 
     /** Open-loop loads at fractions of the pipeline's measured capacity, for the pipeline and naive (a). */
-    private static void runLatency(Options o, E2eHarness harness, List<String> pool, List<String> warmup,
-            Results results) throws Exception {
+    private static void runLatency(
+            Options o, E2eHarness harness, List<String> pool, List<String> warmup, Results results) throws Exception {
         String fp32 = o.model.toString();
         String config = "pipeline p" + o.latencyParallelism;
         double capacity = results.median(o.latencyWorkload, config, "fp32");
         if (Double.isNaN(capacity)) {
-            E2eHarness.Outcome cap = harness.run(new E2eHarness.JobSpec("capacity", E2eHarness.Scoring.PIPELINE,
-                    o.latencyParallelism, fp32, Map.of()), warmup, pool, 0);
+            E2eHarness.Outcome cap = harness.run(
+                    new E2eHarness.JobSpec(
+                            "capacity", E2eHarness.Scoring.PIPELINE, o.latencyParallelism, fp32, Map.of()),
+                    warmup,
+                    pool,
+                    0);
             capacity = cap.recordsPerSecond();
         }
         results.capacity = capacity;
@@ -421,10 +556,16 @@ public final class PipelineBenchmark {
             runs.add(new LatencyRun(load, "pipeline", E2eHarness.Scoring.PIPELINE, atLeastOnce));
             runs.add(new LatencyRun(load, "naive-a", E2eHarness.Scoring.NAIVE_UNPADDED, atLeastOnce));
         }
-        runs.add(new LatencyRun(50, "pipeline exactly-once 200 ms", E2eHarness.Scoring.PIPELINE, Map.of(
-                "sentiment.delivery-guarantee", "EXACTLY_ONCE", "sentiment.checkpoint-interval", "200 ms")));
-        runs.add(new LatencyRun(50, "pipeline exactly-once 1 s", E2eHarness.Scoring.PIPELINE, Map.of(
-                "sentiment.delivery-guarantee", "EXACTLY_ONCE")));
+        runs.add(new LatencyRun(
+                50,
+                "pipeline exactly-once 200 ms",
+                E2eHarness.Scoring.PIPELINE,
+                Map.of("sentiment.delivery-guarantee", "EXACTLY_ONCE", "sentiment.checkpoint-interval", "200 ms")));
+        runs.add(new LatencyRun(
+                50,
+                "pipeline exactly-once 1 s",
+                E2eHarness.Scoring.PIPELINE,
+                Map.of("sentiment.delivery-guarantee", "EXACTLY_ONCE")));
         for (LatencyRun run : runs) {
             double rate = capacity * run.load() / 100.0;
             int n = (int) Math.max(100, rate * o.latencySeconds);
@@ -432,22 +573,33 @@ public final class PipelineBenchmark {
             for (int i = 0; i < n; i++) {
                 texts.add(pool.get(i % pool.size()));
             }
-            E2eHarness.Outcome out = harness.run(new E2eHarness.JobSpec(run.system(), run.scoring(),
-                    o.latencyParallelism, fp32, run.settings()), warmup, texts, rate);
-            Results.Latency l = new Results.Latency(run.system(), run.load(), rate, n, out.recordsPerSecond(),
-                    out.latencyPercentile(50), out.latencyPercentile(95), out.latencyPercentile(99),
+            E2eHarness.Outcome out = harness.run(
+                    new E2eHarness.JobSpec(run.system(), run.scoring(), o.latencyParallelism, fp32, run.settings()),
+                    warmup,
+                    texts,
+                    rate);
+            Results.Latency l = new Results.Latency(
+                    run.system(),
+                    run.load(),
+                    rate,
+                    n,
+                    out.recordsPerSecond(),
+                    out.latencyPercentile(50),
+                    out.latencyPercentile(95),
+                    out.latencyPercentile(99),
                     run.settings().get("sentiment.delivery-guarantee"),
                     out.processCpuSeconds / Math.max(0.001, (out.lastCommittedMs - out.firstSentMs) / 1000.0));
             results.latency.add(l);
-            log("latency %s at %d%% (%.1f/s, %d records): achieved %.1f/s, p50 %d p95 %d p99 %d ms", l.system(),
-                    l.load(), rate, n, l.achieved(), l.p50(), l.p95(), l.p99());
+            log(
+                    "latency %s at %d%% (%.1f/s, %d records): achieved %.1f/s, p50 %d p95 %d p99 %d ms",
+                    l.system(), l.load(), rate, n, l.achieved(), l.p50(), l.p95(), l.p99());
         }
     }
 
     /** sst2: the phrases; long: phrases joined to 60-127 tokens; mix: half phrases, a quarter each 2-3-phrase
      *  reviews and long reviews, shuffled. */
-    static List<String> buildWorkload(String name, List<String> phrases, int count,
-            java.util.function.ToIntFunction<String> tokens) {
+    static List<String> buildWorkload(
+            String name, List<String> phrases, int count, java.util.function.ToIntFunction<String> tokens) {
         switch (name) {
             case "sst2":
                 return new ArrayList<>(phrases.subList(0, Math.min(count, phrases.size() - 16)));
@@ -496,16 +648,25 @@ public final class PipelineBenchmark {
         static List<Results.Memory> runChildren(Options o) throws Exception {
             List<Results.Memory> out = new ArrayList<>();
             for (String mode : MODES) {
-                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch",
+                List<String> cmd = new ArrayList<>(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xms768m",
+                        "-Xmx768m",
+                        "-XX:+AlwaysPreTouch",
                         "-Dlog4j.configurationFile=" + System.getProperty("log4j.configurationFile", ""),
-                        "-cp", System.getProperty("java.class.path"), PipelineBenchmark.class.getName(),
-                        "--memory-mode", mode, "--model", o.model.toString(),
-                        "--memory-records", Integer.toString(o.memoryRecords)));
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PipelineBenchmark.class.getName(),
+                        "--memory-mode",
+                        mode,
+                        "--model",
+                        o.model.toString(),
+                        "--memory-records",
+                        Integer.toString(o.memoryRecords)));
                 log("memory: child JVM %s", mode);
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
                         if (line.startsWith(MEMORY_LINE)) {
                             out.add(JSON.readValue(line.substring(MEMORY_LINE.length()), Results.Memory.class));
@@ -524,19 +685,36 @@ public final class PipelineBenchmark {
             try (E2eHarness harness = new E2eHarness(o.checkpointInterval())) {
                 List<String> texts = phrases.subList(0, o.memoryRecords);
                 // a tiny job first, so that Flink's and Kafka's own classes and buffers are in the baseline
-                harness.run(new E2eHarness.JobSpec("probe", E2eHarness.Scoring.NAIVE_UNPADDED, 1,
-                        Path.of("testing/src/main/resources/tiny-distilbert").toAbsolutePath().toString(), Map.of()),
-                        List.of(), phrases.subList(0, 8), 0);
+                harness.run(
+                        new E2eHarness.JobSpec(
+                                "probe",
+                                E2eHarness.Scoring.NAIVE_UNPADDED,
+                                1,
+                                Path.of("testing/src/main/resources/tiny-distilbert")
+                                        .toAbsolutePath()
+                                        .toString(),
+                                Map.of()),
+                        List.of(),
+                        phrases.subList(0, 8),
+                        0);
                 long before = SessionMemoryBenchmark.statusKb("VmRSS");
                 long[] after = new long[1];
-                E2eHarness.JobSpec spec = new E2eHarness.JobSpec("memory", E2eHarness.Scoring.PIPELINE, 2,
-                        o.model.toString(), Map.of("sentiment.session-sharing", o.memoryMode,
-                        "sentiment.delivery-guarantee", "AT_LEAST_ONCE"),
+                E2eHarness.JobSpec spec = new E2eHarness.JobSpec(
+                        "memory",
+                        E2eHarness.Scoring.PIPELINE,
+                        2,
+                        o.model.toString(),
+                        Map.of(
+                                "sentiment.session-sharing",
+                                o.memoryMode,
+                                "sentiment.delivery-guarantee",
+                                "AT_LEAST_ONCE"),
                         () -> after[0] = SessionMemoryBenchmark.statusKb("VmRSS")); // sessions still open
                 E2eHarness.Outcome out = harness.run(spec, List.of(), texts, 0);
                 long hwm = SessionMemoryBenchmark.statusKb("VmHWM");
-                System.out.println(MEMORY_LINE + JSON.writeValueAsString(
-                        new Results.Memory(o.memoryMode, before, after[0], hwm, out.records)));
+                System.out.println(MEMORY_LINE
+                        + JSON.writeValueAsString(
+                                new Results.Memory(o.memoryMode, before, after[0], hwm, out.records)));
             }
             System.out.flush();
         }

@@ -16,19 +16,46 @@ final class Results {
      * category (end to end only, else null); {@code cores}: CPU seconds of the JVM per wall second;
      * {@code inferenceShare}: batcher-thread CPU / JVM CPU (the pipeline, where ONNX Runtime runs in the batcher).
      */
-    record Row(int round, String workload, String config, String model, int batchSize, int records, double rps,
-            double padding, long batches, double[] cpuByCategory, double cores, double inferenceShare) {
+    record Row(
+            int round,
+            String workload,
+            String config,
+            String model,
+            int batchSize,
+            int records,
+            double rps,
+            double padding,
+            long batches,
+            double[] cpuByCategory,
+            double cores,
+            double inferenceShare) {
         /** A raw ONNX Runtime measurement, without CPU accounting. */
-        static Row ceiling(int round, String workload, String config, String model, int batchSize, int records,
-                double rps, double padding) {
-            return new Row(round, workload, config, model, batchSize, records, rps, padding, 0, null, Double.NaN,
-                    Double.NaN);
+        static Row ceiling(
+                int round,
+                String workload,
+                String config,
+                String model,
+                int batchSize,
+                int records,
+                double rps,
+                double padding) {
+            return new Row(
+                    round, workload, config, model, batchSize, records, rps, padding, 0, null, Double.NaN, Double.NaN);
         }
     }
 
     /** One open-loop run; {@code cores}: JVM CPU seconds per wall second during the run. */
-    record Latency(String system, int load, double offered, int records, double achieved, long p50, long p95,
-            long p99, String guarantee, double cores) {}
+    record Latency(
+            String system,
+            int load,
+            double offered,
+            int records,
+            double achieved,
+            long p50,
+            long p95,
+            long p99,
+            String guarantee,
+            double cores) {}
 
     /** Resident memory of one child JVM, before the job and after scoring. */
     record Memory(String mode, long beforeKb, long afterKb, long hwmKb, long records) {}
@@ -49,7 +76,9 @@ final class Results {
     List<Row> rows(String workload, String config, String model) {
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
-            if (r.workload().equals(workload) && r.config().equals(config) && r.model().equals(model)) {
+            if (r.workload().equals(workload)
+                    && r.config().equals(config)
+                    && r.model().equals(model)) {
                 out.add(r);
             }
         }
@@ -57,11 +86,14 @@ final class Results {
     }
 
     double median(String workload, String config, String model) {
-        return Stats.median(rows(workload, config, model).stream().mapToDouble(Row::rps).toArray());
+        return Stats.median(
+                rows(workload, config, model).stream().mapToDouble(Row::rps).toArray());
     }
 
     OptionalDouble rps(int round, String workload, String config, String model) {
-        return rows(workload, config, model).stream().filter(r -> r.round() == round).mapToDouble(Row::rps)
+        return rows(workload, config, model).stream()
+                .filter(r -> r.round() == round)
+                .mapToDouble(Row::rps)
                 .findFirst();
     }
 

@@ -39,9 +39,15 @@ import java.util.concurrent.CompletableFuture;
 public final class SessionMemoryBenchmark {
 
     /** How the slots get their sessions. */
-    enum Mode { PER_SLOT, SHARED }
+    enum Mode {
+        PER_SLOT,
+        SHARED
+    }
 
-    @Command(name = "SessionMemoryBenchmark", mixinStandardHelpOptions = true, showDefaultValues = true,
+    @Command(
+            name = "SessionMemoryBenchmark",
+            mixinStandardHelpOptions = true,
+            showDefaultValues = true,
             description = "Resident memory of 2 slots scoring through per-slot or shared ONNX Runtime sessions.")
     static final class Options implements Callable<Integer> {
         @Option(names = "--mode")
@@ -98,8 +104,15 @@ public final class SessionMemoryBenchmark {
         // the thread split of ThreadBudget: per slot cores/slots, shared all cores
         int threads = mode == Mode.SHARED ? cores : Math.max(1, cores / slots);
 
-        System.out.printf("# SessionMemoryBenchmark mode=%s slots=%d cores=%d intra-op threads per session=%d"
-                + " texts per slot=%d (%s) max heap %d MB%n", mode, slots, cores, threads, texts.size(), workload,
+        System.out.printf(
+                "# SessionMemoryBenchmark mode=%s slots=%d cores=%d intra-op threads per session=%d"
+                        + " texts per slot=%d (%s) max heap %d MB%n",
+                mode,
+                slots,
+                cores,
+                threads,
+                texts.size(),
+                workload,
                 Runtime.getRuntime().maxMemory() >> 20);
         List<String[]> rows = new ArrayList<>();
         rows.add(sample("before opening"));
@@ -124,19 +137,22 @@ public final class SessionMemoryBenchmark {
         List<Throwable> failures = new ArrayList<>();
         for (int s = 0; s < slots; s++) {
             SentimentScorer scorer = scorers.get(mode == Mode.SHARED ? 0 : s);
-            Thread t = new Thread(() -> {
-                try {
-                    List<CompletableFuture<SentimentResult>> futures = new ArrayList<>();
-                    for (String text : texts) {
-                        futures.add(scorer.score(text));
-                    }
-                    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
-                } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
-                }
-            }, "slot-" + s);
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            List<CompletableFuture<SentimentResult>> futures = new ArrayList<>();
+                            for (String text : texts) {
+                                futures.add(scorer.score(text));
+                            }
+                            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+                                    .join();
+                        } catch (Throwable e) {
+                            synchronized (failures) {
+                                failures.add(e);
+                            }
+                        }
+                    },
+                    "slot-" + s);
             slotThreads.add(t);
             t.start();
         }
@@ -154,15 +170,31 @@ public final class SessionMemoryBenchmark {
         }
         rows.add(sample("after closing"));
 
-        System.out.printf(Locale.ROOT, "opened %d session(s) in %.1f s; scored %d x %d texts in %.1f s (%.1f/s)%n",
-                scorers.size(), openSeconds, slots, texts.size(), scoreSeconds, slots * texts.size() / scoreSeconds);
+        System.out.printf(
+                Locale.ROOT,
+                "opened %d session(s) in %.1f s; scored %d x %d texts in %.1f s (%.1f/s)%n",
+                scorers.size(),
+                openSeconds,
+                slots,
+                texts.size(),
+                scoreSeconds,
+                slots * texts.size() / scoreSeconds);
         System.out.println("| mode | point | VmRSS MB | RssAnon MB | RssFile MB | VmHWM MB | heap used MB |"
                 + " VmRSS - before MB |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
         double before = Double.parseDouble(rows.get(0)[1]);
         for (String[] r : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %+.0f |%n", mode, r[0], r[1], r[2],
-                    r[3], r[4], r[5], Double.parseDouble(r[1]) - before);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s | %s | %s | %+.0f |%n",
+                    mode,
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    Double.parseDouble(r[1]) - before);
         }
     }
 
@@ -171,8 +203,14 @@ public final class SessionMemoryBenchmark {
         Thread.sleep(300);
         Map<String, Long> kb = status();
         Runtime rt = Runtime.getRuntime();
-        return new String[] {point, mb(kb.get("VmRSS")), mb(kb.get("RssAnon")), mb(kb.get("RssFile")),
-            mb(kb.get("VmHWM")), String.valueOf((rt.totalMemory() - rt.freeMemory()) >> 20)};
+        return new String[] {
+            point,
+            mb(kb.get("VmRSS")),
+            mb(kb.get("RssAnon")),
+            mb(kb.get("RssFile")),
+            mb(kb.get("VmHWM")),
+            String.valueOf((rt.totalMemory() - rt.freeMemory()) >> 20)
+        };
     }
 
     private static String mb(Long kb) {
@@ -194,8 +232,10 @@ public final class SessionMemoryBenchmark {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
             if (line.endsWith(" kB")) {
                 int colon = line.indexOf(':');
-                out.put(line.substring(0, colon),
-                        Long.parseLong(line.substring(colon + 1, line.length() - 3).trim()));
+                out.put(
+                        line.substring(0, colon),
+                        Long.parseLong(
+                                line.substring(colon + 1, line.length() - 3).trim()));
             }
         }
         return out;

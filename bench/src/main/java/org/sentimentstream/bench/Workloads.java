@@ -131,7 +131,8 @@ final class Workloads {
             StringBuilder sb = new StringBuilder();
             int length = 2;
             for (int tries = 0; length < target && tries < 50; tries++) {
-                String candidate = sb.length() == 0 ? sst2.get(rng.nextInt(sst2.size()))
+                String candidate = sb.length() == 0
+                        ? sst2.get(rng.nextInt(sst2.size()))
                         : sb + " " + sst2.get(rng.nextInt(sst2.size()));
                 int n = tokens.applyAsInt(candidate);
                 if (n <= 127) { // 128 could be a truncated text
@@ -149,8 +150,14 @@ final class Workloads {
 
     static String lengthSummary(int[] lengths) {
         double mean = Arrays.stream(lengths).average().orElse(0);
-        return String.format("n=%d min=%d p50=%d p90=%d p99=%d max=%d mean=%.1f", lengths.length,
-                Arrays.stream(lengths).min().orElse(0), Stats.percentile(lengths, 50), Stats.percentile(lengths, 90),
-                Stats.percentile(lengths, 99), Arrays.stream(lengths).max().orElse(0), mean);
+        return String.format(
+                "n=%d min=%d p50=%d p90=%d p99=%d max=%d mean=%.1f",
+                lengths.length,
+                Arrays.stream(lengths).min().orElse(0),
+                Stats.percentile(lengths, 50),
+                Stats.percentile(lengths, 90),
+                Stats.percentile(lengths, 99),
+                Arrays.stream(lengths).max().orElse(0),
+                mean);
     }
 }

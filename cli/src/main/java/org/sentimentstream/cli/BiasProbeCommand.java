@@ -1,7 +1,7 @@
 package org.sentimentstream.cli;
 
-import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.cli.eval.BiasProbe;
+import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentScorer;
 
@@ -18,9 +18,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** How much a model's P(POSITIVE) moves when only a country (or any value) in a sentence changes. */
-@Command(name = "bias-probe", mixinStandardHelpOptions = true,
-        description = {"Fills templates with the world's countries (or --values), scores every variant and writes",
-                "P(POSITIVE) per value, min, max, max-min and standard deviation as Markdown, CSV and a PNG chart."})
+@Command(
+        name = "bias-probe",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Fills templates with the world's countries (or --values), scores every variant and writes",
+            "P(POSITIVE) per value, min, max, max-min and standard deviation as Markdown, CSV and a PNG chart."
+        })
 final class BiasProbeCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -29,8 +33,10 @@ final class BiasProbeCommand implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
 
-    @Option(names = "--template", description = "A sentence with one {PLACEHOLDER}; repeat for several."
-            + " Default: \"" + BiasProbe.DEFAULT_TEMPLATE + "\".")
+    @Option(
+            names = "--template",
+            description = "A sentence with one {PLACEHOLDER}; repeat for several." + " Default: \""
+                    + BiasProbe.DEFAULT_TEMPLATE + "\".")
     List<String> templates = new ArrayList<>();
 
     @Option(names = "--values", description = "A file with one value per line. Default: the world's countries.")
@@ -45,9 +51,12 @@ final class BiasProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
-        List<String> fill = values == null ? BiasProbe.countries()
-                : Files.readAllLines(values, StandardCharsets.UTF_8).stream().map(String::trim)
-                        .filter(v -> !v.isEmpty()).toList();
+        List<String> fill = values == null
+                ? BiasProbe.countries()
+                : Files.readAllLines(values, StandardCharsets.UTF_8).stream()
+                        .map(String::trim)
+                        .filter(v -> !v.isEmpty())
+                        .toList();
         List<String> all = templates.isEmpty() ? List.of(BiasProbe.DEFAULT_TEMPLATE) : templates;
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             spreads = new ArrayList<>();
@@ -56,10 +65,19 @@ final class BiasProbeCommand implements Callable<Integer> {
             }
             List<Path> written = BiasProbe.write(spreads, scorer.modelIdentity(), outputDir);
             for (BiasProbe.Spread s : spreads) {
-                spec.commandLine().getOut().printf(Locale.ROOT,
-                        "%s: %d values, P(POSITIVE) min %.4f (%s), max %.4f (%s), max-min %.4f, std %.4f%n",
-                        s.template(), s.variants().size(), s.min().positive(), s.min().value(), s.max().positive(),
-                        s.max().value(), s.range(), s.stdDev());
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                Locale.ROOT,
+                                "%s: %d values, P(POSITIVE) min %.4f (%s), max %.4f (%s), max-min %.4f, std %.4f%n",
+                                s.template(),
+                                s.variants().size(),
+                                s.min().positive(),
+                                s.min().value(),
+                                s.max().positive(),
+                                s.max().value(),
+                                s.range(),
+                                s.stdDev());
             }
             spec.commandLine().getOut().println("Wrote " + written);
         }

@@ -1,15 +1,14 @@
 package org.sentimentstream.cli;
 
-import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.cli.batch.FileScorer;
 import org.sentimentstream.cli.eval.Evaluation;
+import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,10 +21,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Accuracy of a model on a labelled file, scored through the streaming job's path. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Scores a labelled TSV or JSONL file and reports accuracy, the confusion matrix, precision,",
-                "recall and F1 per label, and the slowest and most confidently wrong examples (Markdown and JSON).",
-                "Labels may be indexes (0/1) or the model's label names."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Scores a labelled TSV or JSONL file and reports accuracy, the confusion matrix, precision,",
+            "recall and F1 per label, and the slowest and most confidently wrong examples (Markdown and JSON).",
+            "Labels may be indexes (0/1) or the model's label names."
+        })
 final class EvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -68,25 +71,32 @@ final class EvalCommand implements Callable<Integer> {
                     }
                     try {
                         SentimentResult r = row.result();
-                        eval.add(new Evaluation.Example(row.text, gold, r.label(), r.score(), row.latencyNanos() / 1e6));
+                        eval.add(
+                                new Evaluation.Example(row.text, gold, r.label(), r.score(), row.latencyNanos() / 1e6));
                     } catch (Exception e) {
                         eval.skip();
                     }
                 }
             });
             if (eval.size() == 0) {
-                spec.commandLine().getErr().println("No labelled rows in " + data + " (label field '" + labelField
-                        + "'). Fix: name the label column with --label-field.");
+                spec.commandLine()
+                        .getErr()
+                        .println("No labelled rows in " + data + " (label field '" + labelField
+                                + "'). Fix: name the label column with --label-field.");
                 return 2;
             }
             Files.createDirectories(outputDir);
             String md = eval.toMarkdown(scorer.modelIdentity(), data.toString());
             Files.writeString(outputDir.resolve("eval.md"), md, StandardCharsets.UTF_8);
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(outputDir.resolve("eval.json").toFile(),
-                    eval.toJson(scorer.modelIdentity(), data.toString()));
+            new ObjectMapper()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValue(
+                            outputDir.resolve("eval.json").toFile(),
+                            eval.toJson(scorer.modelIdentity(), data.toString()));
             spec.commandLine().getOut().println(md);
-            spec.commandLine().getOut().printf("Wrote %s and %s%n", outputDir.resolve("eval.md"),
-                    outputDir.resolve("eval.json"));
+            spec.commandLine()
+                    .getOut()
+                    .printf("Wrote %s and %s%n", outputDir.resolve("eval.md"), outputDir.resolve("eval.json"));
             evaluation = eval;
         }
         return 0;

@@ -1,10 +1,10 @@
 package org.sentimentstream.cli;
 
-import org.sentimentstream.job.cli.Settings;
-import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.cli.local.LocalModel;
 import org.sentimentstream.cli.local.LocalRun;
 import org.sentimentstream.cli.local.LocalSummary;
+import org.sentimentstream.job.cli.Settings;
+import org.sentimentstream.job.config.JobConfig;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,10 +21,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The embedded default: broker, job and sample data in one process. */
-@Command(name = "local", mixinStandardHelpOptions = true,
-        description = {"Runs the whole pipeline on this machine: an in-process Kafka broker (KRaft), the job on a",
-                "local Flink MiniCluster, and a sample of real reviews (or yours), then prints scored reviews and a",
-                "summary. Everything binds to 127.0.0.1."})
+@Command(
+        name = "local",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the whole pipeline on this machine: an in-process Kafka broker (KRaft), the job on a",
+            "local Flink MiniCluster, and a sample of real reviews (or yours), then prints scored reviews and a",
+            "summary. Everything binds to 127.0.0.1."
+        })
 final class LocalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -33,13 +37,17 @@ final class LocalCommand implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
 
-    @Option(names = "--reviews", description = "Score this file instead of the sample: JSON Lines (a `text` field),"
-            + " a TSV with a header (`text` or `sentence` column), or plain text, one review per line.")
+    @Option(
+            names = "--reviews",
+            description = "Score this file instead of the sample: JSON Lines (a `text` field),"
+                    + " a TSV with a header (`text` or `sentence` column), or plain text, one review per line.")
     Path reviews;
 
-    @Option(names = "--label-field", description = "With --reviews: the field (JSON Lines) or column (TSV) of gold"
-            + " labels, if the file has them; 1, positive or pos is read as positive, 0, negative or neg as negative,"
-            + " and the summary prints the agreement. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--label-field",
+            description = "With --reviews: the field (JSON Lines) or column (TSV) of gold"
+                    + " labels, if the file has them; 1, positive or pos is read as positive, 0, negative or neg as negative,"
+                    + " and the summary prints the agreement. Default: ${DEFAULT-VALUE}.")
     String labelField = "label";
 
     @Option(names = "--follow", description = "Keep running after the sample and score reviews typed on stdin.")

@@ -3,11 +3,9 @@ package org.sentimentstream.cli;
 import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
-import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentOptions;
 
 import org.apache.flink.configuration.ConfigOption;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,11 +17,19 @@ import java.util.List;
         name = "sentiment-stream",
         mixinStandardHelpOptions = true,
         version = "sentiment-stream 0.1.0",
-        description = {"Scores reviews with DistilBERT SST-2 (ONNX Runtime): the Flink job on an embedded broker and"
-                + " MiniCluster (local), over files (score, eval, bias-probe), and a producer for a deployed job.",
-                "The job itself runs on a Flink cluster: flink run sentiment-stream-job-<version>.jar run ..."},
-        subcommands = {LocalCommand.class, ProduceCommand.class, ScoreCommand.class, EvalCommand.class,
-                BiasProbeCommand.class, CommandLine.HelpCommand.class})
+        description = {
+            "Scores reviews with DistilBERT SST-2 (ONNX Runtime): the Flink job on an embedded broker and"
+                    + " MiniCluster (local), over files (score, eval, bias-probe), and a producer for a deployed job.",
+            "The job itself runs on a Flink cluster: flink run sentiment-stream-job-<version>.jar run ..."
+        },
+        subcommands = {
+            LocalCommand.class,
+            ProduceCommand.class,
+            ScoreCommand.class,
+            EvalCommand.class,
+            BiasProbeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -35,7 +41,8 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code; 2 for an invalid setting. */
     public static int execute(String... args) {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+                .execute(args);
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {

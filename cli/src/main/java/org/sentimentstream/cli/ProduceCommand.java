@@ -23,10 +23,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Writes reviews to a Kafka topic: the demo input of a deployed job (the compose stack's producer). */
-@Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Produces reviews to a Kafka topic, keyed by their id: the project's sample (912 labelled",
-                "reviews and one malformed record per dead-letter reason) or a file, once, n times or forever,",
-                "as fast as possible or at a given rate. Creates the topic when it does not exist."})
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Produces reviews to a Kafka topic, keyed by their id: the project's sample (912 labelled",
+            "reviews and one malformed record per dead-letter reason) or a file, once, n times or forever,",
+            "as fast as possible or at a given rate. Creates the topic when it does not exist."
+        })
 final class ProduceCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -38,24 +42,30 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--topic", description = "Topic to write to. Default: ${DEFAULT-VALUE}.")
     String topic = "reviews";
 
-    @Option(names = "--partitions", description = "Partitions of the topic if it is created. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--partitions",
+            description = "Partitions of the topic if it is created. Default: ${DEFAULT-VALUE}.")
     int partitions = 2;
 
-    @Option(names = "--reviews", description = "Produce this file instead of the sample: JSON Lines (a `text` field),"
-            + " a TSV with a header (`text` or `sentence` column), or plain text, one review per line.")
+    @Option(
+            names = "--reviews",
+            description = "Produce this file instead of the sample: JSON Lines (a `text` field),"
+                    + " a TSV with a header (`text` or `sentence` column), or plain text, one review per line.")
     Path reviews;
 
     @Option(names = "--rate", description = "Records per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
     int rate = 0;
 
-    @Option(names = "--repeat", description = "Times to produce the input; 0 = until stopped. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--repeat",
+            description = "Times to produce the input; 0 = until stopped. Default: ${DEFAULT-VALUE}.")
     int repeat = 1;
 
     @Override
     public Integer call() throws Exception {
         if (rate < 0 || repeat < 0 || partitions < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--rate and --repeat must be >= 0 and --partitions >= 1");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--rate and --repeat must be >= 0 and --partitions >= 1");
         }
         LocalRun.Input input = reviews == null ? LocalRun.Input.sample() : LocalRun.Input.fromFile(reviews);
         createTopicIfMissing();
@@ -92,7 +102,9 @@ final class ProduceCommand implements Callable<Integer> {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1))).all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrapServers, e);

@@ -1,7 +1,7 @@
 package org.sentimentstream.cli;
 
-import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.cli.batch.FileScorer;
+import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentScorer;
 
@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Scores a TSV or JSONL file through the same path as the stream; for backfills and offline checks. */
-@Command(name = "score", mixinStandardHelpOptions = true,
+@Command(
+        name = "score",
+        mixinStandardHelpOptions = true,
         description = "Scores a file: one JSON object per input row, in input order, with a `sentiment` object.")
 final class ScoreCommand implements Callable<Integer> {
 
@@ -43,8 +45,17 @@ final class ScoreCommand implements Callable<Integer> {
         FileScorer.Format fmt = FileScorer.Format.parse(format, input);
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             FileScorer.Summary s = new FileScorer(scorer).score(input, fmt, textField, output);
-            spec.commandLine().getErr().printf("Scored %d of %d rows (%d errors) with %s in %.1f s (%.0f rows/s) -> %s%n",
-                    s.scored(), s.rows(), s.errors(), scorer.modelIdentity(), s.nanos() / 1e9, s.rowsPerSecond(), output);
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "Scored %d of %d rows (%d errors) with %s in %.1f s (%.0f rows/s) -> %s%n",
+                            s.scored(),
+                            s.rows(),
+                            s.errors(),
+                            scorer.modelIdentity(),
+                            s.nanos() / 1e9,
+                            s.rowsPerSecond(),
+                            output);
         }
         return 0;
     }

@@ -1,7 +1,5 @@
 package org.sentimentstream.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.testing.SentimentAssertions;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
@@ -9,7 +7,6 @@ import org.sentimentstream.testing.TinyModel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The distribution archive ({@code target/sentiment-stream-<version>.tar.gz}) unpacked outside the build and run
@@ -39,11 +38,18 @@ class DistributionIT {
 
     /** The archive unpacked with tar, as a user installs it; once per class. */
     private static Path installed() throws Exception {
-        Path home = dir.resolve("installed").resolve(ARCHIVE.getFileName().toString().replace(".tar.gz", ""));
+        Path home = dir.resolve("installed")
+                .resolve(ARCHIVE.getFileName().toString().replace(".tar.gz", ""));
         if (!Files.exists(home)) {
             Files.createDirectories(home.getParent());
-            Process tar = new ProcessBuilder("tar", "xzf", ARCHIVE.toString(), "-C", home.getParent().toString())
-                    .inheritIO().start();
+            Process tar = new ProcessBuilder(
+                            "tar",
+                            "xzf",
+                            ARCHIVE.toString(),
+                            "-C",
+                            home.getParent().toString())
+                    .inheritIO()
+                    .start();
             assertThat(tar.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(tar.exitValue()).isZero();
         }
@@ -55,7 +61,8 @@ class DistributionIT {
         List<String> command = new ArrayList<>();
         command.add(installed().resolve("bin/sentiment-stream").toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
@@ -77,7 +84,11 @@ class DistributionIT {
         Run run = run(dir, "--help");
 
         assertThat(run.exitCode).as(run.output).isZero();
-        assertThat(run.output).contains("local").contains("score").contains("eval").contains("bias-probe")
+        assertThat(run.output)
+                .contains("local")
+                .contains("score")
+                .contains("eval")
+                .contains("bias-probe")
                 .contains("produce");
     }
 
@@ -95,8 +106,15 @@ class DistributionIT {
         Files.write(input, lines, StandardCharsets.UTF_8);
         Path output = dir.resolve("scored.jsonl");
 
-        Run run = run(dir, "score", "--model", TinyModel.dir().toString(), "--input", input.toString(),
-                "--output", output.toString());
+        Run run = run(
+                dir,
+                "score",
+                "--model",
+                TinyModel.dir().toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString());
 
         assertThat(run.exitCode).as(run.output).isZero();
         List<String> scored = Files.readAllLines(output, StandardCharsets.UTF_8);
@@ -112,11 +130,22 @@ class DistributionIT {
     void scoreWithTheShippedModelByItsRelativePathInTheDistribution() throws Exception {
         Path home = installed();
         Path input = dir.resolve("two.jsonl");
-        Files.write(input, List.of("{\"id\":\"a\",\"text\":\"A wonderful, moving film with superb acting.\"}",
-                "{\"id\":\"b\",\"text\":\"A dull, tedious mess that wastes its cast.\"}"), StandardCharsets.UTF_8);
+        Files.write(
+                input,
+                List.of(
+                        "{\"id\":\"a\",\"text\":\"A wonderful, moving film with superb acting.\"}",
+                        "{\"id\":\"b\",\"text\":\"A dull, tedious mess that wastes its cast.\"}"),
+                StandardCharsets.UTF_8);
         Path output = dir.resolve("two-scored.jsonl");
 
-        Run run = run(home, "score", "--model", "models/sst2-minilm-l6", "--input", input.toString(), "--output",
+        Run run = run(
+                home,
+                "score",
+                "--model",
+                "models/sst2-minilm-l6",
+                "--input",
+                input.toString(),
+                "--output",
                 output.toString());
 
         assertThat(run.exitCode).as(run.output).isZero();

@@ -1,21 +1,18 @@
 package org.sentimentstream.cli;
 
 import org.sentimentstream.cli.eval.BiasProbe;
+import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
-import org.sentimentstream.testing.TestModels;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +36,8 @@ class EvalAndBiasProbeCommandTest {
 
     private static List<SentimentResult> scoreDirectly(List<String> texts) throws Exception {
         List<SentimentResult> results = new ArrayList<>();
-        try (SentimentScorer scorer = SentimentScorer.open(InferenceConfig.builder().model(TINY).build())) {
+        try (SentimentScorer scorer =
+                SentimentScorer.open(InferenceConfig.builder().model(TINY).build())) {
             for (String t : texts) {
                 results.add(scorer.score(t).get(30, TimeUnit.SECONDS));
             }
@@ -49,8 +47,11 @@ class EvalAndBiasProbeCommandTest {
 
     @Test
     void evalCountsWhatTheModelPredicts(@TempDir Path dir) throws Exception {
-        List<String> texts = TestModels.referenceCases().stream().map(c -> c.text.replace("\t", " ").trim())
-                .filter(t -> !t.isBlank()).limit(40).toList();
+        List<String> texts = TestModels.referenceCases().stream()
+                .map(c -> c.text.replace("\t", " ").trim())
+                .filter(t -> !t.isBlank())
+                .limit(40)
+                .toList();
         List<SentimentResult> predicted = scoreDirectly(texts);
         // gold: alternate 0/1 and names, so both label styles are exercised
         StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
@@ -69,16 +70,18 @@ class EvalAndBiasProbeCommandTest {
         Files.writeString(data, tsv, StandardCharsets.UTF_8);
         Path out = dir.resolve("out");
 
-        int code = cli(new StringWriter()).execute("eval", "--model", TINY, "--data", data.toString(), "--output-dir",
-                out.toString());
+        int code = cli(new StringWriter())
+                .execute("eval", "--model", TINY, "--data", data.toString(), "--output-dir", out.toString());
 
         assertThat(code).isZero();
         JsonNode json = new ObjectMapper().readTree(out.resolve("eval.json").toFile());
         assertThat(json.get("examples").asInt()).isEqualTo(texts.size());
         assertThat(json.get("skipped").asInt()).isEqualTo(1);
         assertThat(json.get("accuracy").asDouble()).isCloseTo((double) correct / texts.size(), within(1e-12));
-        assertThat(json.get("confusion").get("POSITIVE").get("NEGATIVE").asLong()).isEqualTo(goldPositivePredictedNegative);
-        assertThat(Files.readString(out.resolve("eval.md"))).contains("# Evaluation", "Confusion matrix", "Most confidently wrong");
+        assertThat(json.get("confusion").get("POSITIVE").get("NEGATIVE").asLong())
+                .isEqualTo(goldPositivePredictedNegative);
+        assertThat(Files.readString(out.resolve("eval.md")))
+                .contains("# Evaluation", "Confusion matrix", "Most confidently wrong");
     }
 
     @Test
@@ -90,32 +93,55 @@ class EvalAndBiasProbeCommandTest {
         StringWriter stdout = new StringWriter();
         CommandLine cmd = cli(stdout);
 
-        int code = cmd.execute("bias-probe", "--model", TINY, "--values", valuesFile.toString(), "--output-dir",
-                out.toString(), "--template", "This film was filmed in {COUNTRY}.", "--template", "I met a man from {COUNTRY}.");
+        int code = cmd.execute(
+                "bias-probe",
+                "--model",
+                TINY,
+                "--values",
+                valuesFile.toString(),
+                "--output-dir",
+                out.toString(),
+                "--template",
+                "This film was filmed in {COUNTRY}.",
+                "--template",
+                "I met a man from {COUNTRY}.");
 
         assertThat(code).isZero();
         BiasProbeCommand probe = cmd.getSubcommands().get("bias-probe").getCommand();
         assertThat(probe.spreads).hasSize(2);
-        List<SentimentResult> direct = scoreDirectly(values.stream().map(v -> "This film was filmed in " + v + ".").toList());
+        List<SentimentResult> direct = scoreDirectly(
+                values.stream().map(v -> "This film was filmed in " + v + ".").toList());
         BiasProbe.Spread first = probe.spreads.get(0);
         for (BiasProbe.Variant v : first.variants()) {
-            double expected = direct.get(values.indexOf(v.value())).probabilities().get("POSITIVE");
+            double expected =
+                    direct.get(values.indexOf(v.value())).probabilities().get("POSITIVE");
             assertThat(v.positive()).as(v.value()).isCloseTo(expected, within(1e-9));
         }
         assertThat(first.variants()).extracting(v -> v.positive()).isSortedAccordingTo((a, b) -> Double.compare(b, a));
-        double[] p = direct.stream().mapToDouble(r -> r.probabilities().get("POSITIVE")).toArray();
+        double[] p = direct.stream()
+                .mapToDouble(r -> r.probabilities().get("POSITIVE"))
+                .toArray();
         double mean = java.util.Arrays.stream(p).average().orElseThrow();
-        double std = Math.sqrt(java.util.Arrays.stream(p).map(x -> (x - mean) * (x - mean)).average().orElseThrow());
+        double std = Math.sqrt(java.util.Arrays.stream(p)
+                .map(x -> (x - mean) * (x - mean))
+                .average()
+                .orElseThrow());
         assertThat(first.stdDev()).isCloseTo(std, within(1e-9));
-        assertThat(first.range()).isCloseTo(java.util.Arrays.stream(p).max().orElseThrow()
-                - java.util.Arrays.stream(p).min().orElseThrow(), within(1e-12));
+        assertThat(first.range())
+                .isCloseTo(
+                        java.util.Arrays.stream(p).max().orElseThrow()
+                                - java.util.Arrays.stream(p).min().orElseThrow(),
+                        within(1e-12));
 
         List<String> csv = Files.readAllLines(out.resolve("bias-probe.csv"));
         assertThat(csv).hasSize(1 + 2 * values.size());
         assertThat(csv.get(0)).isEqualTo("template,value,text,p_positive");
-        assertThat(Files.readString(out.resolve("bias-probe.md"))).contains("max - min", "standard deviation", "Afghanistan");
+        assertThat(Files.readString(out.resolve("bias-probe.md")))
+                .contains("max - min", "standard deviation", "Afghanistan");
         for (String png : List.of("bias-probe-1.png", "bias-probe-2.png")) {
-            assertThat(ImageIO.read(out.resolve(png).toFile())).as(png).isNotNull()
+            assertThat(ImageIO.read(out.resolve(png).toFile()))
+                    .as(png)
+                    .isNotNull()
                     .satisfies(img -> assertThat(img.getWidth()).isEqualTo(900));
         }
         assertThat(stdout.toString()).contains("max-min");

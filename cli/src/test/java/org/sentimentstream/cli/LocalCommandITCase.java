@@ -1,17 +1,14 @@
 package org.sentimentstream.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.cli.local.LocalRun;
 import org.sentimentstream.cli.local.LocalSummary;
 import org.sentimentstream.embedded.SampleReviews;
-import org.sentimentstream.testing.TinyModel;
 import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TinyModel;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -26,6 +23,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code local} end to end, as a user runs it: in-process broker, MiniCluster, sample in, summary out. */
 class LocalCommandITCase {
@@ -64,9 +63,22 @@ class LocalCommandITCase {
         assertThat(sample).isEqualTo(912);
         assertThat(s.recordsIn).isEqualTo(920);
         assertThat(s.scored).isEqualTo(912);
-        assertThat(s.deadLettersByReason).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
-                "BLANK_TEXT", 1, "INVALID_JSON", 1, "INVALID_UTF8", 1, "MISSING_TEXT", 1, "NON_STRING_TEXT", 1,
-                "NOT_AN_OBJECT", 2, "NULL_TEXT", 1)));
+        assertThat(s.deadLettersByReason)
+                .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+                        "BLANK_TEXT",
+                        1,
+                        "INVALID_JSON",
+                        1,
+                        "INVALID_UTF8",
+                        1,
+                        "MISSING_TEXT",
+                        1,
+                        "NON_STRING_TEXT",
+                        1,
+                        "NOT_AN_OBJECT",
+                        2,
+                        "NULL_TEXT",
+                        1)));
         assertThat(s.deadLetters()).isEqualTo(8);
         assertThat(s.recordsIn).isEqualTo(s.scored + s.deadLetters());
         assertThat(s.recordsScoredMetric).as("the job's recordsScored metric").isEqualTo(s.scored);
@@ -89,12 +101,13 @@ class LocalCommandITCase {
         assertThat(s.seconds).isPositive();
 
         String printed = run.stdout;
-        assertThat(printed).containsPattern("LABEL\\s+SCORE\\s+GOLD\\s+REVIEW")
+        assertThat(printed)
+                .containsPattern("LABEL\\s+SCORE\\s+GOLD\\s+REVIEW")
                 .contains("Produced 920 records")
                 .contains("Summary")
                 .contains("records in           920")
-                .contains(String.format("scored               912 (%d POSITIVE, %d NEGATIVE)", s.positive,
-                        912 - s.positive))
+                .contains(String.format(
+                        "scored               912 (%d POSITIVE, %d NEGATIVE)", s.positive, 912 - s.positive))
                 .contains("dead letters         8 {BLANK_TEXT=1, INVALID_JSON=1, INVALID_UTF8=1, MISSING_TEXT=1,"
                         + " NON_STRING_TEXT=1, NOT_AN_OBJECT=2, NULL_TEXT=1}")
                 .contains("in = scored + dead   yes")
@@ -109,7 +122,8 @@ class LocalCommandITCase {
                 .contains(String.format("padding efficiency   %.2f", s.paddingEfficiency()))
                 .contains("burst of 920");
         // the table: 15 scored reviews
-        Matcher rows = Pattern.compile("(?m)^(POSITIVE|NEGATIVE)\\s+[01]\\.\\d{4}\\s+(pos|neg)\\s+\\S").matcher(printed);
+        Matcher rows = Pattern.compile("(?m)^(POSITIVE|NEGATIVE)\\s+[01]\\.\\d{4}\\s+(pos|neg)\\s+\\S")
+                .matcher(printed);
         int tableRows = 0;
         while (rows.find()) {
             tableRows++;
@@ -123,8 +137,8 @@ class LocalCommandITCase {
     void reviewsFromAPlainTextFile(@TempDir Path dir) throws Exception {
         List<String> texts = TestModels.referenceCases().stream()
                 .map(c -> c.text)
-                .filter(t -> !t.isBlank() && t.length() < 80 && !t.contains("\n") && !t.contains("\t")
-                        && !t.contains("\r"))
+                .filter(t ->
+                        !t.isBlank() && t.length() < 80 && !t.contains("\n") && !t.contains("\t") && !t.contains("\r"))
                 .limit(3)
                 .toList();
         assertThat(texts).hasSize(3);
@@ -140,9 +154,12 @@ class LocalCommandITCase {
         assertThat(run.summary.recordsScoredMetric).isEqualTo(3);
         assertThat(run.summary.latenciesMs).hasSize(3);
         assertThat(run.summary.withGold).isZero();
-        assertThat(run.stdout).contains("Produced 3 records").contains("records in           3")
+        assertThat(run.stdout)
+                .contains("Produced 3 records")
+                .contains("records in           3")
                 .contains("in = scored + dead   yes")
-                .doesNotContain("agree with gold").doesNotContain("gold:");
+                .doesNotContain("agree with gold")
+                .doesNotContain("gold:");
         for (String text : texts) {
             assertThat(run.stdout).contains(text);
         }
@@ -156,20 +173,25 @@ class LocalCommandITCase {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void reviewsFromALabelledFileNameTheLabelField(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mine.jsonl");
-        Files.write(file, List.of("{\"id\": \"a\", \"text\": \"a first review\", \"stars\": \"positive\", \"label\": 7}",
-                "{\"id\": \"b\", \"text\": \"a second review\", \"stars\": 0}",
-                "{\"id\": \"c\", \"text\": \"a third review\", \"stars\": \"meh\"}",
-                "{\"id\": \"d\", \"text\": \"a fourth review\"}"), StandardCharsets.UTF_8);
+        Files.write(
+                file,
+                List.of(
+                        "{\"id\": \"a\", \"text\": \"a first review\", \"stars\": \"positive\", \"label\": 7}",
+                        "{\"id\": \"b\", \"text\": \"a second review\", \"stars\": 0}",
+                        "{\"id\": \"c\", \"text\": \"a third review\", \"stars\": \"meh\"}",
+                        "{\"id\": \"d\", \"text\": \"a fourth review\"}"),
+                StandardCharsets.UTF_8);
 
-        Run run = local("local", "--model", TinyModel.dir().toString(), "--reviews", file.toString(),
-                "--label-field", "stars");
+        Run run = local(
+                "local", "--model", TinyModel.dir().toString(), "--reviews", file.toString(), "--label-field", "stars");
 
         assertThat(run.exitCode).as(run.err).isZero();
         LocalSummary s = run.summary;
         assertThat(s.scored).isEqualTo(4);
         assertThat(s.withGold).isEqualTo(2);
         assertThat(s.otherGoldValues).isEqualTo(1);
-        assertThat(run.stdout).contains(String.format("agree with gold      %d of 2 (", s.agreeWithGold))
+        assertThat(run.stdout)
+                .contains(String.format("agree with gold      %d of 2 (", s.agreeWithGold))
                 .contains("gold: field \"stars\" of mine.jsonl, 1/\"positive\"/\"pos\" taken as positive,"
                         + " 0/\"negative\"/\"neg\" as negative)")
                 .contains("; 1 record with another value in \"stars\" not compared")
@@ -181,8 +203,16 @@ class LocalCommandITCase {
         while (rows.find()) {
             gold.put(rows.group(2), rows.group(1));
         }
-        assertThat(gold).containsExactlyInAnyOrderEntriesOf(Map.of("a first review", "pos", "a second review", "neg",
-                "a third review", "?", "a fourth review", ""));
+        assertThat(gold)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "a first review",
+                        "pos",
+                        "a second review",
+                        "neg",
+                        "a third review",
+                        "?",
+                        "a fourth review",
+                        ""));
     }
 
     /**
@@ -193,13 +223,22 @@ class LocalCommandITCase {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void withoutTheHubFallsBackToTheShippedModelAndSaysSo(@TempDir Path dir) throws Exception {
         Path reviews = dir.resolve("reviews.txt");
-        Files.write(reviews, List.of("This movie was terrible, a complete waste of time.",
-                "A wonderful, moving film. I loved every minute of it."), StandardCharsets.UTF_8);
+        Files.write(
+                reviews,
+                List.of(
+                        "This movie was terrible, a complete waste of time.",
+                        "A wonderful, moving film. I loved every minute of it."),
+                StandardCharsets.UTF_8);
         String endpoint = System.getProperty("sentiment.hf-endpoint");
         System.setProperty("sentiment.hf-endpoint", "http://127.0.0.1:9"); // nothing listens on the discard port
         Run run;
         try {
-            run = local("local", "--reviews", reviews.toString(), "--model-cache-dir", dir.resolve("cache").toString());
+            run = local(
+                    "local",
+                    "--reviews",
+                    reviews.toString(),
+                    "--model-cache-dir",
+                    dir.resolve("cache").toString());
         } finally {
             if (endpoint == null) {
                 System.clearProperty("sentiment.hf-endpoint");
@@ -209,16 +248,25 @@ class LocalCommandITCase {
         }
 
         assertThat(run.exitCode).as(run.err).isZero();
-        String banner = "NOTE: the real DistilBERT SST-2 model (hf:optimum/distilbert-base-uncased-finetuned-sst-2-english)"
-                + " is not available";
+        String banner =
+                "NOTE: the real DistilBERT SST-2 model (hf:optimum/distilbert-base-uncased-finetuned-sst-2-english)"
+                        + " is not available";
         assertThat(run.stdout).startsWith("=").contains(banner, "models/sst2-minilm-l6", "--model DIR");
         assertThat(run.stdout.indexOf(banner)).isLessThan(run.stdout.indexOf("Summary"));
         assertThat(run.stdout.lastIndexOf(banner)).isGreaterThan(run.stdout.indexOf("Summary"));
         Map<String, String> labels = new java.util.HashMap<>();
-        run.summary.scoredRecords.forEach(r -> labels.put(r.get("text").asText(), r.get("sentiment").get("label").asText()));
-        assertThat(labels).containsEntry("This movie was terrible, a complete waste of time.", "NEGATIVE")
+        run.summary.scoredRecords.forEach(r -> labels.put(
+                r.get("text").asText(), r.get("sentiment").get("label").asText()));
+        assertThat(labels)
+                .containsEntry("This movie was terrible, a complete waste of time.", "NEGATIVE")
                 .containsEntry("A wonderful, moving film. I loved every minute of it.", "POSITIVE");
-        assertThat(run.summary.scoredRecords.get(0).get("sentiment").get("model").asText()).startsWith("sst2-minilm-l6@sha256:");
+        assertThat(run.summary
+                        .scoredRecords
+                        .get(0)
+                        .get("sentiment")
+                        .get("model")
+                        .asText())
+                .startsWith("sst2-minilm-l6@sha256:");
     }
 
     /** --follow: after the file, each line typed on stdin is scored and answered; a blank line is skipped. */
@@ -228,8 +276,8 @@ class LocalCommandITCase {
         Path reviews = dir.resolve("one.txt");
         Files.write(reviews, List.of("a first review"), StandardCharsets.UTF_8);
         java.io.InputStream stdin = System.in;
-        System.setIn(new java.io.ByteArrayInputStream("I hate this so much!\n\nWe hope you don't hate it.\n"
-                .getBytes(StandardCharsets.UTF_8)));
+        System.setIn(new java.io.ByteArrayInputStream(
+                "I hate this so much!\n\nWe hope you don't hate it.\n".getBytes(StandardCharsets.UTF_8)));
         Run run;
         try {
             run = local("local", "--model", TinyModel.dir().toString(), "--reviews", reviews.toString(), "--follow");
@@ -239,7 +287,8 @@ class LocalCommandITCase {
 
         assertThat(run.exitCode).as(run.err).isZero();
         assertThat(run.stdout).contains("Type a review and press Enter");
-        Matcher answers = Pattern.compile("(?m)^(?:> )*  (POSITIVE|NEGATIVE) (0\\.\\d{4})  \\((\\d+) tokens\\)$").matcher(run.stdout);
+        Matcher answers = Pattern.compile("(?m)^(?:> )*  (POSITIVE|NEGATIVE) (0\\.\\d{4})  \\((\\d+) tokens\\)$")
+                .matcher(run.stdout);
         List<String> tokens = new java.util.ArrayList<>();
         while (answers.find()) {
             tokens.add(answers.group(3));

@@ -1,12 +1,12 @@
 package org.sentimentstream.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.sentimentstream.testing.CommandLineRun.helpOf;
-import static org.sentimentstream.testing.CommandLineRun.squeezed;
-
 import org.sentimentstream.testing.CommandLineRun;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sentimentstream.testing.CommandLineRun.helpOf;
+import static org.sentimentstream.testing.CommandLineRun.squeezed;
 
 /** bin/sentiment-stream's command line as a user meets it: the commands, their help texts and exit codes. */
 class MainTest {
@@ -20,8 +20,13 @@ class MainTest {
         CommandLineRun e = execute("--help");
 
         assertThat(e.exitCode()).isZero();
-        assertThat(e.out()).contains("local").contains("produce").contains("score").contains("eval")
-                .contains("bias-probe").contains("--version");
+        assertThat(e.out())
+                .contains("local")
+                .contains("produce")
+                .contains("score")
+                .contains("eval")
+                .contains("bias-probe")
+                .contains("--version");
         assertThat(e.err()).isEmpty();
     }
 
@@ -49,8 +54,11 @@ class MainTest {
         CommandLineRun e = execute("local", "--help");
 
         assertThat(e.exitCode()).isZero();
-        assertThat(e.out()).doesNotContain("--bootstrap-servers")
-                .contains("--reviews").contains("--follow").contains("--parallelism");
+        assertThat(e.out())
+                .doesNotContain("--bootstrap-servers")
+                .contains("--reviews")
+                .contains("--follow")
+                .contains("--parallelism");
         assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 8."));
         assertThat(helpOf(e.out(), "--input-format")).contains(squeezed("Default: JSON."));
         assertThat(helpOf(e.out(), "--model")).contains(squeezed("Flink key: sentiment.model"));
@@ -61,8 +69,13 @@ class MainTest {
         CommandLineRun e = execute("score", "--help");
 
         assertThat(e.exitCode()).isZero();
-        assertThat(e.out()).contains("--input").contains("--output").contains("--text-field").contains("--format")
-                .doesNotContain("--bootstrap-servers").doesNotContain("--input-format")
+        assertThat(e.out())
+                .contains("--input")
+                .contains("--output")
+                .contains("--text-field")
+                .contains("--format")
+                .doesNotContain("--bootstrap-servers")
+                .doesNotContain("--input-format")
                 .doesNotContain("--delivery-guarantee");
         assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 8."));
         assertThat(helpOf(e.out(), "--max-sequence-length")).contains(squeezed("Default: 128."));

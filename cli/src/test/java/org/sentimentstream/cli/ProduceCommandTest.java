@@ -1,9 +1,7 @@
 package org.sentimentstream.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.ReadCommittedConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code produce} writes the sample, keyed by id, into a topic it creates, as many times as asked. */
 class ProduceCommandTest {
@@ -39,19 +39,33 @@ class ProduceCommandTest {
     void producesTheSampleTwiceIntoANewTopic() {
         StringWriter out = new StringWriter();
         CommandLine cmd = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
-        int code = cmd.execute("produce", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "produced",
-                "--partitions", "3", "--repeat", "2");
+        int code = cmd.execute(
+                "produce",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                "produced",
+                "--partitions",
+                "3",
+                "--repeat",
+                "2");
 
         assertThat(code).isZero();
         LocalRun.Input sample = LocalRun.Input.sample();
-        assertThat(out.toString()).contains("produced " + sample.size() + " records to produced",
-                "produced " + 2 * sample.size() + " records to produced");
+        assertThat(out.toString())
+                .contains(
+                        "produced " + sample.size() + " records to produced",
+                        "produced " + 2 * sample.size() + " records to produced");
         List<ConsumerRecord<byte[], byte[]>> records = readAll("produced", 3);
         assertThat(records).hasSize(2 * sample.size());
-        List<String> values = records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+        List<String> values = records.stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .toList();
         for (int i = 0; i < sample.size(); i++) {
             String value = new String(sample.value(i), StandardCharsets.UTF_8);
-            assertThat(values.stream().filter(value::equals).count()).as("copies of record %d", i).isEqualTo(2);
+            assertThat(values.stream().filter(value::equals).count())
+                    .as("copies of record %d", i)
+                    .isEqualTo(2);
         }
         assertThat(records).allSatisfy(r -> assertThat(r.key()).isNotNull());
     }
@@ -71,7 +85,9 @@ class ProduceCommandTest {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 ReadCommittedConsumer.fromBeginning(kafka.bootstrapServers(), List.of(topic))) {
             assertThat(consumer.assignment()).hasSize(partitions);
-            long end = consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
+            long end = consumer.endOffsets(consumer.assignment()).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (records.size() < end && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);

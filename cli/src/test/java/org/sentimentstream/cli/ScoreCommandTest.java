@@ -1,16 +1,13 @@
 package org.sentimentstream.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.testing.SentimentAssertions;
-import org.sentimentstream.testing.TinyModel;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
+import org.sentimentstream.testing.TinyModel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** {@code score} over TSV and JSONL files with the tiny test model, checked against the transformers logits. */
 class ScoreCommandTest {
 
@@ -34,6 +33,7 @@ class ScoreCommandTest {
      * whitespace), so it can stand in a TSV cell.
      */
     private static final String QUOTES_REFERENCE = "He said \"it's fine\"\tbut it wasn't";
+
     private static final String QUOTES_IN_TSV = "He said \"it's fine\" but it wasn't";
 
     @TempDir
@@ -47,7 +47,8 @@ class ScoreCommandTest {
         String[] all = new String[args.length + 1];
         all[0] = "score";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(all);
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(all);
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -64,7 +65,10 @@ class ScoreCommandTest {
     }
 
     private static ReferenceCase reference(String text) {
-        return TestModels.referenceCases().stream().filter(c -> c.text.equals(text)).findFirst().orElseThrow();
+        return TestModels.referenceCases().stream()
+                .filter(c -> c.text.equals(text))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static void assertScoredLike(JsonNode sentiment, ReferenceCase expected) {
@@ -74,8 +78,8 @@ class ScoreCommandTest {
     @Test
     void glueTsvKeepsRowsInOrderWithTheirFields() throws Exception {
         List<ReferenceCase> cases = TestModels.referenceCases().stream()
-                .filter(c -> !c.text.isBlank() && !c.text.contains("\t") && !c.text.contains("\n")
-                        && !c.text.contains("\r"))
+                .filter(c ->
+                        !c.text.isBlank() && !c.text.contains("\t") && !c.text.contains("\n") && !c.text.contains("\r"))
                 .toList();
         assertThat(cases).hasSizeGreaterThan(100).anyMatch(c -> c.truncated).anyMatch(c -> c.text.contains("'"));
 
@@ -124,7 +128,8 @@ class ScoreCommandTest {
             }
         }
         assertThat(rows.stream().filter(r -> r.has("error")).count()).isEqualTo(2);
-        assertThat(run.err).contains("Scored " + (rows.size() - 2) + " of " + rows.size() + " rows (2 errors)")
+        assertThat(run.err)
+                .contains("Scored " + (rows.size() - 2) + " of " + rows.size() + " rows (2 errors)")
                 .contains(MODEL_ID);
     }
 
@@ -152,7 +157,9 @@ class ScoreCommandTest {
         List<ReferenceCase> cases = TestModels.referenceCases();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
-            ObjectNode line = JSON.createObjectNode().put("id", "r" + i).put("review", cases.get(i).text)
+            ObjectNode line = JSON.createObjectNode()
+                    .put("id", "r" + i)
+                    .put("review", cases.get(i).text)
                     .put("stars", i % 5);
             line.putObject("meta").put("lang", "en");
             lines.add(JSON.writeValueAsString(line));
@@ -163,8 +170,15 @@ class ScoreCommandTest {
         Path output = dir.resolve("scored.jsonl");
         Files.write(input, lines, StandardCharsets.UTF_8);
 
-        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", output.toString(),
-                "--text-field", "review");
+        Run run = score(
+                "--model",
+                tinyModel(),
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--text-field",
+                "review");
 
         assertThat(run.exitCode).as(run.err).isZero();
         List<JsonNode> rows = readJsonl(output);
@@ -198,12 +212,15 @@ class ScoreCommandTest {
         ReferenceCase b = TestModels.referenceCases().get(1);
         Path input = dir.resolve("in.jsonl");
         Path output = dir.resolve("out.jsonl");
-        Files.write(input, List.of(
-                JSON.writeValueAsString(JSON.createObjectNode().put("text", a.text)),
-                "",
-                JSON.writeValueAsString(JSON.createObjectNode().put("sentence", b.text)),
-                "{not json",
-                "[1, 2]"), StandardCharsets.UTF_8);
+        Files.write(
+                input,
+                List.of(
+                        JSON.writeValueAsString(JSON.createObjectNode().put("text", a.text)),
+                        "",
+                        JSON.writeValueAsString(JSON.createObjectNode().put("sentence", b.text)),
+                        "{not json",
+                        "[1, 2]"),
+                StandardCharsets.UTF_8);
 
         Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", output.toString());
 
@@ -224,8 +241,8 @@ class ScoreCommandTest {
         Files.writeString(input, "sentence\tlabel\n" + c.text + "\t1\n", StandardCharsets.UTF_8);
 
         Path asTsv = dir.resolve("as-tsv.jsonl");
-        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", asTsv.toString(),
-                "--format", "tsv");
+        Run run = score(
+                "--model", tinyModel(), "--input", input.toString(), "--output", asTsv.toString(), "--format", "tsv");
         assertThat(run.exitCode).as(run.err).isZero();
         List<JsonNode> rows = readJsonl(asTsv);
         assertThat(rows).hasSize(1);
@@ -238,26 +255,48 @@ class ScoreCommandTest {
         assertThat(readJsonl(asJsonl)).hasSize(2).allMatch(r -> r.has("error") && !r.has("sentiment"));
 
         Path jsonlNamedTsv = dir.resolve("actually-jsonl.tsv");
-        Files.writeString(jsonlNamedTsv, JSON.writeValueAsString(JSON.createObjectNode().put("text", c.text)) + "\n",
+        Files.writeString(
+                jsonlNamedTsv,
+                JSON.writeValueAsString(JSON.createObjectNode().put("text", c.text)) + "\n",
                 StandardCharsets.UTF_8);
         Path out = dir.resolve("out.jsonl");
-        run = score("--model", tinyModel(), "--input", jsonlNamedTsv.toString(), "--output", out.toString(),
-                "--format", "JSONL");
+        run = score(
+                "--model",
+                tinyModel(),
+                "--input",
+                jsonlNamedTsv.toString(),
+                "--output",
+                out.toString(),
+                "--format",
+                "JSONL");
         assertThat(run.exitCode).as(run.err).isZero();
         assertScoredLike(readJsonl(out).get(0).get("sentiment"), c);
     }
 
     @Test
     void inferenceSettingsApply() throws Exception {
-        ReferenceCase longCase = TestModels.referenceCases().stream().filter(c -> c.truncated).findFirst()
+        ReferenceCase longCase = TestModels.referenceCases().stream()
+                .filter(c -> c.truncated)
+                .findFirst()
                 .orElseThrow();
         Path input = dir.resolve("long.jsonl");
         Path output = dir.resolve("long-out.jsonl");
-        Files.writeString(input, JSON.writeValueAsString(JSON.createObjectNode().put("text", longCase.text)) + "\n",
+        Files.writeString(
+                input,
+                JSON.writeValueAsString(JSON.createObjectNode().put("text", longCase.text)) + "\n",
                 StandardCharsets.UTF_8);
 
-        Run run = score("--model", tinyModel(), "--input", input.toString(), "--output", output.toString(),
-                "--max-sequence-length", "32", "--max-batch-size", "4");
+        Run run = score(
+                "--model",
+                tinyModel(),
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--max-sequence-length",
+                "32",
+                "--max-batch-size",
+                "4");
 
         assertThat(run.exitCode).as(run.err).isZero();
         JsonNode s = readJsonl(output).get(0).get("sentiment");
@@ -267,8 +306,15 @@ class ScoreCommandTest {
 
     @Test
     void invalidInferenceSettingExits2() {
-        Run run = score("--model", tinyModel(), "--input", dir.resolve("a.tsv").toString(), "--output",
-                dir.resolve("b.jsonl").toString(), "--max-batch-size", "0");
+        Run run = score(
+                "--model",
+                tinyModel(),
+                "--input",
+                dir.resolve("a.tsv").toString(),
+                "--output",
+                dir.resolve("b.jsonl").toString(),
+                "--max-batch-size",
+                "0");
 
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.err).contains("Invalid option '--max-batch-size'").contains("Fix:");

@@ -1,11 +1,8 @@
 package org.sentimentstream.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.job.config.JobConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * deploy/compose/ without starting it: the services use the image build.sh tags, the job's arguments are valid for
  * the job, the mounted files exist, Prometheus scrapes the reporter's port, and docker-compose (where installed)
@@ -33,7 +32,8 @@ class ComposeFileTest {
 
     @BeforeAll
     static void read() throws Exception {
-        services = Manifests.tree(DeployFiles.read(COMPOSE_DIR.resolve("docker-compose.yml"))).get("services");
+        services = Manifests.tree(DeployFiles.read(COMPOSE_DIR.resolve("docker-compose.yml")))
+                .get("services");
     }
 
     @Test
@@ -44,7 +44,8 @@ class ComposeFileTest {
         // official images by default; the container tests may set the project's offline substitutes
         assertThat(services.at("/kafka/image").asText()).isEqualTo("${KAFKA_IMAGE:-apache/kafka:4.1.1}");
         assertThat(services.at("/prometheus/image").asText()).isEqualTo("${PROMETHEUS_IMAGE:-prom/prometheus:v2.42.0}");
-        assertThat(services.at("/kafka/environment/KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
+        assertThat(services.at("/kafka/environment/KAFKA_PROCESS_ROLES").asText())
+                .isEqualTo("broker,controller");
         for (String flink : List.of("producer", "jobmanager", "taskmanager")) {
             assertThat(services.at("/" + flink + "/image").asText())
                     .isEqualTo("${SENTIMENT_IMAGE:-" + DeployFiles.builtImage() + "}");
@@ -56,8 +57,8 @@ class ComposeFileTest {
     @Test
     void theJobRunsInApplicationModeWithValidSettings() {
         List<String> command = strings(services.at("/jobmanager/command"));
-        assertThat(command.subList(0, 4)).containsExactly("standalone-job", "--job-classname",
-                "org.sentimentstream.job.cli.Main", "run");
+        assertThat(command.subList(0, 4))
+                .containsExactly("standalone-job", "--job-classname", "org.sentimentstream.job.cli.Main", "run");
         Map<String, String> flags = new HashMap<>();
         for (int i = 4; i < command.size(); i += 2) {
             flags.put("sentiment." + command.get(i).substring(2), command.get(i + 1));
@@ -77,21 +78,24 @@ class ComposeFileTest {
 
     @Test
     void theProducerIsTheDistributionsProduceCommand() {
-        assertThat(strings(services.at("/producer/entrypoint"))).containsExactly("/opt/sentiment-stream/bin/sentiment-stream");
+        assertThat(strings(services.at("/producer/entrypoint")))
+                .containsExactly("/opt/sentiment-stream/bin/sentiment-stream");
         assertThat(volumeTo("producer", "/opt/sentiment-stream"))
                 .isEqualTo("${SENTIMENT_CLI:-../../cli/target/sentiment-stream-0.1.0-SNAPSHOT}");
-        assertThat(COMPOSE_DIR.resolve("../../cli/src/dist/bin/sentiment-stream")).exists();
+        assertThat(COMPOSE_DIR.resolve("../../cli/src/dist/bin/sentiment-stream"))
+                .exists();
         assertThat(DeployFiles.read(COMPOSE_DIR.resolve("../../cli/pom.xml")))
                 .contains("<finalName>sentiment-stream-${project.version}</finalName>");
-        assertThat(strings(services.at("/producer/command"))).startsWith("produce", "--bootstrap-servers", "kafka:9092");
+        assertThat(strings(services.at("/producer/command")))
+                .startsWith("produce", "--bootstrap-servers", "kafka:9092");
     }
 
     @Test
     void prometheusScrapesTheReporterPort() throws Exception {
         JsonNode prometheus = Manifests.tree(DeployFiles.read(COMPOSE_DIR.resolve("prometheus.yml")));
         List<String> targets = strings(prometheus.at("/scrape_configs/0/static_configs/0/targets"));
-        String port = DeployFiles.group(DeployFiles.read(DeployFiles.IMAGE_CONFIG),
-                "metrics.reporter.prom.port: (\\d+)");
+        String port =
+                DeployFiles.group(DeployFiles.read(DeployFiles.IMAGE_CONFIG), "metrics.reporter.prom.port: (\\d+)");
         assertThat(targets).containsExactlyInAnyOrder("jobmanager:" + port, "taskmanager:" + port);
         assertThat(volumeTo("prometheus", "/etc/prometheus/prometheus.yml")).isEqualTo("./prometheus.yml");
     }
@@ -99,8 +103,14 @@ class ComposeFileTest {
     @Test
     void dockerComposeAcceptsIt() throws Exception {
         Assumptions.assumeTrue(onPath("docker-compose"), "docker-compose is not installed");
-        Process p = new ProcessBuilder("docker-compose", "-f", COMPOSE_DIR.resolve("docker-compose.yml").toString(),
-                "config", "--quiet").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "docker-compose",
+                        "-f",
+                        COMPOSE_DIR.resolve("docker-compose.yml").toString(),
+                        "config",
+                        "--quiet")
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isZero();

@@ -1,8 +1,7 @@
 package org.sentimentstream.deploy;
 
-import org.sentimentstream.testing.PrometheusScrape;
 import org.sentimentstream.testing.DashboardMetrics;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.sentimentstream.testing.PrometheusScrape;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The checker itself: it finds a misspelt metric, an absent label and a label value that selects nothing. */
 class DashboardMetricsTest {
 
-    private static final PrometheusScrape SCRAPE = PrometheusScrape.parse(String.join("\n",
+    private static final PrometheusScrape SCRAPE = PrometheusScrape.parse(String.join(
+            "\n",
             "# HELP flink_taskmanager_job_task_operator_sentiment_reason_deadLetters deadLetters",
             "# TYPE flink_taskmanager_job_task_operator_sentiment_reason_deadLetters gauge",
             "flink_taskmanager_job_task_operator_sentiment_reason_deadLetters{job_name=\"sentiment_stream\",reason=\"INVALID_JSON\",} 3.0",
@@ -24,18 +26,21 @@ class DashboardMetricsTest {
 
     @Test
     void parsesTheExpositionFormat() {
-        assertThat(SCRAPE.names()).containsExactly(
-                "flink_taskmanager_job_task_operator_sentiment_batchSize",
-                "flink_taskmanager_job_task_operator_sentiment_batchSize_count",
-                "flink_taskmanager_job_task_operator_sentiment_reason_deadLetters");
-        assertThat(SCRAPE.sum("flink_taskmanager_job_task_operator_sentiment_reason_deadLetters")).isEqualTo(3.0);
+        assertThat(SCRAPE.names())
+                .containsExactly(
+                        "flink_taskmanager_job_task_operator_sentiment_batchSize",
+                        "flink_taskmanager_job_task_operator_sentiment_batchSize_count",
+                        "flink_taskmanager_job_task_operator_sentiment_reason_deadLetters");
+        assertThat(SCRAPE.sum("flink_taskmanager_job_task_operator_sentiment_reason_deadLetters"))
+                .isEqualTo(3.0);
         assertThat(SCRAPE.labelNames("flink_taskmanager_job_task_operator_sentiment_batchSize"))
                 .containsExactly("job_name", "quantile");
     }
 
     @Test
     void acceptsWhatTheScrapeHas(@TempDir Path dir) throws Exception {
-        DashboardMetrics dashboard = dashboard(dir,
+        DashboardMetrics dashboard = dashboard(
+                dir,
                 "sum by (reason) (rate(flink_taskmanager_job_task_operator_sentiment_reason_deadLetters"
                         + "{job_name=~\\\"$job_name\\\", reason=\\\"INVALID_JSON\\\"}[$__rate_interval]))",
                 "max by (quantile) (flink_taskmanager_job_task_operator_sentiment_batchSize{quantile=~\\\"0.5|0.99\\\"})");
@@ -45,7 +50,8 @@ class DashboardMetricsTest {
 
     @Test
     void reportsWhatTheScrapeLacks(@TempDir Path dir) throws Exception {
-        DashboardMetrics dashboard = dashboard(dir,
+        DashboardMetrics dashboard = dashboard(
+                dir,
                 "sum(flink_taskmanager_job_task_operator_sentiment_deadLetters)",
                 "sum by (operator_name) (flink_taskmanager_job_task_operator_sentiment_reason_deadLetters)",
                 "sum(flink_taskmanager_job_task_operator_sentiment_reason_deadLetters{reason=\\\"BLANK\\\"})",
@@ -63,8 +69,12 @@ class DashboardMetricsTest {
     private static DashboardMetrics dashboard(Path dir, String... exprs) throws Exception {
         StringBuilder panels = new StringBuilder();
         for (int i = 0; i < exprs.length; i++) {
-            panels.append(i == 0 ? "" : ",").append("{\"title\":\"p").append(i)
-                    .append("\",\"targets\":[{\"expr\":\"").append(exprs[i]).append("\"}]}");
+            panels.append(i == 0 ? "" : ",")
+                    .append("{\"title\":\"p")
+                    .append(i)
+                    .append("\",\"targets\":[{\"expr\":\"")
+                    .append(exprs[i])
+                    .append("\"}]}");
         }
         Path file = dir.resolve("dashboard.json");
         Files.writeString(file, "{\"panels\":[{\"type\":\"row\",\"panels\":[" + panels + "]}]}");

@@ -60,7 +60,8 @@ final class DeployFiles {
 
     /** Sources of the Dockerfile's COPY lines. */
     static List<String> copySources() {
-        Matcher m = Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*(\\S+)\\s+\\S+\\s*$").matcher(read(DOCKERFILE));
+        Matcher m = Pattern.compile("(?m)^COPY\\s+(?:--\\S+\\s+)*(\\S+)\\s+\\S+\\s*$")
+                .matcher(read(DOCKERFILE));
         List<String> sources = new ArrayList<>();
         while (m.find()) {
             sources.add(m.group(1));
@@ -71,7 +72,8 @@ final class DeployFiles {
     /** The ports the Dockerfile EXPOSEs. */
     static List<Integer> exposedPorts() {
         List<Integer> ports = new ArrayList<>();
-        for (String port : group(read(DOCKERFILE), "(?m)^EXPOSE\\s+(.+)$").trim().split("\\s+")) {
+        for (String port :
+                group(read(DOCKERFILE), "(?m)^EXPOSE\\s+(.+)$").trim().split("\\s+")) {
             ports.add(Integer.parseInt(port));
         }
         return ports;
@@ -89,7 +91,8 @@ final class DeployFiles {
      */
     static int measuredMegabytesForTwoSlots(String sessionSharing) {
         Matcher m = Pattern.compile("(?m)^\\| after scoring [^|]*\\| \\*\\*\\+\\d+\\*\\* \\[(\\d+)-(\\d+)] "
-                + "\\| \\*\\*\\+\\d+\\*\\* \\[(\\d+)-(\\d+)] \\|").matcher(read(BENCH_RESULTS));
+                        + "\\| \\*\\*\\+\\d+\\*\\* \\[(\\d+)-(\\d+)] \\|")
+                .matcher(read(BENCH_RESULTS));
         if (!m.find()) {
             throw new AssertionError("No 'after scoring' row in " + BENCH_RESULTS);
         }

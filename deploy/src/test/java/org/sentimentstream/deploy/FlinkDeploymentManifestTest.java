@@ -1,12 +1,15 @@
 package org.sentimentstream.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.udf.SentimentOptions;
 
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.HighAvailabilityOptions;
@@ -25,15 +28,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Secret;
-
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +40,9 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * deploy/kubernetes/flink-deployment.yaml, read with the Flink Kubernetes Operator's own model (unknown fields
@@ -78,14 +75,17 @@ class FlinkDeploymentManifestTest {
         assertThat(jarInImage).startsWith("/opt/flink/usrlib/");
         assertThat(spec.getJob().getJarURI()).isEqualTo("local://" + jarInImage);
         assertThat(DeployFiles.read(Path("pom.xml"))).contains("<destFileName>sentiment-stream-job.jar</destFileName>");
-        assertThat(Class.forName(spec.getJob().getEntryClass()).getMethod("main", String[].class)).isNotNull();
+        assertThat(Class.forName(spec.getJob().getEntryClass()).getMethod("main", String[].class))
+                .isNotNull();
         assertThat(spec.getJob().getArgs()).startsWith("run");
 
         // Flink 2 on both sides (the operator API here knows no 2.x constant: the value is checked as text)
         String flinkVersion = Manifests.tree(yaml).at("/spec/flinkVersion").asText();
         String imageFlink = DeployFiles.baseImage().replaceFirst("^flink:(\\d+)\\..*$", "$1");
         assertThat(DeployFiles.baseImage()).isEqualTo("flink:2.2.1-java17");
-        assertThat(DeployFiles.buildScriptBaseImage()).as("build.sh's default base").isEqualTo(DeployFiles.baseImage());
+        assertThat(DeployFiles.buildScriptBaseImage())
+                .as("build.sh's default base")
+                .isEqualTo(DeployFiles.baseImage());
         assertThat(flinkVersion).matches("v" + imageFlink + "_\\d+");
 
         assertThat(spec.getJob().getUpgradeMode()).isEqualTo(UpgradeMode.LAST_STATE);
@@ -103,34 +103,43 @@ class FlinkDeploymentManifestTest {
         assertThat(flinkConf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).startsWith("s3://");
         // the older keys, for operators that read them, say the same
         Map<String, String> raw = spec.getFlinkConfiguration();
-        assertThat(raw.get("state.checkpoints.dir")).isEqualTo(flinkConf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        assertThat(raw.get("state.checkpoints.dir"))
+                .isEqualTo(flinkConf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
         assertThat(raw.get("state.savepoints.dir")).isEqualTo(flinkConf.get(CheckpointingOptions.SAVEPOINT_DIRECTORY));
         assertThat(flinkConf.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE))
                 .isEqualTo(CheckpointingMode.EXACTLY_ONCE);
-        assertThat(flinkConf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isPresent();
+        assertThat(flinkConf.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isPresent();
         assertThat(flinkConf.get(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS)).isEqualTo(3);
-        assertThat(flinkConf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION).name())
+        assertThat(flinkConf
+                        .get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION)
+                        .name())
                 .isEqualTo("RETAIN_ON_CANCELLATION");
     }
 
     @Test
     void taskManagerMemoryHoldsTheMeasuredOnnxRuntimeSessions() {
         // What the operator does: taskManager.resource.memory becomes the process size.
-        MemorySize process = MemorySize.parse(spec.getTaskManager().getResource().getMemory());
+        MemorySize process =
+                MemorySize.parse(spec.getTaskManager().getResource().getMemory());
         Configuration tm = new Configuration(flinkConf);
         tm.set(TaskManagerOptions.TOTAL_PROCESS_MEMORY, process);
         TaskExecutorProcessSpec memory = TaskExecutorProcessUtils.processSpecFromConfig(tm);
 
         int slots = flinkConf.get(TaskManagerOptions.NUM_TASK_SLOTS);
-        String sharing = JobConfig.from(flinkConf, Map.of()).get(SentimentOptions.SESSION_SHARING).name();
+        String sharing = JobConfig.from(flinkConf, Map.of())
+                .get(SentimentOptions.SESSION_SHARING)
+                .name();
         int measuredTwoSlots = DeployFiles.measuredMegabytesForTwoSlots(sharing);
         assertThat(measuredTwoSlots).isEqualTo(sharing.equals("PER_SLOT") ? 825 : 475);
         // per-slot sessions grow with the slots; one shared session does not
-        long required = sharing.equals("PER_SLOT") ? (long) Math.ceil(measuredTwoSlots * slots / 2.0) : measuredTwoSlots;
+        long required =
+                sharing.equals("PER_SLOT") ? (long) Math.ceil(measuredTwoSlots * slots / 2.0) : measuredTwoSlots;
 
         assertThat(memory.getTotalProcessMemorySize()).isEqualTo(process);
         assertThat(memory.getTaskOffHeapSize().getMebiBytes())
-                .as("task off-heap (MiB) vs ONNX Runtime's measured %d MB for %d slots, with >= 20%% headroom",
+                .as(
+                        "task off-heap (MiB) vs ONNX Runtime's measured %d MB for %d slots, with >= 20%% headroom",
                         required, slots)
                 .isGreaterThanOrEqualTo((int) Math.ceil(required * 1.2));
         assertThat(memory.getManagedMemorySize().getBytes()).isZero();
@@ -138,9 +147,12 @@ class FlinkDeploymentManifestTest {
         assertThat(memory.getTaskHeapSize().getMebiBytes()).isGreaterThanOrEqualTo(768);
 
         // the arithmetic in the manifest's comment is Flink's
-        assertThat(commentNumber("(\\d+)m task heap")).isEqualTo(memory.getTaskHeapSize().getMebiBytes());
-        assertThat(commentNumber("(\\d+)m JVM overhead")).isEqualTo(memory.getJvmOverheadSize().getMebiBytes());
-        assertThat(commentNumber("(\\d+)m network")).isEqualTo(memory.getNetworkMemSize().getMebiBytes());
+        assertThat(commentNumber("(\\d+)m task heap"))
+                .isEqualTo(memory.getTaskHeapSize().getMebiBytes());
+        assertThat(commentNumber("(\\d+)m JVM overhead"))
+                .isEqualTo(memory.getJvmOverheadSize().getMebiBytes());
+        assertThat(commentNumber("(\\d+)m network"))
+                .isEqualTo(memory.getNetworkMemSize().getMebiBytes());
         assertThat(commentNumber("(\\d+)m total Flink memory"))
                 .isEqualTo(memory.getTotalFlinkMemorySize().getMebiBytes());
         assertThat(commentNumber("at most\\s+#?\\s*\\+(\\d+) MB")).isEqualTo(measuredTwoSlots);
@@ -148,8 +160,12 @@ class FlinkDeploymentManifestTest {
         // the container gets the same CPUs as the slots expect, and the JobManager's memory adds up too
         assertThat(spec.getTaskManager().getResource().getCpu()).isEqualTo((double) slots);
         Configuration jm = new Configuration(flinkConf);
-        jm.set(JobManagerOptions.TOTAL_PROCESS_MEMORY, MemorySize.parse(spec.getJobManager().getResource().getMemory()));
-        assertThat(JobManagerProcessUtils.processSpecFromConfig(jm).getJvmHeapMemorySize().getMebiBytes())
+        jm.set(
+                JobManagerOptions.TOTAL_PROCESS_MEMORY,
+                MemorySize.parse(spec.getJobManager().getResource().getMemory()));
+        assertThat(JobManagerProcessUtils.processSpecFromConfig(jm)
+                        .getJvmHeapMemorySize()
+                        .getMebiBytes())
                 .isGreaterThanOrEqualTo(512);
     }
 
@@ -165,7 +181,8 @@ class FlinkDeploymentManifestTest {
         String factory = spec.getFlinkConfiguration().get("metrics.reporter.prom.factory.class");
         String port = spec.getFlinkConfiguration().get("metrics.reporter.prom.port");
         assertThat(factory).isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
-        assertThat(image).contains("metrics.reporter.prom.factory.class: " + factory)
+        assertThat(image)
+                .contains("metrics.reporter.prom.factory.class: " + factory)
                 .contains("metrics.reporter.prom.port: " + port);
         assertThat(DeployFiles.exposedPorts()).contains(Integer.parseInt(port));
         assertThat(DeployFiles.copyDestination("plugins/metrics-prometheus/"))
@@ -194,7 +211,8 @@ class FlinkDeploymentManifestTest {
             flags.put(name.startsWith("kafka.") ? name : "sentiment." + name, value);
         }
         JobConfig config = JobConfig.from(flinkConf, flags).requireBootstrapServers();
-        assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE))
+                .isEqualTo(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(flinkConf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                 .isLessThan(config.get(KafkaOptions.TRANSACTION_TIMEOUT));
         assertThat(config.redacted().toString()).doesNotContain("CHANGE-ME-password");
@@ -218,12 +236,16 @@ class FlinkDeploymentManifestTest {
             referenced.add(refs.group(1));
         }
         assertThat(referenced).containsExactly("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD");
-        Pattern allowed = Pattern.compile(spec.getFlinkConfiguration().get("kafka.config.providers.env.param.allowlist.pattern"));
+        Pattern allowed =
+                Pattern.compile(spec.getFlinkConfiguration().get("kafka.config.providers.env.param.allowlist.pattern"));
         for (String name : referenced) {
             assertThat(allowed.matcher(name).matches()).as(name + " allowed").isTrue();
-            EnvVar env = mainContainer().getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+            EnvVar env = mainContainer().getEnv().stream()
+                    .filter(e -> e.getName().equals(name))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("the pod template does not set " + name));
-            assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret.getMetadata().getName());
+            assertThat(env.getValueFrom().getSecretKeyRef().getName())
+                    .isEqualTo(secret.getMetadata().getName());
             assertThat(keys).containsKey(env.getValueFrom().getSecretKeyRef().getKey());
         }
 
@@ -250,12 +272,14 @@ class FlinkDeploymentManifestTest {
         String badSpec = yaml.replace("    upgradeMode: last-state", "    upgradeMod: last-state");
         assertThat(badSpec).isNotEqualTo(yaml);
         assertThatThrownBy(() -> Manifests.parse(badSpec, FlinkDeployment.class))
-                .isInstanceOf(UnrecognizedPropertyException.class).hasMessageContaining("upgradeMod");
+                .isInstanceOf(UnrecognizedPropertyException.class)
+                .hasMessageContaining("upgradeMod");
         // a misspelt Kubernetes field inside the pod template (fabric8 would keep it in additionalProperties)
         String badPod = yaml.replaceFirst("secretKeyRef:", "secretKeyref:");
         assertThat(badPod).isNotEqualTo(yaml);
         assertThatThrownBy(() -> Manifests.parse(badPod, FlinkDeployment.class))
-                .isInstanceOf(IOException.class).hasMessageContaining("secretKeyref");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("secretKeyref");
         // an unknown enum value
         String badMode = yaml.replace("upgradeMode: last-state", "upgradeMode: latest-state");
         assertThatThrownBy(() -> Manifests.parse(badMode, FlinkDeployment.class))
@@ -267,7 +291,8 @@ class FlinkDeploymentManifestTest {
 
     private static Container mainContainer() {
         return spec.getPodTemplate().getSpec().getContainers().stream()
-                .filter(c -> c.getName().equals("flink-main-container")).findFirst()
+                .filter(c -> c.getName().equals("flink-main-container"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no flink-main-container in the pod template"));
     }
 

@@ -1,14 +1,12 @@
 package org.sentimentstream.deploy;
 
-import org.sentimentstream.testing.PrometheusScrape;
-import org.sentimentstream.testing.DashboardMetrics;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.SampleReviews;
+import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
+import org.sentimentstream.testing.DashboardMetrics;
+import org.sentimentstream.testing.PrometheusScrape;
 import org.sentimentstream.testing.TestModels;
 
 import org.apache.flink.configuration.Configuration;
@@ -38,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Grafana dashboard asks only for metrics the job really exports: the real pipeline runs on a MiniCluster with
@@ -77,8 +77,8 @@ class GrafanaDashboardTest {
     /** As the image and the FlinkDeployment configure it, on a free port. */
     private static Configuration prometheusReporter() {
         Configuration conf = new Configuration();
-        conf.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString(
+                "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", Integer.toString(PROM_PORT));
         return conf;
     }
@@ -111,13 +111,18 @@ class GrafanaDashboardTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
-        SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(config), KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config), config);
+        SentimentPipeline.defineWorkflow(
+                env,
+                KafkaConnectors.source(config),
+                KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config),
+                config);
         JobClient job = env.executeAsync("sentiment-stream");
         PrometheusScrape scrape;
         try {
-            scrape = scrapeUntil(Duration.ofMinutes(4), s ->
-                    s.sum(SENTIMENT + "recordsScored") >= reviews.size()
+            scrape = scrapeUntil(
+                    Duration.ofMinutes(4),
+                    s -> s.sum(SENTIMENT + "recordsScored") >= reviews.size()
                             && s.sum(SENTIMENT + "reason_deadLetters") >= malformed.size()
                             && s.max("flink_jobmanager_job_numberOfCompletedCheckpoints") >= 2
                             && dashboard.problems(s).isEmpty());
@@ -128,26 +133,47 @@ class GrafanaDashboardTest {
         Files.createDirectories(saved.getParent());
         Files.writeString(saved, scrape.text(), StandardCharsets.UTF_8);
 
-        assertThat(dashboard.problems(scrape)).as("dashboard queries vs the scrape in " + saved).isEmpty();
-        assertThat(dashboard.metricNames()).as("the job's own metrics on the dashboard")
-                .contains(SENTIMENT + "batchSize", SENTIMENT + "inferenceTimeMs", SENTIMENT + "queueWaitMs",
-                        SENTIMENT + "paddingEfficiency", SENTIMENT + "reason_deadLetters");
+        assertThat(dashboard.problems(scrape))
+                .as("dashboard queries vs the scrape in " + saved)
+                .isEmpty();
+        assertThat(dashboard.metricNames())
+                .as("the job's own metrics on the dashboard")
+                .contains(
+                        SENTIMENT + "batchSize",
+                        SENTIMENT + "inferenceTimeMs",
+                        SENTIMENT + "queueWaitMs",
+                        SENTIMENT + "paddingEfficiency",
+                        SENTIMENT + "reason_deadLetters");
 
         assertThat(scrape.sum(SENTIMENT + "recordsScored")).isEqualTo(reviews.size());
         assertThat(scrape.sum(SENTIMENT + "reason_deadLetters")).isEqualTo(malformed.size());
         assertThat(scrape.samples(SENTIMENT + "reason_deadLetters"))
                 .extracting(sample -> sample.labels().get("reason"))
-                .contains("INVALID_UTF8", "INVALID_JSON", "NOT_AN_OBJECT", "MISSING_TEXT", "NULL_TEXT",
-                        "NON_STRING_TEXT", "BLANK_TEXT");
-        for (String positive : List.of("batches", "realTokens", "computedTokens", "paddingEfficiency",
-                "batchSize_count", "inferenceTimeMs_count", "queueWaitMs_count")) {
-            assertThat(scrape.sum(SENTIMENT + positive)).as(SENTIMENT + positive).isPositive();
+                .contains(
+                        "INVALID_UTF8",
+                        "INVALID_JSON",
+                        "NOT_AN_OBJECT",
+                        "MISSING_TEXT",
+                        "NULL_TEXT",
+                        "NON_STRING_TEXT",
+                        "BLANK_TEXT");
+        for (String positive : List.of(
+                "batches",
+                "realTokens",
+                "computedTokens",
+                "paddingEfficiency",
+                "batchSize_count",
+                "inferenceTimeMs_count",
+                "queueWaitMs_count")) {
+            assertThat(scrape.sum(SENTIMENT + positive))
+                    .as(SENTIMENT + positive)
+                    .isPositive();
         }
         assertThat(scrape.max(SENTIMENT + "paddingEfficiency")).isLessThanOrEqualTo(1.0);
     }
 
-    private static PrometheusScrape scrapeUntil(Duration timeout,
-            java.util.function.Predicate<PrometheusScrape> done) throws Exception {
+    private static PrometheusScrape scrapeUntil(Duration timeout, java.util.function.Predicate<PrometheusScrape> done)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         PrometheusScrape last = null;
         while (System.nanoTime() < deadline) {

@@ -1,30 +1,29 @@
 package org.sentimentstream.deploy;
 
-import org.apache.flink.kubernetes.operator.api.spec.FlinkVersion;
-
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.cfg.MapperConfig;
-import com.fasterxml.jackson.databind.introspect.Annotated;
-import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.apache.flink.kubernetes.operator.api.spec.FlinkVersion;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Collections;
 import java.util.regex.Pattern;
 
 /**
@@ -45,22 +44,20 @@ final class Manifests {
     private Manifests() {}
 
     static ObjectMapper strictYaml() {
-        SimpleModule flinkVersions = new SimpleModule().addDeserializer(FlinkVersion.class,
-                new JsonDeserializer<>() {
-                    @Override
-                    public FlinkVersion deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-                        String text = p.getValueAsString();
-                        if (text != null && FLINK_2.matcher(text).matches()) {
-                            return null;
-                        }
-                        try {
-                            return FlinkVersion.valueOf(text);
-                        } catch (IllegalArgumentException e) {
-                            return (FlinkVersion) ctx.handleWeirdStringValue(FlinkVersion.class, text,
-                                    "not a FlinkVersion");
-                        }
-                    }
-                });
+        SimpleModule flinkVersions = new SimpleModule().addDeserializer(FlinkVersion.class, new JsonDeserializer<>() {
+            @Override
+            public FlinkVersion deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                String text = p.getValueAsString();
+                if (text != null && FLINK_2.matcher(text).matches()) {
+                    return null;
+                }
+                try {
+                    return FlinkVersion.valueOf(text);
+                } catch (IllegalArgumentException e) {
+                    return (FlinkVersion) ctx.handleWeirdStringValue(FlinkVersion.class, text, "not a FlinkVersion");
+                }
+            }
+        });
         return new ObjectMapper(new YAMLFactory())
                 .setAnnotationIntrospector(new StrictIntrospector())
                 .registerModule(flinkVersions)
@@ -116,8 +113,10 @@ final class Manifests {
             return;
         }
         for (Method getter : o.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                    || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
                 continue;
             }
             Object value;
@@ -130,8 +129,8 @@ final class Manifests {
                 extra.keySet().forEach(k -> unknown.add(path + "." + k));
             } else {
                 String name = getter.getName().substring(3);
-                collectAdditionalProperties(value, path + "." + Character.toLowerCase(name.charAt(0))
-                        + name.substring(1), unknown, seen);
+                collectAdditionalProperties(
+                        value, path + "." + Character.toLowerCase(name.charAt(0)) + name.substring(1), unknown, seen);
             }
         }
     }

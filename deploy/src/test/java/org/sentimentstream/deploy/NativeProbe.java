@@ -26,17 +26,22 @@ public final class NativeProbe {
             long[][] ids = {encoding.getIds()};
             long[][] mask = {encoding.getAttentionMask()};
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OrtSession session = env.createSession(model.resolve("model.onnx").toString(),
-                            new OrtSession.SessionOptions());
+            try (OrtSession session =
+                            env.createSession(model.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
                     OnnxTensor idsTensor = OnnxTensor.createTensor(env, ids);
                     OnnxTensor maskTensor = OnnxTensor.createTensor(env, mask);
-                    OrtSession.Result result = session.run(
-                            Map.of("input_ids", idsTensor, "attention_mask", maskTensor))) {
+                    OrtSession.Result result =
+                            session.run(Map.of("input_ids", idsTensor, "attention_mask", maskTensor))) {
                 float[][] logits = (float[][]) result.get(0).getValue();
                 System.out.println("LOGITS " + Arrays.toString(logits[0]));
             }
         }
-        System.out.println("ORT " + OrtEnvironment.class.getProtectionDomain().getCodeSource().getLocation());
-        System.out.println("DJL " + HuggingFaceTokenizer.class.getProtectionDomain().getCodeSource().getLocation());
+        System.out.println("ORT "
+                + OrtEnvironment.class.getProtectionDomain().getCodeSource().getLocation());
+        System.out.println("DJL "
+                + HuggingFaceTokenizer.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation());
     }
 }

@@ -1,5 +1,19 @@
 package org.sentimentstream.embedded;
 
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,21 +37,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An in-process, single-node Apache Kafka 4.2 broker in KRaft combined mode (broker + controller, node id 1).
@@ -77,11 +76,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private boolean closed;
 
     private EmbeddedKafkaBroker(
-            KafkaRaftServer server,
-            Path dataDir,
-            int brokerPort,
-            int controllerPort,
-            String clusterId) {
+            KafkaRaftServer server, Path dataDir, int brokerPort, int controllerPort, String clusterId) {
         this.server = server;
         this.dataDir = dataDir;
         this.brokerPort = brokerPort;
@@ -148,7 +143,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     if (!causedByBindException(e)) {
                         break;
                     }
-                    LOG.warn("Embedded Kafka could not bind its ports (attempt {}/{}), retrying", attempt, START_ATTEMPTS);
+                    LOG.warn(
+                            "Embedded Kafka could not bind its ports (attempt {}/{}), retrying",
+                            attempt,
+                            START_ATTEMPTS);
                 }
             }
             throw failure;
@@ -188,8 +186,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw e;
             }
             broker.startupTime = Duration.ofNanos(System.nanoTime() - t0);
-            LOG.info("Embedded Kafka {} started on {} in {} ms (cluster id {}, data in {})",
-                    kafkaVersion(), broker.bootstrapServers(), broker.startupTime.toMillis(), clusterId, dataDir);
+            LOG.info(
+                    "Embedded Kafka {} started on {} in {} ms (cluster id {}, data in {})",
+                    kafkaVersion(),
+                    broker.bootstrapServers(),
+                    broker.startupTime.toMillis(),
+                    clusterId,
+                    dataDir);
             return broker;
         } catch (RuntimeException e) {
             if (server != null) {
@@ -212,13 +215,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.setProperty("node.id", Integer.toString(NODE_ID));
         p.setProperty("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.setProperty("controller.listener.names", CONTROLLER_LISTENER);
-        p.setProperty("listeners",
+        p.setProperty(
+                "listeners",
                 BROKER_LISTENER + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
                         + controllerPort);
         p.setProperty("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
         p.setProperty("inter.broker.listener.name", BROKER_LISTENER);
-        p.setProperty("listener.security.protocol.map",
-                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.setProperty(
+                "listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.setProperty("log.dirs", logDir);
         p.setProperty("metadata.log.dir", logDir);
         p.setProperty("num.partitions", "1");
@@ -257,7 +261,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         features.forEach(formatter::setFeatureLevel);
         formatter.run();
         if (LOG.isDebugEnabled()) {
-            LOG.debug("Formatted Kafka storage: {}", out.toString(StandardCharsets.UTF_8).trim());
+            LOG.debug(
+                    "Formatted Kafka storage: {}",
+                    out.toString(StandardCharsets.UTF_8).trim());
         }
     }
 
@@ -267,7 +273,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(adminProperties())) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -347,7 +356,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     results.get(name).get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause(), e.getCause());
+                        throw new IllegalStateException(
+                                "Cannot create topic " + name + ": " + e.getCause(), e.getCause());
                     }
                 }
             }

@@ -40,8 +40,10 @@ public final class JobOutputReader implements AutoCloseable {
 
     public JobOutputReader(String bootstrapServers, String scoredTopic, String deadLetterTopic, Handler handler) {
         // a fetch returns as soon as a record is there; this only bounds idle polls
-        this.consumer = ReadCommittedConsumer.fromBeginning(bootstrapServers,
-                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200"), List.of(scoredTopic, deadLetterTopic));
+        this.consumer = ReadCommittedConsumer.fromBeginning(
+                bootstrapServers,
+                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200"),
+                List.of(scoredTopic, deadLetterTopic));
         this.scoredTopic = scoredTopic;
         this.handler = handler;
     }

@@ -24,8 +24,8 @@ public final class ReadCommittedConsumer {
     }
 
     /** {@code overrides}: further consumer properties, e.g. a shorter {@code fetch.max.wait.ms}. */
-    public static KafkaConsumer<byte[], byte[]> fromBeginning(String bootstrapServers, Map<String, String> overrides,
-            List<String> topics) {
+    public static KafkaConsumer<byte[], byte[]> fromBeginning(
+            String bootstrapServers, Map<String, String> overrides, List<String> topics) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

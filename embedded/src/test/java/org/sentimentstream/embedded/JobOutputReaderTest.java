@@ -1,18 +1,18 @@
 package org.sentimentstream.embedded;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JobOutputReaderTest {
 
@@ -31,17 +31,22 @@ class JobOutputReaderTest {
             }
 
             List<String> seen = new ArrayList<>();
-            try (JobOutputReader reader = new JobOutputReader(kafka.bootstrapServers(), "scored", "dead-letters",
-                    (r, scored) -> seen.add((scored ? "scored:" : "dead:")
-                            + new String(r.value(), StandardCharsets.UTF_8)))) {
+            try (JobOutputReader reader = new JobOutputReader(
+                    kafka.bootstrapServers(),
+                    "scored",
+                    "dead-letters",
+                    (r, scored) ->
+                            seen.add((scored ? "scored:" : "dead:") + new String(r.value(), StandardCharsets.UTF_8)))) {
                 reader.await(4, () -> {});
 
-                assertThat(seen).containsExactlyInAnyOrder("scored:scored-0", "scored:scored-1", "scored:scored-2",
-                        "dead:dead-0");
+                assertThat(seen)
+                        .containsExactlyInAnyOrder(
+                                "scored:scored-0", "scored:scored-1", "scored:scored-2", "dead:dead-0");
                 assertThat(reader.total()).isEqualTo(4);
                 assertThat(reader.deadLetters()).isEqualTo(1);
                 // from the producer's timestamp, 5 s before sending
-                assertThat(reader.latenciesMs()).hasSize(3)
+                assertThat(reader.latenciesMs())
+                        .hasSize(3)
                         .allSatisfy(ms -> assertThat(ms).isGreaterThanOrEqualTo(5_000));
                 assertThat(reader.lastArrivalMs()).isGreaterThan(sentAt);
 
@@ -51,8 +56,10 @@ class JobOutputReaderTest {
 
                 // nothing more arrives: the check is what ends the wait
                 assertThatThrownBy(() -> reader.await(1, () -> {
-                    throw new IllegalStateException("the job ended early");
-                })).isInstanceOf(IllegalStateException.class).hasMessage("the job ended early");
+                            throw new IllegalStateException("the job ended early");
+                        }))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessage("the job ended early");
             }
         }
     }

@@ -1,10 +1,7 @@
 package org.sentimentstream.embedded;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -16,6 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The `local` sample holds only reviews that no shipped model was trained on, with their gold labels. */
 class SampleReviewsTest {
 
@@ -23,7 +22,8 @@ class SampleReviewsTest {
      * sha256 of {@code <line>\t<text>\t<label>\n} over the rows of GLUE SST-2 dev.tsv (872 rows, lines 2-873, text
      * stripped), as make_sample.py printed it from the file; see sample/SOURCE.md.
      */
-    private static final String SST2_DEV_FINGERPRINT = "6095c986bf30dc1133ab396a9717c0e541368164208c71acde03e9b7c7a1efe3";
+    private static final String SST2_DEV_FINGERPRINT =
+            "6095c986bf30dc1133ab396a9717c0e541368164208c71acde03e9b7c7a1efe3";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,9 +56,12 @@ class SampleReviewsTest {
         assertThat(longer).isEqualTo(40);
 
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        dev.forEach((line, r) -> sha.update(String.format("%d\t%s\t%d\n", line, r.get("text").asText(),
-                r.get("label").asInt()).getBytes(StandardCharsets.UTF_8)));
-        assertThat(HexFormat.of().formatHex(sha.digest())).as("the texts and labels of SST-2 dev.tsv")
+        dev.forEach((line, r) -> sha.update(String.format(
+                        "%d\t%s\t%d\n",
+                        line, r.get("text").asText(), r.get("label").asInt())
+                .getBytes(StandardCharsets.UTF_8)));
+        assertThat(HexFormat.of().formatHex(sha.digest()))
+                .as("the texts and labels of SST-2 dev.tsv")
                 .isEqualTo(SST2_DEV_FINGERPRINT);
     }
 
@@ -82,7 +85,8 @@ class SampleReviewsTest {
     @Test
     void theLongerReviewsAreMultiSentenceAndBothPolarities() throws Exception {
         List<JsonNode> longer = sample().stream()
-                .filter(r -> r.get("id").asText().startsWith(SampleReviews.LONG_ID_PREFIX)).toList();
+                .filter(r -> r.get("id").asText().startsWith(SampleReviews.LONG_ID_PREFIX))
+                .toList();
         assertThat(longer).hasSize(40);
         assertThat(longer).allSatisfy(r -> {
             String text = r.get("text").asText();
@@ -95,7 +99,8 @@ class SampleReviewsTest {
     @Test
     void theGoldSourceIsNamed() {
         assertThat(SampleReviews.GOLD_FIELD).isEqualTo("label");
-        assertThat(SampleReviews.GOLD_SOURCE).contains("SST-2 dev (GLUE, human labels)")
+        assertThat(SampleReviews.GOLD_SOURCE)
+                .contains("SST-2 dev (GLUE, human labels)")
                 .contains("40 longer reviews written and labelled for this demo by the project")
                 .contains("none of them in the training data");
         assertThat(SampleReviews.GOLD_PARTS).containsOnlyKeys("sst2-dev-", "long-");

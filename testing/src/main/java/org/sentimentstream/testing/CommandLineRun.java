@@ -1,7 +1,5 @@
 package org.sentimentstream.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -9,15 +7,19 @@ import java.io.StringWriter;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** One execution of a picocli command line: its exit code and what it printed, plus readers of its help text. */
 public record CommandLineRun(int exitCode, String out, String err) {
 
     /** Executes {@code args} on the command line that {@code commandLine} builds for the given out and err. */
-    public static CommandLineRun execute(BiFunction<PrintWriter, PrintWriter, CommandLine> commandLine,
-            String... args) {
+    public static CommandLineRun execute(
+            BiFunction<PrintWriter, PrintWriter, CommandLine> commandLine, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = commandLine.apply(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        int exitCode = commandLine
+                .apply(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(args);
         return new CommandLineRun(exitCode, out.toString(), err.toString());
     }
 

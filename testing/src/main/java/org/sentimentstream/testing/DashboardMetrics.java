@@ -29,6 +29,7 @@ public final class DashboardMetrics {
     private static final Pattern METRIC = Pattern.compile("\\b(flink_[A-Za-z0-9_:]+)");
     /** {@code metric{label="x", other=~"y"}}: the selector's label names. */
     private static final Pattern SELECTOR = Pattern.compile("\\b(flink_[A-Za-z0-9_:]+)\\s*\\{([^}]*)}");
+
     private static final Pattern MATCHER =
             Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** {@code by (a, b)} / {@code without (a)}: grouping labels, which the query's metrics must carry. */
@@ -142,11 +143,15 @@ public final class DashboardMetrics {
                                 ? Pattern.compile(Pattern.quote(l.group(3)))
                                 : Pattern.compile(l.group(3).replace("\\\\", "\\"));
                         boolean selects = scrape.samples(metric).stream()
-                                .anyMatch(x -> value.matcher(x.labels().getOrDefault(label, "")).matches());
+                                .anyMatch(x -> value.matcher(x.labels().getOrDefault(label, ""))
+                                        .matches());
                         if (!selects) {
                             problems.add(q.panel() + ": " + metric + "{" + label + l.group(2) + "\"" + l.group(3)
-                                    + "\"} selects no sample; values: " + scrape.samples(metric).stream()
-                                    .map(x -> x.labels().get(label)).distinct().toList());
+                                    + "\"} selects no sample; values: "
+                                    + scrape.samples(metric).stream()
+                                            .map(x -> x.labels().get(label))
+                                            .distinct()
+                                            .toList());
                         }
                     }
                 }

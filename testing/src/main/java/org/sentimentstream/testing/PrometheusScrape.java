@@ -26,8 +26,8 @@ public final class PrometheusScrape {
     /** One sample line: {@code name{label="value",...} value}. */
     public record Sample(String name, Map<String, String> labels, double value) {}
 
-    private static final Pattern SAMPLE = Pattern.compile(
-            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+\\S+)?$");
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+\\S+)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final String text;
@@ -40,9 +40,13 @@ public final class PrometheusScrape {
 
     /** GETs {@code url} (e.g. {@code http://localhost:9249/metrics}) and parses the answer. */
     public static PrometheusScrape fetch(String url) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response = client.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(20))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + url + " answered " + response.statusCode());
@@ -123,11 +127,18 @@ public final class PrometheusScrape {
 
     /** The sum of the finite values of {@code name} (0 if absent). */
     public double sum(String name) {
-        return samples(name).stream().mapToDouble(Sample::value).filter(Double::isFinite).sum();
+        return samples(name).stream()
+                .mapToDouble(Sample::value)
+                .filter(Double::isFinite)
+                .sum();
     }
 
     /** The largest finite value of {@code name}, or NaN. */
     public double max(String name) {
-        return samples(name).stream().mapToDouble(Sample::value).filter(Double::isFinite).max().orElse(Double.NaN);
+        return samples(name).stream()
+                .mapToDouble(Sample::value)
+                .filter(Double::isFinite)
+                .max()
+                .orElse(Double.NaN);
     }
 }

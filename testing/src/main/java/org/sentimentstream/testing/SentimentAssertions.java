@@ -1,11 +1,11 @@
 package org.sentimentstream.testing;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
 import org.sentimentstream.testing.TestModels.ReferenceCase;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Checks of the {@code sentiment} object of an output against the transformers reference of the tiny model. */
 public final class SentimentAssertions {
@@ -19,9 +19,11 @@ public final class SentimentAssertions {
     public static void assertSentiment(JsonNode sentiment, ReferenceCase expected) {
         assertWellFormed(sentiment, expected.tokens, expected.truncated);
         JsonNode logits = sentiment.get("logits");
-        assertThat(logits.get(0).asDouble()).as("logit 0 of '%s'", expected)
+        assertThat(logits.get(0).asDouble())
+                .as("logit 0 of '%s'", expected)
                 .isCloseTo(expected.logits[0], within(LOGIT_TOLERANCE));
-        assertThat(logits.get(1).asDouble()).as("logit 1 of '%s'", expected)
+        assertThat(logits.get(1).asDouble())
+                .as("logit 1 of '%s'", expected)
                 .isCloseTo(expected.logits[1], within(LOGIT_TOLERANCE));
     }
 

@@ -39,7 +39,8 @@ public final class TestModels {
             }
             if (extracted == null) {
                 // keep the folder name: it is the model's name in results
-                Path dir = Files.createDirectories(Files.createTempDirectory("models").resolve(TINY));
+                Path dir = Files.createDirectories(
+                        Files.createTempDirectory("models").resolve(TINY));
                 for (String file : FILES) {
                     try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(TINY + "/" + file)) {
                         Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
@@ -85,7 +86,8 @@ public final class TestModels {
             tokens = node.get("tokens").asInt();
             truncated = node.get("truncated").asBoolean();
             logits = new float[] {
-                (float) node.get("logits").get(0).asDouble(), (float) node.get("logits").get(1).asDouble()
+                (float) node.get("logits").get(0).asDouble(),
+                (float) node.get("logits").get(1).asDouble()
             };
         }
 

@@ -1,7 +1,5 @@
 package org.sentimentstream.testing;
 
-import org.sentimentstream.testing.TestModels;
-
 import java.nio.file.Path;
 
 /** The udf's tiny test model (random weights: not sentiment) and the identity its results carry. */

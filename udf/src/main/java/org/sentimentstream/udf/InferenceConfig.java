@@ -47,30 +47,50 @@ public record InferenceConfig(
 
     public InferenceConfig {
         lengthBuckets = List.copyOf(lengthBuckets);
-        require(!model.isBlank(), MODEL, "must not be blank",
+        require(
+                !model.isBlank(),
+                MODEL,
+                "must not be blank",
                 "set it to a model directory, hf:<repo>[@revision] or a file system URI");
-        require(modelSha256 == null || modelSha256.matches("[0-9a-fA-F]{64}"), MODEL_SHA256,
+        require(
+                modelSha256 == null || modelSha256.matches("[0-9a-fA-F]{64}"),
+                MODEL_SHA256,
                 "must be 64 hex characters, was '" + modelSha256 + "'",
                 "use the output of `sha256sum model.onnx`, or leave it unset");
-        require(maxSequenceLength >= 3 && maxSequenceLength <= 512, MAX_SEQUENCE_LENGTH,
+        require(
+                maxSequenceLength >= 3 && maxSequenceLength <= 512,
+                MAX_SEQUENCE_LENGTH,
                 "must be between 3 and 512, was " + maxSequenceLength,
                 "use 128 (the SST-2 fine-tuning length) or another value up to the model's position limit");
-        require(maxBatchSize >= 1 && maxBatchSize <= 4096, MAX_BATCH_SIZE,
-                "must be between 1 and 4096, was " + maxBatchSize, "use e.g. 16");
-        require(!maxBatchDelay.isNegative() && maxBatchDelay.compareTo(Duration.ofMinutes(1)) <= 0, MAX_BATCH_DELAY,
-                "must be between 0 ms and 1 min, was " + maxBatchDelay, "use e.g. 10 ms");
-        require(maxBatchTokens >= maxSequenceLength, MAX_BATCH_TOKENS,
+        require(
+                maxBatchSize >= 1 && maxBatchSize <= 4096,
+                MAX_BATCH_SIZE,
+                "must be between 1 and 4096, was " + maxBatchSize,
+                "use e.g. 16");
+        require(
+                !maxBatchDelay.isNegative() && maxBatchDelay.compareTo(Duration.ofMinutes(1)) <= 0,
+                MAX_BATCH_DELAY,
+                "must be between 0 ms and 1 min, was " + maxBatchDelay,
+                "use e.g. 10 ms");
+        require(
+                maxBatchTokens >= maxSequenceLength,
+                MAX_BATCH_TOKENS,
                 "must be at least {" + MAX_SEQUENCE_LENGTH.key() + "} (" + maxSequenceLength + "), was "
                         + maxBatchTokens,
                 "raise it, so that one text of the longest length fits in a batch");
         for (int i = 0; i < lengthBuckets.size(); i++) {
-            require(lengthBuckets.get(i) >= 1 && (i == 0 || lengthBuckets.get(i) > lengthBuckets.get(i - 1)),
-                    LENGTH_BUCKETS, "must be positive and strictly ascending, was '"
+            require(
+                    lengthBuckets.get(i) >= 1 && (i == 0 || lengthBuckets.get(i) > lengthBuckets.get(i - 1)),
+                    LENGTH_BUCKETS,
+                    "must be positive and strictly ascending, was '"
                             + lengthBuckets.stream().map(String::valueOf).collect(Collectors.joining(",")) + "'",
                     "use e.g. 16,32,64");
         }
-        require(intraOpThreads >= 0 && intraOpThreads <= 1024, INTRA_OP_THREADS,
-                "must be 0 (automatic) or a positive thread count, was " + intraOpThreads, "use 0");
+        require(
+                intraOpThreads >= 0 && intraOpThreads <= 1024,
+                INTRA_OP_THREADS,
+                "must be 0 (automatic) or a positive thread count, was " + intraOpThreads,
+                "use 0");
     }
 
     /** Reads the {@link SentimentOptions} (unset ones take their defaults) and validates them. */
@@ -101,10 +121,16 @@ public record InferenceConfig(
                 throw e;
             }
             Object example = option.hasDefaultValue() ? option.defaultValue() : null;
-            throw new InvalidSettingException(option, "cannot read '" + config.toMap().get(option.key()) + "'",
-                    example instanceof Enum<?> constant ? "use one of " + Arrays.toString(constant.getDeclaringClass().getEnumConstants())
-                            : example != null ? "give a value like the default, " + OptionDocs.describe(example)
-                            : "see the configuration reference for the kind of value it takes");
+            throw new InvalidSettingException(
+                    option,
+                    "cannot read '" + config.toMap().get(option.key()) + "'",
+                    example instanceof Enum<?> constant
+                            ? "use one of "
+                                    + Arrays.toString(
+                                            constant.getDeclaringClass().getEnumConstants())
+                            : example != null
+                                    ? "give a value like the default, " + OptionDocs.describe(example)
+                                    : "see the configuration reference for the kind of value it takes");
         }
     }
 
@@ -114,7 +140,8 @@ public record InferenceConfig(
             try {
                 buckets.add(Integer.parseInt(bound.trim()));
             } catch (NumberFormatException e) {
-                throw new InvalidSettingException(LENGTH_BUCKETS,
+                throw new InvalidSettingException(
+                        LENGTH_BUCKETS,
                         "must be a comma-separated list of token counts, was '" + spec + "'",
                         "use e.g. 16,32,64, or an empty value for no buckets");
             }

@@ -3,7 +3,6 @@ package org.sentimentstream.udf;
 import org.sentimentstream.udf.internal.ModelDirectory;
 
 import org.apache.flink.core.fs.FileSystem;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,9 @@ public final class ModelResolver {
     private final String hfToken;
 
     public ModelResolver(Path cacheDir, String expectedSha256) {
-        this(cacheDir, expectedSha256,
+        this(
+                cacheDir,
+                expectedSha256,
                 System.getProperty("sentiment.hf-endpoint", envOr("HF_ENDPOINT", "https://huggingface.co")),
                 System.getenv("HF_TOKEN"));
     }
@@ -90,7 +91,8 @@ public final class ModelResolver {
             resolved = resolveFileSystem(URI.create(spec));
         } else {
             Path dir = Paths.get(spec);
-            resolved = new ResolvedModel(dir, dir.toAbsolutePath().normalize().getFileName().toString());
+            resolved = new ResolvedModel(
+                    dir, dir.toAbsolutePath().normalize().getFileName().toString());
         }
         verifySha256(resolved.dir().resolve(ModelDirectory.MODEL_FILE));
         return resolved;
@@ -101,9 +103,11 @@ public final class ModelResolver {
         String repo = at < 0 ? repoAndRevision : repoAndRevision.substring(0, at);
         String revision = at < 0 ? "main" : repoAndRevision.substring(at + 1);
         String[] parts = repo.split("/", -1);
-        if (parts.length > 2 || !java.util.Arrays.stream(parts).allMatch(ModelResolver::isSafeName)
+        if (parts.length > 2
+                || !java.util.Arrays.stream(parts).allMatch(ModelResolver::isSafeName)
                 || !isSafeName(revision)) {
-            throw new InvalidSettingException(SentimentOptions.MODEL,
+            throw new InvalidSettingException(
+                    SentimentOptions.MODEL,
                     "'hf:" + repoAndRevision + "' is not hf:<owner>/<repo>[@revision]",
                     "e.g. " + SentimentOptions.DEFAULT_MODEL);
         }
@@ -217,8 +221,8 @@ public final class ModelResolver {
 
     private static String sha256Hex(String s) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -54,7 +54,9 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        runtime = ScoringRuntime.open(config, getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
+        runtime = ScoringRuntime.open(
+                config,
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                 getRuntimeContext().getMetricGroup());
         inFlight = new ConcurrentHashMap<>();
     }
@@ -67,9 +69,8 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
         outcome.whenComplete((result, error) -> {
             inFlight.remove(resultFuture);
             try {
-                resultFuture.complete(Collections.singleton(error == null
-                        ? handler.onScored(input, result)
-                        : handler.onFailure(input, unwrap(error))));
+                resultFuture.complete(Collections.singleton(
+                        error == null ? handler.onScored(input, result) : handler.onFailure(input, unwrap(error))));
             } catch (Exception e) {
                 resultFuture.completeExceptionally(e);
             }

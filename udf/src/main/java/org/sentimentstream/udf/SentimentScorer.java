@@ -7,7 +7,6 @@ import org.sentimentstream.udf.internal.ReviewTokenizer;
 import org.sentimentstream.udf.internal.TokenizedText;
 
 import ai.onnxruntime.OrtException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +28,8 @@ public final class SentimentScorer implements AutoCloseable {
     private final OnnxClassifier classifier;
     private final MicroBatcher batcher;
 
-    private SentimentScorer(ModelDirectory model, ReviewTokenizer tokenizer, OnnxClassifier classifier,
-            InferenceConfig config) {
+    private SentimentScorer(
+            ModelDirectory model, ReviewTokenizer tokenizer, OnnxClassifier classifier, InferenceConfig config) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.classifier = classifier;
@@ -45,7 +44,8 @@ public final class SentimentScorer implements AutoCloseable {
         ModelResolver.ResolvedModel resolved = ModelResolver.forConfig(config).resolve(config.model());
         ModelDirectory model = ModelDirectory.read(resolved.dir(), resolved.name());
         if (config.maxSequenceLength() > model.maxPositions()) {
-            throw new InvalidSettingException(SentimentOptions.MAX_SEQUENCE_LENGTH,
+            throw new InvalidSettingException(
+                    SentimentOptions.MAX_SEQUENCE_LENGTH,
                     config.maxSequenceLength() + " is more than the model's position limit (" + model.maxPositions()
                             + ", max_position_embeddings in " + model.dir().resolve("config.json") + ")",
                     "use at most " + model.maxPositions());
@@ -61,16 +61,23 @@ public final class SentimentScorer implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
-        LOG.info("Opened model {} with {} intra-op threads, batches of <= {} texts / {} tokens, delay {}",
-                model.identity(), classifier.threads(), config.maxBatchSize(), config.maxBatchTokens(),
+        LOG.info(
+                "Opened model {} with {} intra-op threads, batches of <= {} texts / {} tokens, delay {}",
+                model.identity(),
+                classifier.threads(),
+                config.maxBatchSize(),
+                config.maxBatchTokens(),
                 config.maxBatchDelay());
         return new SentimentScorer(model, tokenizer, classifier, config);
     }
 
     /** Opens with the default thread count for a scorer that has the whole machine. */
     public static SentimentScorer open(InferenceConfig config) throws IOException {
-        return open(config, config.intraOpThreads() > 0 ? config.intraOpThreads()
-                : Runtime.getRuntime().availableProcessors());
+        return open(
+                config,
+                config.intraOpThreads() > 0
+                        ? config.intraOpThreads()
+                        : Runtime.getRuntime().availableProcessors());
     }
 
     /** Whether a text is scored at all, in every surface: null, empty and whitespace-only texts are not. */
@@ -90,8 +97,9 @@ public final class SentimentScorer implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return batcher.submit(tokens, listener).thenApply(logits ->
-                new SentimentResult(model.labels(), logits, tokens.length(), tokens.truncated(), model.identity()));
+        return batcher.submit(tokens, listener)
+                .thenApply(logits -> new SentimentResult(
+                        model.labels(), logits, tokens.length(), tokens.truncated(), model.identity()));
     }
 
     /** Token ids the model sees for a text, [CLS] and [SEP] included. */

@@ -36,8 +36,8 @@ final class SessionLease implements AutoCloseable {
     /** Opens or joins the scorer of a subtask of an operator with this parallelism. */
     static SessionLease acquire(InferenceConfig config, int parallelism) throws IOException {
         int threads = ThreadBudget.intraOpThreads(config, parallelism);
-        return new SessionLease(config, isShared(config) ? acquireShared(config, threads)
-                : SentimentScorer.open(config, threads));
+        return new SessionLease(
+                config, isShared(config) ? acquireShared(config, threads) : SentimentScorer.open(config, threads));
     }
 
     /** The scorer; null after {@link #close()}. */

@@ -39,7 +39,8 @@ final class ThreadBudget {
         if (confDir != null && !confDir.isBlank()) {
             try {
                 Configuration conf = GlobalConfiguration.loadConfiguration(confDir);
-                return conf.getOptional(TaskManagerOptions.NUM_TASK_SLOTS).map(OptionalInt::of)
+                return conf.getOptional(TaskManagerOptions.NUM_TASK_SLOTS)
+                        .map(OptionalInt::of)
                         .orElse(OptionalInt.empty());
             } catch (RuntimeException e) {
                 return OptionalInt.empty();

@@ -52,7 +52,8 @@ class BatchPlannerTest {
 
     @Test
     void emptyInputGivesNoBatches() {
-        assertThat(new BatchPlanner(4, 100, new int[] {8}).plan(List.<Integer>of(), Integer::intValue)).isEmpty();
+        assertThat(new BatchPlanner(4, 100, new int[] {8}).plan(List.<Integer>of(), Integer::intValue))
+                .isEmpty();
     }
 
     @Test
@@ -82,7 +83,8 @@ class BatchPlannerTest {
             int maxTokens = 128 + random.nextInt(400);
             BatchPlanner planner = new BatchPlanner(maxSize, maxTokens, buckets);
             List<Integer> lengths = IntStream.range(0, random.nextInt(60))
-                    .mapToObj(i -> 2 + random.nextInt(127)).collect(Collectors.toCollection(ArrayList::new));
+                    .mapToObj(i -> 2 + random.nextInt(127))
+                    .collect(Collectors.toCollection(ArrayList::new));
             List<List<Integer>> batches = planner.plan(lengths, Integer::intValue);
 
             List<Integer> flat = batches.stream().flatMap(List::stream).collect(Collectors.toList());
@@ -93,7 +95,8 @@ class BatchPlannerTest {
                 assertThat(batch).isNotEmpty().hasSizeLessThanOrEqualTo(maxSize);
                 int longest = Collections.max(batch);
                 assertThat((long) batch.size() * longest).isLessThanOrEqualTo(maxTokens);
-                assertThat(batch.stream().map(l -> bucketOf(l, buckets)).distinct()).hasSize(1);
+                assertThat(batch.stream().map(l -> bucketOf(l, buckets)).distinct())
+                        .hasSize(1);
             }
         }
     }

@@ -16,7 +16,10 @@ public final class ClassLoaderProbe {
 
     /** Opens a scorer on the model, scores one text, closes; returns the logits and who loaded what. */
     public static Map<String, Object> scoreOnce(String modelDir, String text) throws Exception {
-        InferenceConfig config = InferenceConfig.builder().model(modelDir).set(SentimentOptions.INTRA_OP_THREADS, 1).build();
+        InferenceConfig config = InferenceConfig.builder()
+                .model(modelDir)
+                .set(SentimentOptions.INTRA_OP_THREADS, 1)
+                .build();
         float[] logits;
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             logits = scorer.score(text).get(60, TimeUnit.SECONDS).logits();

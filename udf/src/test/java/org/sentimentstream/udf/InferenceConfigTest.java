@@ -1,7 +1,6 @@
 package org.sentimentstream.udf;
 
 import org.apache.flink.configuration.Configuration;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 
@@ -19,7 +18,8 @@ class InferenceConfigTest {
     @Test
     void defaults() {
         InferenceConfig c = InferenceConfig.builder().build();
-        assertThat(c.model()).isEqualTo(SentimentOptions.DEFAULT_MODEL)
+        assertThat(c.model())
+                .isEqualTo(SentimentOptions.DEFAULT_MODEL)
                 .isEqualTo("hf:optimum/distilbert-base-uncased-finetuned-sst-2-english");
         assertThat(c.modelSha256()).isNull();
         assertThat(c.modelCacheDir()).isNull();
@@ -93,72 +93,140 @@ class InferenceConfigTest {
 
     @Test
     void blankModel() {
-        assertInvalid("sentiment.model", () -> InferenceConfig.builder().model("  ").build());
+        assertInvalid(
+                "sentiment.model", () -> InferenceConfig.builder().model("  ").build());
     }
 
     @Test
     void badSha256() {
-        assertInvalid("sentiment.model-sha256", () -> InferenceConfig.builder().set(SentimentOptions.MODEL_SHA256, "abc123").build());
-        assertInvalid("sentiment.model-sha256",
-                () -> InferenceConfig.builder().set(SentimentOptions.MODEL_SHA256, SHA.substring(1) + "g").build());
-        assertThat(InferenceConfig.builder().set(SentimentOptions.MODEL_SHA256, SHA.toUpperCase()).build().modelSha256())
+        assertInvalid(
+                "sentiment.model-sha256",
+                () -> InferenceConfig.builder()
+                        .set(SentimentOptions.MODEL_SHA256, "abc123")
+                        .build());
+        assertInvalid(
+                "sentiment.model-sha256",
+                () -> InferenceConfig.builder()
+                        .set(SentimentOptions.MODEL_SHA256, SHA.substring(1) + "g")
+                        .build());
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.MODEL_SHA256, SHA.toUpperCase())
+                        .build()
+                        .modelSha256())
                 .isEqualTo(SHA.toUpperCase());
     }
 
     @Test
     void maxSequenceLengthOutOfRange() {
-        assertThat(assertInvalid("sentiment.max-sequence-length",
-                () -> InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 2).build())).contains("was 2");
-        assertThat(assertInvalid("sentiment.max-sequence-length",
-                () -> InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 600).set(SentimentOptions.MAX_BATCH_TOKENS, 4096).build()))
+        assertThat(assertInvalid(
+                        "sentiment.max-sequence-length",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 2)
+                                .build()))
+                .contains("was 2");
+        assertThat(assertInvalid(
+                        "sentiment.max-sequence-length",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 600)
+                                .set(SentimentOptions.MAX_BATCH_TOKENS, 4096)
+                                .build()))
                 .contains("was 600");
-        assertThat(InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 3).build().maxSequenceLength()).isEqualTo(3);
-        assertThat(InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 512).build().maxSequenceLength()).isEqualTo(512);
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 3)
+                        .build()
+                        .maxSequenceLength())
+                .isEqualTo(3);
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 512)
+                        .build()
+                        .maxSequenceLength())
+                .isEqualTo(512);
     }
 
     @Test
     void maxBatchSizeZero() {
-        assertThat(assertInvalid("sentiment.max-batch-size", () -> InferenceConfig.builder().set(SentimentOptions.MAX_BATCH_SIZE, 0).build()))
+        assertThat(assertInvalid(
+                        "sentiment.max-batch-size",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.MAX_BATCH_SIZE, 0)
+                                .build()))
                 .contains("was 0");
     }
 
     @Test
     void negativeDelay() {
-        assertInvalid("sentiment.max-batch-delay",
-                () -> InferenceConfig.builder().set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(-1)).build());
-        assertThat(InferenceConfig.builder().set(SentimentOptions.MAX_BATCH_DELAY, Duration.ZERO).build().maxBatchDelay()).isZero();
+        assertInvalid(
+                "sentiment.max-batch-delay",
+                () -> InferenceConfig.builder()
+                        .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(-1))
+                        .build());
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ZERO)
+                        .build()
+                        .maxBatchDelay())
+                .isZero();
     }
 
     @Test
     void maxBatchTokensBelowMaxSequenceLength() {
-        assertThat(assertInvalid("sentiment.max-batch-tokens",
-                () -> InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128).set(SentimentOptions.MAX_BATCH_TOKENS, 127).build()))
-                .contains("sentiment.max-sequence-length").contains("127");
-        assertThat(InferenceConfig.builder().set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128).set(SentimentOptions.MAX_BATCH_TOKENS, 128).build().maxBatchTokens())
+        assertThat(assertInvalid(
+                        "sentiment.max-batch-tokens",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128)
+                                .set(SentimentOptions.MAX_BATCH_TOKENS, 127)
+                                .build()))
+                .contains("sentiment.max-sequence-length")
+                .contains("127");
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128)
+                        .set(SentimentOptions.MAX_BATCH_TOKENS, 128)
+                        .build()
+                        .maxBatchTokens())
                 .isEqualTo(128);
     }
 
     @Test
     void badLengthBuckets() {
-        assertThat(assertInvalid("sentiment.length-buckets",
-                () -> InferenceConfig.builder().set(SentimentOptions.LENGTH_BUCKETS, "a,b").build())).contains("'a,b'");
-        assertThat(assertInvalid("sentiment.length-buckets",
-                () -> InferenceConfig.builder().set(SentimentOptions.LENGTH_BUCKETS, "32,16").build())).contains("'32,16'");
-        assertInvalid("sentiment.length-buckets", () -> InferenceConfig.builder().set(SentimentOptions.LENGTH_BUCKETS, "16,16").build());
-        assertInvalid("sentiment.length-buckets", () -> InferenceConfig.builder().set(SentimentOptions.LENGTH_BUCKETS, "0,16").build());
+        assertThat(assertInvalid(
+                        "sentiment.length-buckets",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.LENGTH_BUCKETS, "a,b")
+                                .build()))
+                .contains("'a,b'");
+        assertThat(assertInvalid(
+                        "sentiment.length-buckets",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.LENGTH_BUCKETS, "32,16")
+                                .build()))
+                .contains("'32,16'");
+        assertInvalid(
+                "sentiment.length-buckets",
+                () -> InferenceConfig.builder()
+                        .set(SentimentOptions.LENGTH_BUCKETS, "16,16")
+                        .build());
+        assertInvalid(
+                "sentiment.length-buckets",
+                () -> InferenceConfig.builder()
+                        .set(SentimentOptions.LENGTH_BUCKETS, "0,16")
+                        .build());
     }
 
     @Test
     void negativeThreads() {
-        assertThat(assertInvalid("sentiment.intra-op-threads",
-                () -> InferenceConfig.builder().set(SentimentOptions.INTRA_OP_THREADS, -1).build())).contains("was -1");
+        assertThat(assertInvalid(
+                        "sentiment.intra-op-threads",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.INTRA_OP_THREADS, -1)
+                                .build()))
+                .contains("was -1");
     }
 
     @Test
     void flinkParseErrorBecomesInvalidSettingNamingTheKey() {
         Configuration conf = Configuration.fromMap(Map.of("sentiment.max-batch-size", "lots"));
         Throwable t = catchThrowable(() -> InferenceConfig.from(conf));
-        assertThat(t).isInstanceOf(InvalidSettingException.class)
+        assertThat(t)
+                .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("sentiment.max-batch-size")
                 .hasMessageContaining("lots")
                 .hasMessageContaining("Fix:");
@@ -172,21 +240,27 @@ class InferenceConfigTest {
     @Test
     void eachSurfaceNamesTheSettingAndTheSettingsItRefersToItsOwnWay() {
         InvalidSettingException e = (InvalidSettingException) catchThrowable(() -> InferenceConfig.builder()
-                .set(SentimentOptions.MAX_BATCH_TOKENS, 64).build());
+                .set(SentimentOptions.MAX_BATCH_TOKENS, 64)
+                .build());
         assertThat(e.key()).isEqualTo("sentiment.max-batch-tokens");
-        assertThat(e.getMessage()).isEqualTo(e.messageFor(SettingSurface.FLINK_KEY)).isEqualTo("Invalid setting"
-                + " 'sentiment.max-batch-tokens': must be at least sentiment.max-sequence-length (128), was 64. Fix:"
-                + " raise it, so that one text of the longest length fits in a batch.");
-        assertThat(e.messageFor(SettingSurface.FLAG)).startsWith("Invalid option '--max-batch-tokens': must be at"
-                + " least --max-sequence-length (128), was 64. Fix:");
-        assertThat(e.on(SettingSurface.SQL_OPTION).getMessage()).startsWith("Invalid model option"
-                + " 'max-batch-tokens': must be at least max-sequence-length (128), was 64. Fix:");
+        assertThat(e.getMessage())
+                .isEqualTo(e.messageFor(SettingSurface.FLINK_KEY))
+                .isEqualTo("Invalid setting"
+                        + " 'sentiment.max-batch-tokens': must be at least sentiment.max-sequence-length (128), was 64. Fix:"
+                        + " raise it, so that one text of the longest length fits in a batch.");
+        assertThat(e.messageFor(SettingSurface.FLAG))
+                .startsWith("Invalid option '--max-batch-tokens': must be at"
+                        + " least --max-sequence-length (128), was 64. Fix:");
+        assertThat(e.on(SettingSurface.SQL_OPTION).getMessage())
+                .startsWith("Invalid model option"
+                        + " 'max-batch-tokens': must be at least max-sequence-length (128), was 64. Fix:");
     }
 
     /** Asserts the failure is an {@link InvalidSettingException} naming the key and the fix; returns the message. */
     private static String assertInvalid(String key, ThrowingSupplier<InferenceConfig> build) {
         Throwable t = catchThrowable(build::get);
-        assertThat(t).as("building with an invalid %s", key)
+        assertThat(t)
+                .as("building with an invalid %s", key)
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'" + key + "'")
                 .hasMessageContaining("Fix:");

@@ -51,7 +51,8 @@ class MicroBatcherTest {
 
         /** Batches as lists of text lengths, in the order the runner saw them. */
         List<List<Integer>> lengths() {
-            return batches.stream().map(b -> b.stream().map(ids -> ids.length).collect(Collectors.toList()))
+            return batches.stream()
+                    .map(b -> b.stream().map(ids -> ids.length).collect(Collectors.toList()))
                     .collect(Collectors.toList());
         }
     }
@@ -113,7 +114,8 @@ class MicroBatcherTest {
             futures.add(b.submit(t, InferenceListener.NOOP));
         }
         for (int i = 0; i < texts.size(); i++) {
-            assertThat(get(futures.get(i))).containsExactly(expected(texts.get(i).ids()));
+            assertThat(get(futures.get(i)))
+                    .containsExactly(expected(texts.get(i).ids()));
         }
         assertThat(runner.lengths()).containsExactly(List.of(2, 3, 5, 9));
         assertThat(b.queued()).isZero();
@@ -153,7 +155,9 @@ class MicroBatcherTest {
         MicroBatcher b = batcher(100, FOREVER, 20);
         CompletableFuture<float[]> a = b.submit(text(2, 1), InferenceListener.NOOP);
         CompletableFuture<float[]> c = b.submit(text(2, 2), InferenceListener.NOOP);
-        assertThat(b.queued()).as("2 x 2 = 4 padded tokens is under the budget of 20").isEqualTo(2);
+        assertThat(b.queued())
+                .as("2 x 2 = 4 padded tokens is under the budget of 20")
+                .isEqualTo(2);
         // 3 x 10 = 30 >= 20: flush; the planner splits it so that no batch pads past 20.
         CompletableFuture<float[]> d = b.submit(text(10, 3), InferenceListener.NOOP);
         assertThat(get(a)).containsExactly(2f, 2f);
@@ -175,20 +179,29 @@ class MicroBatcherTest {
         assertThat(get(f1)).containsExactly(3f, 3f);
         assertThat(get(f2)).containsExactly(10f, 5f);
         Throwable failure = catchThrowable(() -> get(fp));
-        assertThat(failure).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(IllegalStateException.class).hasMessage("poisoned batch of 1");
+        assertThat(failure)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("poisoned batch of 1");
         // The batch of three failed, then each text ran alone.
         assertThat(runner.lengths()).containsExactly(List.of(3, 4, 5), List.of(3), List.of(4), List.of(5));
     }
 
     @Test
     void aRunnerErrorIsDeliveredToTheFutureAndTheBatcherKeepsWorking() throws Exception {
-        MicroBatcher b = new MicroBatcher("sentiment-batcher-test-error", batch -> {
-            if (batch.get(0)[0] == POISON) {
-                throw new OutOfMemoryError("simulated");
-            }
-            return new float[][] {expected(batch.get(0))};
-        }, 1, FOREVER, 10_000, new int[0]);
+        MicroBatcher b = new MicroBatcher(
+                "sentiment-batcher-test-error",
+                batch -> {
+                    if (batch.get(0)[0] == POISON) {
+                        throw new OutOfMemoryError("simulated");
+                    }
+                    return new float[][] {expected(batch.get(0))};
+                },
+                1,
+                FOREVER,
+                10_000,
+                new int[0]);
         opened.add(b);
         Throwable failure = catchThrowable(() -> get(b.submit(text(2, POISON), InferenceListener.NOOP)));
         assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(OutOfMemoryError.class);
@@ -206,7 +219,9 @@ class MicroBatcherTest {
             texts.add(t);
             futures.add(b.submit(t, InferenceListener.NOOP));
         }
-        assertThat(b.queued()).as("nothing flushes before the size, budget or delay").isEqualTo(20);
+        assertThat(b.queued())
+                .as("nothing flushes before the size, budget or delay")
+                .isEqualTo(20);
         assertThat(b.isRunning()).isTrue();
 
         b.close();
@@ -216,14 +231,17 @@ class MicroBatcherTest {
             if (i == 7) {
                 assertThat(futures.get(i)).isCompletedExceptionally();
             } else {
-                assertThat(futures.get(i).getNow(null)).as("text %s", i).containsExactly(expected(texts.get(i).ids()));
+                assertThat(futures.get(i).getNow(null))
+                        .as("text %s", i)
+                        .containsExactly(expected(texts.get(i).ids()));
             }
         }
         assertThat(b.isRunning()).isFalse();
         assertThat(b.queued()).isZero();
         String batcherName = name;
         assertThat(Thread.getAllStackTraces().keySet())
-                .noneSatisfy(t -> assertThat(t.isAlive() && t.getName().equals(batcherName)).isTrue());
+                .noneSatisfy(t -> assertThat(t.isAlive() && t.getName().equals(batcherName))
+                        .isTrue());
     }
 
     @Test
@@ -232,7 +250,9 @@ class MicroBatcherTest {
         b.close();
         CompletableFuture<float[]> late = b.submit(text(3, 1), InferenceListener.NOOP);
         assertThat(late).isCompletedExceptionally();
-        assertThat(catchThrowable(late::join)).cause().isInstanceOf(IllegalStateException.class)
+        assertThat(catchThrowable(late::join))
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
         assertThat(runner.batches).isEmpty();
         b.close(); // idempotent
@@ -306,7 +326,8 @@ class MicroBatcherTest {
         try {
             CompletableFuture<float[]> first = b.submit(text(3, 1), InferenceListener.NOOP);
             CompletableFuture<float[]> second = b.submit(text(3, 2), InferenceListener.NOOP);
-            assertThat(catchThrowable(() -> first.get(30, TimeUnit.SECONDS))).hasMessageContaining("1 rows of logits for a batch of 2");
+            assertThat(catchThrowable(() -> first.get(30, TimeUnit.SECONDS)))
+                    .hasMessageContaining("1 rows of logits for a batch of 2");
             assertThat(catchThrowable(() -> second.get(30, TimeUnit.SECONDS))).hasMessageContaining("1 rows of logits");
             assertThat(b.isRunning()).isTrue();
         } finally {

@@ -1,12 +1,11 @@
 package org.sentimentstream.udf;
 
+import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.udf.internal.ModelContractException;
 import org.sentimentstream.udf.internal.ModelDirectory;
-import org.sentimentstream.testing.TestModels;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +57,8 @@ class ModelContractTest {
     }
 
     private ObjectNode configJson() throws Exception {
-        return (ObjectNode) new ObjectMapper().readTree(model.resolve("config.json").toFile());
+        return (ObjectNode)
+                new ObjectMapper().readTree(model.resolve("config.json").toFile());
     }
 
     private void writeConfigJson(ObjectNode root) throws Exception {
@@ -78,35 +78,44 @@ class ModelContractTest {
     @Test
     void missingModelFile() throws Exception {
         Files.delete(model.resolve("model.onnx"));
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
-                .hasMessageContaining(model.resolve("model.onnx").toString()).hasMessageContaining("missing");
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("model.onnx").toString())
+                .hasMessageContaining("missing");
     }
 
     @Test
     void missingTokenizerFile() throws Exception {
         Files.delete(model.resolve("tokenizer.json"));
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
-                .hasMessageContaining(model.resolve("tokenizer.json").toString()).hasMessageContaining("missing");
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("tokenizer.json").toString())
+                .hasMessageContaining("missing");
     }
 
     @Test
     void missingConfigFile() throws Exception {
         Files.delete(model.resolve("config.json"));
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
-                .hasMessageContaining(model.resolve("config.json").toString()).hasMessageContaining("missing");
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("config.json").toString())
+                .hasMessageContaining("missing");
     }
 
     @Test
     void notADirectory() {
         Path nowhere = temp.resolve("no-such-model");
-        assertThat(openFailure(config(nowhere).build())).isInstanceOf(ModelContractException.class)
-                .hasMessageContaining(nowhere.toString()).hasMessageContaining("not a directory");
+        assertThat(openFailure(config(nowhere).build()))
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(nowhere.toString())
+                .hasMessageContaining("not a directory");
     }
 
     @Test
     void configIsNotJson() throws Exception {
         Files.writeString(model.resolve("config.json"), "id2label: {0: NEGATIVE", StandardCharsets.UTF_8);
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
                 .hasMessageContaining(model.resolve("config.json").toString())
                 .hasMessageContaining("not valid JSON");
     }
@@ -116,7 +125,8 @@ class ModelContractTest {
         ObjectNode root = configJson();
         root.remove("id2label");
         writeConfigJson(root);
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
                 .hasMessageContaining(model.resolve("config.json").toString())
                 .hasMessageContaining("no 'id2label'");
     }
@@ -128,7 +138,8 @@ class ModelContractTest {
         labels.put("0", "NEGATIVE");
         labels.put("2", "POSITIVE");
         writeConfigJson(root);
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
                 .hasMessageContaining(model.resolve("config.json").toString())
                 .hasMessageContaining("no label for index 1");
     }
@@ -140,7 +151,8 @@ class ModelContractTest {
         labels.put("0", "NEGATIVE");
         labels.put("one", "POSITIVE");
         writeConfigJson(root);
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
                 .hasMessageContaining("'one' is not a logit index");
     }
 
@@ -152,7 +164,8 @@ class ModelContractTest {
         labels.put("1", "NEUTRAL");
         labels.put("2", "POSITIVE");
         writeConfigJson(root);
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
                 .hasMessageContaining(model.resolve("model.onnx").toString())
                 .hasMessageContaining("'logits' has 2 columns")
                 .hasMessageContaining("names 3 labels");
@@ -163,7 +176,8 @@ class ModelContractTest {
         byte[] garbage = new byte[4096];
         new java.util.Random(3).nextBytes(garbage);
         Files.write(model.resolve("model.onnx"), garbage);
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
                 .hasMessageContaining(model.resolve("model.onnx").toString())
                 .hasMessageContaining("ONNX Runtime cannot load it");
     }
@@ -173,13 +187,16 @@ class ModelContractTest {
         ObjectNode root = configJson();
         root.put("max_position_embeddings", 64);
         writeConfigJson(root);
-        Throwable t = openFailure(config(model).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128).build());
-        assertThat(t).isInstanceOf(InvalidSettingException.class)
+        Throwable t = openFailure(
+                config(model).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 128).build());
+        assertThat(t)
+                .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'sentiment.max-sequence-length'")
                 .hasMessageContaining("128")
                 .hasMessageContaining("64")
                 .hasMessageContaining("Fix:");
-        try (SentimentScorer scorer = SentimentScorer.open(config(model).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 64).build())) {
+        try (SentimentScorer scorer = SentimentScorer.open(
+                config(model).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 64).build())) {
             String longText = "good ".repeat(200);
             SentimentResult r = scorer.score(longText).get(30, TimeUnit.SECONDS);
             assertThat(r.tokens()).isEqualTo(64);
@@ -189,11 +206,13 @@ class ModelContractTest {
 
     @Test
     void identityIsTheFolderNameAndTheShortSha256OfTheModelFile() throws Exception {
-        String sha = HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model.resolve("model.onnx"))));
+        String sha = HexFormat.of()
+                .formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model.resolve("model.onnx"))));
         assertThat(sha).isEqualTo("d1a6bf72edb9e14818acc44269f12dd08a03de05008e5de266ae5fd1bb180a28");
         try (SentimentScorer scorer = SentimentScorer.open(config(model).build())) {
-            assertThat(scorer.modelIdentity()).isEqualTo("my-model@sha256:" + sha.substring(0, 12))
+            assertThat(scorer.modelIdentity())
+                    .isEqualTo("my-model@sha256:" + sha.substring(0, 12))
                     .matches("my-model@sha256:[0-9a-f]{12}");
             assertThat(scorer.score("fine").get(30, TimeUnit.SECONDS).model()).isEqualTo(scorer.modelIdentity());
         }
@@ -214,7 +233,8 @@ class ModelContractTest {
             Files.copy(model.resolve(file), other.resolve(file));
         }
         Files.write(other.resolve("model.onnx"), bytes);
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String expected =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         assertThat(ModelDirectory.read(other, "my-model").identity())
                 .isEqualTo("my-model@sha256:" + expected.substring(0, 12))
                 .isNotEqualTo(before);
@@ -223,8 +243,11 @@ class ModelContractTest {
     @Test
     void expectedSha256MismatchIsRefused() throws Exception {
         String wrong = "0".repeat(64);
-        Throwable t = openFailure(config(model).set(SentimentOptions.MODEL_SHA256, wrong).build());
-        assertThat(t).hasMessageContaining("'sentiment.model-sha256'").hasMessageContaining(wrong)
+        Throwable t = openFailure(
+                config(model).set(SentimentOptions.MODEL_SHA256, wrong).build());
+        assertThat(t)
+                .hasMessageContaining("'sentiment.model-sha256'")
+                .hasMessageContaining(wrong)
                 .hasMessageContaining("d1a6bf72edb9e14818acc44269f12dd08a03de05008e5de266ae5fd1bb180a28");
     }
 
@@ -233,8 +256,11 @@ class ModelContractTest {
         ObjectNode root = configJson();
         root.put("vocab_size", 1000);
         writeConfigJson(root);
-        assertThat(openFailure()).isInstanceOf(ModelContractException.class)
-                .hasMessageContaining("tokenizer.json").hasMessageContaining("token ids run up to 30521")
-                .hasMessageContaining("vocab_size 1000").hasMessageContaining("Fix:");
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining("tokenizer.json")
+                .hasMessageContaining("token ids run up to 30521")
+                .hasMessageContaining("vocab_size 1000")
+                .hasMessageContaining("Fix:");
     }
 }

@@ -4,7 +4,6 @@ import org.sentimentstream.testing.TestModels;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,19 +145,28 @@ class ModelResolverTest {
         assertThat(resolved.dir()).isEqualTo(expectedDir);
         assertThat(resolved.name()).isEqualTo("tiny-sst2");
         for (String file : FILES) {
-            assertThat(Files.readAllBytes(expectedDir.resolve(file))).as(file)
+            assertThat(Files.readAllBytes(expectedDir.resolve(file)))
+                    .as(file)
                     .isEqualTo(Files.readAllBytes(TestModels.tinyModelDir().resolve(file)));
         }
-        assertThat(requests).extracting(Request::path).containsExactlyInAnyOrder(
-                "/owner/tiny-sst2/resolve/rev1/model.onnx",
-                "/owner/tiny-sst2/resolve/rev1/tokenizer.json",
-                "/owner/tiny-sst2/resolve/rev1/config.json");
-        assertThat(entriesOf(expectedDir.getParent())).as("no temporary directory left").containsExactly(expectedDir);
+        assertThat(requests)
+                .extracting(Request::path)
+                .containsExactlyInAnyOrder(
+                        "/owner/tiny-sst2/resolve/rev1/model.onnx",
+                        "/owner/tiny-sst2/resolve/rev1/tokenizer.json",
+                        "/owner/tiny-sst2/resolve/rev1/config.json");
+        assertThat(entriesOf(expectedDir.getParent()))
+                .as("no temporary directory left")
+                .containsExactly(expectedDir);
 
         TestModels.ReferenceCase reference = TestModels.referenceCases().get(0);
-        InferenceConfig config = InferenceConfig.builder().model(resolved.dir().toString()).set(SentimentOptions.INTRA_OP_THREADS, 1).build();
+        InferenceConfig config = InferenceConfig.builder()
+                .model(resolved.dir().toString())
+                .set(SentimentOptions.INTRA_OP_THREADS, 1)
+                .build();
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
-            ReferenceLogitsTest.assertMatches(reference, scorer.score(reference.text).get(30, TimeUnit.SECONDS));
+            ReferenceLogitsTest.assertMatches(
+                    reference, scorer.score(reference.text).get(30, TimeUnit.SECONDS));
         }
     }
 
@@ -176,14 +184,16 @@ class ModelResolverTest {
         // Another revision is not in the cache, and the hub is gone.
         Throwable t = catchThrowable(() -> resolver(SHA, null).resolve("hf:owner/tiny-sst2@rev2"));
         assertThat(t).isInstanceOf(IOException.class);
-        assertThat(filesUnder(cache.resolve("hf").resolve("owner--tiny-sst2").resolve("rev2"))).isEmpty();
+        assertThat(filesUnder(cache.resolve("hf").resolve("owner--tiny-sst2").resolve("rev2")))
+                .isEmpty();
         assertThat(entriesOf(first.getParent())).containsExactly(first);
     }
 
     @Test
     void defaultRevisionIsMain() throws Exception {
         ModelResolver.ResolvedModel resolved = resolver(null, null).resolve("hf:owner/tiny-sst2");
-        assertThat(resolved.dir()).isEqualTo(cache.resolve("hf").resolve("owner--tiny-sst2").resolve("main"));
+        assertThat(resolved.dir())
+                .isEqualTo(cache.resolve("hf").resolve("owner--tiny-sst2").resolve("main"));
         assertThat(requests).extracting(Request::path).allMatch(p -> p.startsWith("/owner/tiny-sst2/resolve/main/"));
     }
 
@@ -191,7 +201,8 @@ class ModelResolverTest {
     void wrongExpectedSha256FailsAndLeavesNothingInTheCache() throws Exception {
         String wrong = "ab".repeat(32);
         Throwable t = catchThrowable(() -> resolver(wrong, null).resolve("hf:owner/tiny-sst2@rev1"));
-        assertThat(t).isInstanceOf(IOException.class)
+        assertThat(t)
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("'sentiment.model-sha256'")
                 .hasMessageContaining(wrong)
                 .hasMessageContaining(SHA)
@@ -207,7 +218,8 @@ class ModelResolverTest {
     void aMissingFileLeavesNothingInTheCache() throws Exception {
         missing.add("config.json");
         Throwable t = catchThrowable(() -> resolver(null, null).resolve("hf:owner/tiny-sst2@rev1"));
-        assertThat(t).isInstanceOf(IOException.class)
+        assertThat(t)
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("/owner/tiny-sst2/resolve/rev1/config.json")
                 .hasMessageContaining("HTTP 404");
         assertThat(entriesOf(cache.resolve("hf").resolve("owner--tiny-sst2"))).isEmpty();
@@ -224,19 +236,26 @@ class ModelResolverTest {
         failureStatus = 401;
         missing.add("model.onnx");
         Throwable t = catchThrowable(() -> resolver(null, null).resolve("hf:owner/gated@rev1"));
-        assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("HTTP 401").hasMessageContaining("HF_TOKEN");
+        assertThat(t)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("HTTP 401")
+                .hasMessageContaining("HF_TOKEN");
     }
 
     @Test
     void theTokenIsSentAsBearerAuthorization() throws Exception {
         resolver(null, "hf_secret123").resolve("hf:owner/private@rev1");
-        assertThat(requests).hasSize(3).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer hf_secret123"));
+        assertThat(requests)
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer hf_secret123"));
     }
 
     @Test
     void withoutATokenNoAuthorizationIsSent() throws Exception {
         resolver(null, null).resolve("hf:owner/public@rev1");
-        assertThat(requests).hasSize(3).allSatisfy(r -> assertThat(r.authorization()).isNull());
+        assertThat(requests)
+                .hasSize(3)
+                .allSatisfy(r -> assertThat(r.authorization()).isNull());
     }
 
     @Test
@@ -266,10 +285,20 @@ class ModelResolverTest {
 
     @Test
     void invalidRepoStringsNameTheSetting() {
-        for (String spec : List.of("hf:", "hf:owner/repo/extra", "hf:own er/repo", "hf:owner/repo@", "hf:owner/repo@a/b",
-                "hf:../../etc@x", "hf:owner/..", "hf:owner/repo@..", "hf:./repo")) {
+        for (String spec : List.of(
+                "hf:",
+                "hf:owner/repo/extra",
+                "hf:own er/repo",
+                "hf:owner/repo@",
+                "hf:owner/repo@a/b",
+                "hf:../../etc@x",
+                "hf:owner/..",
+                "hf:owner/repo@..",
+                "hf:./repo")) {
             Throwable t = catchThrowable(() -> resolver(null, null).resolve(spec));
-            assertThat(t).as(spec).isInstanceOf(InvalidSettingException.class)
+            assertThat(t)
+                    .as(spec)
+                    .isInstanceOf(InvalidSettingException.class)
                     .hasMessageContaining("'sentiment.model'")
                     .hasMessageContaining("Fix:");
         }
@@ -302,7 +331,9 @@ class ModelResolverTest {
 
     @Test
     void cacheDirFollowsTheSetting() {
-        InferenceConfig config = InferenceConfig.builder().set(SentimentOptions.MODEL_CACHE_DIR, temp.resolve("mine").toString()).build();
+        InferenceConfig config = InferenceConfig.builder()
+                .set(SentimentOptions.MODEL_CACHE_DIR, temp.resolve("mine").toString())
+                .build();
         assertThat(ModelResolver.cacheDir(config)).isEqualTo(temp.resolve("mine"));
     }
 }

@@ -1,15 +1,13 @@
 package org.sentimentstream.udf;
 
-import org.sentimentstream.udf.internal.NativeLibraries;
 import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.udf.internal.NativeLibraries;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.util.FlinkUserCodeClassLoaders;
 import org.apache.flink.util.MutableURLClassLoader;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,14 +49,20 @@ class NativeLibraryClassLoaderTest {
     static void scoreInTheParentFirst() throws Exception {
         // Whatever runs first, the parent classloader owns the native tokenizer library from here on:
         // like a TaskManager that loaded it from lib/ or for an earlier job.
-        reference = TestModels.referenceCases().stream().filter(c -> c.text.equals(TEXT)).findFirst().orElseThrow();
+        reference = TestModels.referenceCases().stream()
+                .filter(c -> c.text.equals(TEXT))
+                .findFirst()
+                .orElseThrow();
         try (SentimentScorer scorer = SentimentScorer.open(config())) {
             ReferenceLogitsTest.assertMatches(reference, scorer.score(TEXT).get(30, TimeUnit.SECONDS));
         }
     }
 
     private static InferenceConfig config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).set(SentimentOptions.INTRA_OP_THREADS, 1).build();
+        return InferenceConfig.builder()
+                .model(TestModels.tinyModelDir().toString())
+                .set(SentimentOptions.INTRA_OP_THREADS, 1)
+                .build();
     }
 
     private static URL codeSourceOf(Class<?> type) {
@@ -92,17 +96,19 @@ class NativeLibraryClassLoaderTest {
         String[] parentFirst = CoreOptions.getParentFirstLoaderPatterns(new Configuration());
         assertThat(parentFirst).contains("java.", "org.apache.flink.", "org.slf4j");
         assertThat(parentFirst).noneMatch(p -> "org.sentimentstream".startsWith(p) || "ai.djl".startsWith(p));
-        return FlinkUserCodeClassLoaders.childFirst(urls.toArray(new URL[0]), PARENT, parentFirst,
-                error -> { }, true);
+        return FlinkUserCodeClassLoaders.childFirst(urls.toArray(new URL[0]), PARENT, parentFirst, error -> {}, true);
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> probe(ClassLoader loader) throws Throwable {
         Class<?> probe = Class.forName(ClassLoaderProbe.class.getName(), true, loader);
-        assertThat(probe.getClassLoader()).as("the probe is the job's own class").isNotSameAs(PARENT);
+        assertThat(probe.getClassLoader())
+                .as("the probe is the job's own class")
+                .isNotSameAs(PARENT);
         Method scoreOnce = probe.getMethod("scoreOnce", String.class, String.class);
         try {
-            return (Map<String, Object>) scoreOnce.invoke(null, TestModels.tinyModelDir().toString(), TEXT);
+            return (Map<String, Object>)
+                    scoreOnce.invoke(null, TestModels.tinyModelDir().toString(), TEXT);
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
@@ -118,8 +124,12 @@ class NativeLibraryClassLoaderTest {
                 Map<String, Object> result = probe(loader);
                 ClassLoader scorerLoader = (ClassLoader) result.get("scorerLoader");
                 assertThat(scorerLoader).as("job %s loads the udf itself", job).isNotSameAs(PARENT);
-                assertThat(result.get("tokenizerLoader")).as("DJL comes from lib/").isSameAs(PARENT);
-                assertThat(result.get("onnxRuntimeLoader")).as("ONNX Runtime comes from lib/").isSameAs(PARENT);
+                assertThat(result.get("tokenizerLoader"))
+                        .as("DJL comes from lib/")
+                        .isSameAs(PARENT);
+                assertThat(result.get("onnxRuntimeLoader"))
+                        .as("ONNX Runtime comes from lib/")
+                        .isSameAs(PARENT);
                 scorerLoaders.add(scorerLoader);
                 logits.add((float[]) result.get("logits"));
             }
@@ -140,7 +150,9 @@ class NativeLibraryClassLoaderTest {
         List<URL> fatJobJar = List.of(udfClasses(), probeClasses(), tokenizersJar, djlApiJar);
         try (MutableURLClassLoader loader = jobClassLoader(fatJobJar)) {
             Class<?> childTokenizer = Class.forName(HuggingFaceTokenizer.class.getName(), false, loader);
-            assertThat(childTokenizer.getClassLoader()).as("DJL is loaded from the job jar").isNotSameAs(PARENT);
+            assertThat(childTokenizer.getClassLoader())
+                    .as("DJL is loaded from the job jar")
+                    .isNotSameAs(PARENT);
 
             Throwable first = catchThrowable(() -> probe(loader));
             assertConflictWithFix(first);
@@ -162,7 +174,9 @@ class NativeLibraryClassLoaderTest {
         assertThat(t).isNotNull();
         assertThat(t.getClass().getName()).isEqualTo(NativeLibraries.NativeLibraryConflictException.class.getName());
         assertThat(t.getClass()).isNotSameAs(NativeLibraries.NativeLibraryConflictException.class);
-        assertThat(t.getMessage()).contains("Flink's lib/").contains("-cluster jar")
+        assertThat(t.getMessage())
+                .contains("Flink's lib/")
+                .contains("-cluster jar")
                 .contains("ai.djl.huggingface:tokenizers");
     }
 }

@@ -1,7 +1,7 @@
 package org.sentimentstream.udf;
 
-import org.sentimentstream.udf.internal.ReviewTokenizer;
 import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.udf.internal.ReviewTokenizer;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,11 @@ class PublishedTokenIdsTest {
                 }
                 Matcher m = LINE.matcher(line);
                 if (inIds && m.matches()) {
-                    published.put(m.group(1), Arrays.stream(m.group(2).split(",")).mapToLong(Long::parseLong).toArray());
+                    published.put(
+                            m.group(1),
+                            Arrays.stream(m.group(2).split(","))
+                                    .mapToLong(Long::parseLong)
+                                    .toArray());
                 }
             }
         }

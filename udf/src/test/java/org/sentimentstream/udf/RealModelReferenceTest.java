@@ -10,7 +10,6 @@ import java.io.InputStreamReader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -53,11 +52,12 @@ class RealModelReferenceTest {
         outputs = readOutputs();
         logits = readLogits();
         assertThat(outputs).hasSize(16);
-        assertThat(logits).containsOnlyKeys(
-                "I've been waiting for a HuggingFace course my whole life.",
-                "I hate this so much!",
-                "We are very happy to show you the Transformers library.",
-                "We hope you don't hate it.");
+        assertThat(logits)
+                .containsOnlyKeys(
+                        "I've been waiting for a HuggingFace course my whole life.",
+                        "I hate this so much!",
+                        "We are very happy to show you the Transformers library.",
+                        "We hope you don't hate it.");
     }
 
     private static List<String> lines(String resource) throws IOException {
@@ -103,16 +103,19 @@ class RealModelReferenceTest {
                     continue;
                 }
             }
-            byText.put(pair.group(1), new float[] {
-                Float.parseFloat(numbers.group(1)), Float.parseFloat(numbers.group(2))});
-            byText.put(pair.group(2), new float[] {
-                Float.parseFloat(numbers.group(3)), Float.parseFloat(numbers.group(4))});
+            byText.put(
+                    pair.group(1),
+                    new float[] {Float.parseFloat(numbers.group(1)), Float.parseFloat(numbers.group(2))});
+            byText.put(
+                    pair.group(2),
+                    new float[] {Float.parseFloat(numbers.group(3)), Float.parseFloat(numbers.group(4))});
         }
         return byText;
     }
 
     private static SentimentScorer open() throws IOException {
-        return SentimentScorer.open(InferenceConfig.builder().model(modelDir.toString()).build());
+        return SentimentScorer.open(
+                InferenceConfig.builder().model(modelDir.toString()).build());
     }
 
     private static String fourDecimals(double value) {
@@ -130,8 +133,11 @@ class RealModelReferenceTest {
             for (int i = 0; i < outputs.size(); i++) {
                 Published p = outputs.get(i);
                 SentimentResult r = futures.get(i).get(60, TimeUnit.SECONDS);
-                assertThat(r.label()).as("label of '%s' (%s)", p.sentence(), p.source()).isEqualTo(p.label());
-                assertThat(fourDecimals(r.score())).as("score %s of '%s' (%s)", r.score(), p.sentence(), p.source())
+                assertThat(r.label())
+                        .as("label of '%s' (%s)", p.sentence(), p.source())
+                        .isEqualTo(p.label());
+                assertThat(fourDecimals(r.score()))
+                        .as("score %s of '%s' (%s)", r.score(), p.sentence(), p.source())
                         .isEqualTo(fourDecimals(Double.parseDouble(p.score())));
                 assertThat(r.truncated()).isFalse();
             }

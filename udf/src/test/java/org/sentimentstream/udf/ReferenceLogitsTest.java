@@ -3,7 +3,6 @@ package org.sentimentstream.udf;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,9 @@ class ReferenceLogitsTest {
     }
 
     private static InferenceConfig.Builder config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).set(SentimentOptions.INTRA_OP_THREADS, 1);
+        return InferenceConfig.builder()
+                .model(TestModels.tinyModelDir().toString())
+                .set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
 
     @Test
@@ -51,7 +52,8 @@ class ReferenceLogitsTest {
 
     @Test
     void eachTextAlone() throws Exception {
-        try (SentimentScorer scorer = SentimentScorer.open(config().set(SentimentOptions.MAX_BATCH_SIZE, 1).build())) {
+        try (SentimentScorer scorer = SentimentScorer.open(
+                config().set(SentimentOptions.MAX_BATCH_SIZE, 1).build())) {
             for (ReferenceCase c : cases) {
                 assertMatches(c, scorer.score(c.text).get(30, TimeUnit.SECONDS));
             }
@@ -61,7 +63,9 @@ class ReferenceLogitsTest {
     @Test
     void allTextsQueuedAtOnceInEveryBucket() throws Exception {
         // A long delay makes the batcher flush by size and token budget only: mixed batches of every length.
-        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 8).set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200)).build();
+        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 8)
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200))
+                .build();
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
             scoreConcurrentlyAndCheck(scorer, cases);
         }
@@ -69,8 +73,11 @@ class ReferenceLogitsTest {
 
     @Test
     void withoutBucketsShortTextsBesideA128TokenText() throws Exception {
-        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 64).set(SentimentOptions.MAX_BATCH_TOKENS, 128 * 64).set(SentimentOptions.LENGTH_BUCKETS, "")
-                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200)).build();
+        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 64)
+                .set(SentimentOptions.MAX_BATCH_TOKENS, 128 * 64)
+                .set(SentimentOptions.LENGTH_BUCKETS, "")
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200))
+                .build();
         List<ReferenceCase> mixed = new ArrayList<>(cases.subList(0, 30));
         mixed.add(longest);
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
@@ -81,8 +88,11 @@ class ReferenceLogitsTest {
     @Test
     void randomBatchCompositions() throws Exception {
         Random random = new Random(7);
-        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 5).set(SentimentOptions.MAX_BATCH_TOKENS, 300).set(SentimentOptions.LENGTH_BUCKETS, "8,24")
-                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(2)).build();
+        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 5)
+                .set(SentimentOptions.MAX_BATCH_TOKENS, 300)
+                .set(SentimentOptions.LENGTH_BUCKETS, "8,24")
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(2))
+                .build();
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
             for (int round = 0; round < 5; round++) {
                 List<ReferenceCase> shuffled = new ArrayList<>(cases);

@@ -20,7 +20,9 @@ class ScorerLifecycleTest {
     static final String BATCHER_THREAD_PREFIX = "sentiment-batcher";
 
     private static InferenceConfig.Builder config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString()).set(SentimentOptions.INTRA_OP_THREADS, 1);
+        return InferenceConfig.builder()
+                .model(TestModels.tinyModelDir().toString())
+                .set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
 
     static List<String> liveBatcherThreads() {
@@ -45,7 +47,8 @@ class ScorerLifecycleTest {
             try {
                 assertThat(scorer.isRunning()).isTrue();
                 assertThat(liveBatcherThreads()).containsExactly("sentiment-batcher-" + scorer.modelIdentity());
-                ReferenceLogitsTest.assertMatches(reference, scorer.score(reference.text).get(30, TimeUnit.SECONDS));
+                ReferenceLogitsTest.assertMatches(
+                        reference, scorer.score(reference.text).get(30, TimeUnit.SECONDS));
             } finally {
                 scorer.close();
             }
@@ -58,8 +61,10 @@ class ScorerLifecycleTest {
     void closeScoresWhatIsQueuedAndLaterTextsFail() throws Exception {
         List<TestModels.ReferenceCase> cases = TestModels.referenceCases().subList(0, 20);
         // A long delay and big batches: the texts are still queued when close() starts.
-        SentimentScorer scorer = SentimentScorer.open(config().set(SentimentOptions.MAX_BATCH_SIZE, 4096).set(SentimentOptions.MAX_BATCH_TOKENS, 4096 * 128)
-                .set(SentimentOptions.MAX_BATCH_DELAY, java.time.Duration.ofMinutes(1)).build());
+        SentimentScorer scorer = SentimentScorer.open(config().set(SentimentOptions.MAX_BATCH_SIZE, 4096)
+                .set(SentimentOptions.MAX_BATCH_TOKENS, 4096 * 128)
+                .set(SentimentOptions.MAX_BATCH_DELAY, java.time.Duration.ofMinutes(1))
+                .build());
         List<CompletableFuture<SentimentResult>> futures = new ArrayList<>();
         for (TestModels.ReferenceCase c : cases) {
             futures.add(scorer.score(c.text));
@@ -76,10 +81,13 @@ class ScorerLifecycleTest {
 
     @Test
     void sharedScorersAreReferenceCounted() throws Exception {
-        InferenceConfig config = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
+        InferenceConfig config = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
+                .build();
         SessionLease first = SessionLease.acquire(config, 1);
-        SessionLease second = SessionLease.acquire(config().set(SentimentOptions.SESSION_SHARING,
-                SentimentOptions.SessionSharing.SHARED).build(), 1);
+        SessionLease second = SessionLease.acquire(
+                config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
+                        .build(),
+                1);
         SentimentScorer scorer = first.scorer();
         try {
             assertThat(second.scorer()).isSameAs(scorer);
@@ -92,7 +100,8 @@ class ScorerLifecycleTest {
             assertThat(scorer.isRunning()).as("one lease left").isTrue();
             assertThat(SessionLease.openSharedScorers()).isEqualTo(1);
             TestModels.ReferenceCase reference = TestModels.referenceCases().get(2);
-            ReferenceLogitsTest.assertMatches(reference, second.scorer().score(reference.text).get(30, TimeUnit.SECONDS));
+            ReferenceLogitsTest.assertMatches(
+                    reference, second.scorer().score(reference.text).get(30, TimeUnit.SECONDS));
         } finally {
             second.close();
         }
@@ -110,9 +119,11 @@ class ScorerLifecycleTest {
 
     @Test
     void differentConfigurationsGetDifferentSharedScorers() throws Exception {
-        InferenceConfig a = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
+        InferenceConfig a = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
+                .build();
         InferenceConfig b = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
-                .set(SentimentOptions.MAX_BATCH_SIZE, 3).build();
+                .set(SentimentOptions.MAX_BATCH_SIZE, 3)
+                .build();
         try (SessionLease la = SessionLease.acquire(a, 1)) {
             SentimentScorer sb;
             try (SessionLease lb = SessionLease.acquire(b, 1)) {
@@ -128,17 +139,27 @@ class ScorerLifecycleTest {
 
     @Test
     void sharedScorersAreKeyedByEveryComponentOfTheConfiguration() {
-        InferenceConfig a = config().set(SentimentOptions.MODEL_SHA256, "a".repeat(64)).build();
-        InferenceConfig b = config().set(SentimentOptions.MODEL_SHA256, "b".repeat(64)).build();
-        InferenceConfig c = config().set(SentimentOptions.MODEL_CACHE_DIR, "/elsewhere").build();
+        InferenceConfig a =
+                config().set(SentimentOptions.MODEL_SHA256, "a".repeat(64)).build();
+        InferenceConfig b =
+                config().set(SentimentOptions.MODEL_SHA256, "b".repeat(64)).build();
+        InferenceConfig c =
+                config().set(SentimentOptions.MODEL_CACHE_DIR, "/elsewhere").build();
         assertThat(a).isNotEqualTo(b).isNotEqualTo(c);
-        assertThat(java.util.Set.of(a.hashCode(), b.hashCode(), c.hashCode(), config().build().hashCode())).hasSize(4);
+        assertThat(java.util.Set.of(
+                        a.hashCode(),
+                        b.hashCode(),
+                        c.hashCode(),
+                        config().build().hashCode()))
+                .hasSize(4);
     }
 
     @Test
     void aFailedOpenLeavesNothingBehind() {
-        InferenceConfig broken = config().model(TestModels.tinyModelDir().resolve("no-such-dir").toString())
-                .set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
+        InferenceConfig broken = config().model(
+                        TestModels.tinyModelDir().resolve("no-such-dir").toString())
+                .set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
+                .build();
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> SessionLease.acquire(broken, 1)))
                 .isNotNull();
         assertThat(SessionLease.openSharedScorers()).isZero();

@@ -7,13 +7,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.util.CloseableIterator;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,9 +32,10 @@ class SentimentAsyncFunctionITCase {
     private static final int RECORDS = 10_000;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final org.apache.flink.api.common.typeinfo.TypeInformation<Tuple3<Long, String, float[]>> SCORED =
             Types.TUPLE(Types.LONG, Types.STRING, Types.PRIMITIVE_ARRAY(Types.FLOAT));
@@ -60,8 +60,10 @@ class SentimentAsyncFunctionITCase {
                     }
                     return Tuple2.of(index, TEXTS.get((int) (index % TEXTS.size())));
                 },
-                RECORDS, Types.TUPLE(Types.LONG, Types.STRING));
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "reviews").setParallelism(1);
+                RECORDS,
+                Types.TUPLE(Types.LONG, Types.STRING));
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "reviews")
+                .setParallelism(1);
     }
 
     private static SentimentAsyncFunction<Tuple2<Long, String>, Tuple3<Long, String, float[]>> function(
@@ -83,15 +85,19 @@ class SentimentAsyncFunctionITCase {
     }
 
     private static InferenceConfig.Builder config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString())
-                .set(SentimentOptions.MAX_BATCH_SIZE, 16).set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(5));
+        return InferenceConfig.builder()
+                .model(TestModels.tinyModelDir().toString())
+                .set(SentimentOptions.MAX_BATCH_SIZE, 16)
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(5));
     }
 
     @Test
     void orderedWaitKeepsOrderAndLosesNothing() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<Tuple3<Long, String, float[]>> scored = AsyncDataStream.orderedWait(
-                records(env), function(config().build()), 30, TimeUnit.SECONDS, 64).returns(SCORED).setParallelism(1);
+                        records(env), function(config().build()), 30, TimeUnit.SECONDS, 64)
+                .returns(SCORED)
+                .setParallelism(1);
         List<Tuple3<Long, String, float[]>> out = collect(scored);
         assertThat(out).hasSize(RECORDS);
         for (int i = 0; i < RECORDS; i++) {
@@ -103,18 +109,25 @@ class SentimentAsyncFunctionITCase {
     @Test
     void unorderedWaitWithTwoSubtasksAndASharedSessionLosesNothingAndDuplicatesNothing() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        InferenceConfig shared = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
+        InferenceConfig shared = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
+                .build();
         DataStream<Tuple3<Long, String, float[]>> scored = AsyncDataStream.unorderedWait(
-                records(env).rebalance(), function(shared), 30, TimeUnit.SECONDS, 64).returns(SCORED).setParallelism(2);
+                        records(env).rebalance(), function(shared), 30, TimeUnit.SECONDS, 64)
+                .returns(SCORED)
+                .setParallelism(2);
         assertEveryIndexOnce(collect(scored));
-        assertThat(SessionLease.openSharedScorers()).as("shared sessions left open").isZero();
+        assertThat(SessionLease.openSharedScorers())
+                .as("shared sessions left open")
+                .isZero();
     }
 
     @Test
     void perSlotSessionsUnorderedWithTwoSubtasks() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<Tuple3<Long, String, float[]>> scored = AsyncDataStream.unorderedWait(
-                records(env).rebalance(), function(config().build()), 30, TimeUnit.SECONDS, 64).returns(SCORED).setParallelism(2);
+                        records(env).rebalance(), function(config().build()), 30, TimeUnit.SECONDS, 64)
+                .returns(SCORED)
+                .setParallelism(2);
         assertEveryIndexOnce(collect(scored));
     }
 
@@ -123,11 +136,16 @@ class SentimentAsyncFunctionITCase {
         // The batcher holds texts for 5 s but the async timeout is 50 ms: every record must come out through
         // timeout(), and the operator must not stall.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        InferenceConfig slow = config().set(SentimentOptions.MAX_BATCH_SIZE, 4096).set(SentimentOptions.MAX_BATCH_TOKENS, 4096 * 128)
-                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofSeconds(5)).build();
-        DataStream<Tuple2<Long, String>> few = records(env).filter(t -> t.f0 < 20).setParallelism(1);
-        List<Tuple3<Long, String, float[]>> out = collect(AsyncDataStream.orderedWait(
-                few, function(slow), 50, TimeUnit.MILLISECONDS, 100).returns(SCORED).setParallelism(1));
+        InferenceConfig slow = config().set(SentimentOptions.MAX_BATCH_SIZE, 4096)
+                .set(SentimentOptions.MAX_BATCH_TOKENS, 4096 * 128)
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofSeconds(5))
+                .build();
+        DataStream<Tuple2<Long, String>> few =
+                records(env).filter(t -> t.f0 < 20).setParallelism(1);
+        List<Tuple3<Long, String, float[]>> out =
+                collect(AsyncDataStream.orderedWait(few, function(slow), 50, TimeUnit.MILLISECONDS, 100)
+                        .returns(SCORED)
+                        .setParallelism(1));
         assertThat(out).hasSize(20);
         assertThat(out).allSatisfy(t -> assertThat(t.f1).startsWith("FAILED: java.util.concurrent.TimeoutException"));
     }

@@ -15,7 +15,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +37,10 @@ class SentimentAsyncFunctionLifecycleITCase {
     private static final int RECORDS = 300;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     private static final List<String> TEXTS = new ArrayList<>();
 
@@ -56,8 +56,10 @@ class SentimentAsyncFunctionLifecycleITCase {
     }
 
     private static InferenceConfig.Builder config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString())
-                .set(SentimentOptions.MAX_BATCH_SIZE, 16).set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(5));
+        return InferenceConfig.builder()
+                .model(TestModels.tinyModelDir().toString())
+                .set(SentimentOptions.MAX_BATCH_SIZE, 16)
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(5));
     }
 
     private static StreamExecutionEnvironment env() {
@@ -69,8 +71,10 @@ class SentimentAsyncFunctionLifecycleITCase {
     private static DataStream<Tuple2<Long, String>> records(StreamExecutionEnvironment env) {
         DataGeneratorSource<Tuple2<Long, String>> source = new DataGeneratorSource<>(
                 index -> Tuple2.of(index, TEXTS.get((int) (index % TEXTS.size()))),
-                RECORDS, Types.TUPLE(Types.LONG, Types.STRING));
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "reviews").setParallelism(1);
+                RECORDS,
+                Types.TUPLE(Types.LONG, Types.STRING));
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "reviews")
+                .setParallelism(1);
     }
 
     /** Scores into "index label", or "index FAILED" (there should be none). */
@@ -87,9 +91,14 @@ class SentimentAsyncFunctionLifecycleITCase {
     }
 
     private static DataStream<String> scored(StreamExecutionEnvironment env, InferenceConfig config) {
-        return AsyncDataStream.unorderedWait(records(env).rebalance(),
-                new SentimentAsyncFunction<>(config, t -> t.f1, new Handler()), 30, TimeUnit.SECONDS, 32)
-                .returns(Types.STRING).setParallelism(2);
+        return AsyncDataStream.unorderedWait(
+                        records(env).rebalance(),
+                        new SentimentAsyncFunction<>(config, t -> t.f1, new Handler()),
+                        30,
+                        TimeUnit.SECONDS,
+                        32)
+                .returns(Types.STRING)
+                .setParallelism(2);
     }
 
     /** Runs the job to its end (all tasks closed) and returns what it emitted. */
@@ -110,14 +119,17 @@ class SentimentAsyncFunctionLifecycleITCase {
             StreamExecutionEnvironment env = env();
             List<String> out = runToTheEnd(env, scored(env, config().build()));
             assertThat(out).hasSize(RECORDS).noneMatch(s -> s.contains("FAILED"));
-            assertThat(ScorerLifecycleTest.liveBatcherThreads()).as("round %s", round).isEmpty();
+            assertThat(ScorerLifecycleTest.liveBatcherThreads())
+                    .as("round %s", round)
+                    .isEmpty();
         }
     }
 
     @Test
     void aSharedSessionIsClosedWithTheJob() throws Exception {
         StreamExecutionEnvironment env = env();
-        InferenceConfig shared = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED).build();
+        InferenceConfig shared = config().set(SentimentOptions.SESSION_SHARING, SentimentOptions.SessionSharing.SHARED)
+                .build();
         List<String> out = runToTheEnd(env, scored(env, shared));
         assertThat(out).hasSize(RECORDS).noneMatch(s -> s.contains("FAILED"));
         assertThat(SessionLease.openSharedScorers()).isZero();
@@ -128,13 +140,17 @@ class SentimentAsyncFunctionLifecycleITCase {
     void sessionsAreClosedWhenTheJobFails() throws Exception {
         for (SentimentOptions.SessionSharing sharing : SentimentOptions.SessionSharing.values()) {
             StreamExecutionEnvironment env = env();
-            DataStream<String> failing = scored(env, config().set(SentimentOptions.SESSION_SHARING, sharing).build())
+            DataStream<String> failing = scored(
+                            env,
+                            config().set(SentimentOptions.SESSION_SHARING, sharing)
+                                    .build())
                     .map(s -> {
                         if (s.startsWith("150 ")) {
                             throw new IllegalStateException("downstream failure at record 150");
                         }
                         return s;
-                    }).setParallelism(2);
+                    })
+                    .setParallelism(2);
             CloseableIterator<String> it = failing.collectAsync();
             JobClient client = env.executeAsync();
             Throwable t = catchThrowable(() -> {
@@ -142,11 +158,16 @@ class SentimentAsyncFunctionLifecycleITCase {
                     it.forEachRemaining(s -> {});
                 }
             });
-            Throwable result = catchThrowable(() -> client.getJobExecutionResult().get(2, TimeUnit.MINUTES));
+            Throwable result =
+                    catchThrowable(() -> client.getJobExecutionResult().get(2, TimeUnit.MINUTES));
             assertThat(t != null ? t : result).as("%s job fails", sharing).isNotNull();
-            assertThat(result).as("%s job result", sharing).isNotNull()
+            assertThat(result)
+                    .as("%s job result", sharing)
+                    .isNotNull()
                     .hasStackTraceContaining("downstream failure at record 150");
-            assertThat(ScorerLifecycleTest.liveBatcherThreads()).as("%s", sharing).isEmpty();
+            assertThat(ScorerLifecycleTest.liveBatcherThreads())
+                    .as("%s", sharing)
+                    .isEmpty();
             assertThat(SessionLease.openSharedScorers()).as("%s", sharing).isZero();
         }
     }

@@ -12,7 +12,6 @@ import org.apache.flink.metrics.testutils.MetricListener;
 import org.apache.flink.runtime.metrics.groups.ProxyMetricGroup;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.util.MockStreamingRuntimeContext;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,8 @@ class SentimentAsyncFunctionRaceTest {
     private SentimentAsyncFunction<String, String> function;
 
     private static InferenceConfig.Builder config() {
-        return InferenceConfig.builder().model(TestModels.tinyModelDir().toString())
+        return InferenceConfig.builder()
+                .model(TestModels.tinyModelDir().toString())
                 .set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
 
@@ -77,7 +77,8 @@ class SentimentAsyncFunctionRaceTest {
     void aResultAfterTheTimeoutChangesNothing() throws Exception {
         // The text waits in the queue (a batch of one minute's delay), so that its timeout comes first.
         open(config().set(SentimentOptions.MAX_BATCH_SIZE, 64)
-                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMinutes(1)).build());
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMinutes(1))
+                .build());
         RecordingFuture record = new RecordingFuture();
         function.asyncInvoke("dull and far too long", record);
         SentimentScorer scorer = function.scorer();

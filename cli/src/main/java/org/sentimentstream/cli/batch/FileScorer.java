@@ -111,16 +111,19 @@ public final class FileScorer {
     }
 
     /** Reads rows in windows, submitting each window's texts before the consumer waits on them. */
-    public void forEachRow(Path input, Format format, String textField, Consumer<List<Row>> consumer) throws IOException {
+    public void forEachRow(Path input, Format format, String textField, Consumer<List<Row>> consumer)
+            throws IOException {
         try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-            RowReader reader = format == Format.TSV ? new TsvReader(in, textField, input) : new JsonlReader(in, textField);
+            RowReader reader =
+                    format == Format.TSV ? new TsvReader(in, textField, input) : new JsonlReader(in, textField);
             List<Row> window = new ArrayList<>(WINDOW);
             for (Row row; (row = reader.next()) != null; ) {
                 if (row.error == null) {
                     Row submitted = row;
                     submitted.submittedNanos = System.nanoTime();
                     // the derived future completes after the time is taken
-                    row.result = scorer.score(row.text).whenComplete((r, e) -> submitted.completedNanos = System.nanoTime());
+                    row.result =
+                            scorer.score(row.text).whenComplete((r, e) -> submitted.completedNanos = System.nanoTime());
                 }
                 window.add(row);
                 if (window.size() == WINDOW) {
@@ -232,7 +235,9 @@ public final class FileScorer {
             try {
                 fields = ReviewCodec.parseObject(line);
             } catch (InvalidReviewException e) {
-                return new Row(JsonNodeFactory.instance.objectNode().put("line", lineNumber), null,
+                return new Row(
+                        JsonNodeFactory.instance.objectNode().put("line", lineNumber),
+                        null,
                         "line " + lineNumber + ": " + e.getMessage());
             }
             String field = textField != null ? textField : fields.has("text") ? "text" : "sentence";

@@ -55,8 +55,10 @@ public final class BiasProbe {
         /** Population standard deviation of P(positive). */
         public double stdDev() {
             double mean = mean();
-            return Math.sqrt(variants.stream().mapToDouble(v -> (v.positive() - mean) * (v.positive() - mean))
-                    .average().orElse(0));
+            return Math.sqrt(variants.stream()
+                    .mapToDouble(v -> (v.positive() - mean) * (v.positive() - mean))
+                    .average()
+                    .orElse(0));
         }
     }
 
@@ -78,8 +80,8 @@ public final class BiasProbe {
         int open = template.indexOf('{');
         int close = template.indexOf('}', open + 1);
         if (open < 0 || close < 0) {
-            throw new IllegalArgumentException("The template '" + template + "' has no {PLACEHOLDER}. Fix: e.g. "
-                    + DEFAULT_TEMPLATE);
+            throw new IllegalArgumentException(
+                    "The template '" + template + "' has no {PLACEHOLDER}. Fix: e.g. " + DEFAULT_TEMPLATE);
         }
         return template.substring(open, close + 1);
     }
@@ -94,7 +96,10 @@ public final class BiasProbe {
         List<Variant> variants = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             SentimentResult r = futures.get(i).get();
-            variants.add(new Variant(template, values.get(i), template.replace(placeholder, values.get(i)),
+            variants.add(new Variant(
+                    template,
+                    values.get(i),
+                    template.replace(placeholder, values.get(i)),
                     r.probabilities().get(r.labels().get(positive))));
         }
         variants.sort(Comparator.comparingDouble((Variant v) -> v.positive()).reversed());
@@ -120,15 +125,30 @@ public final class BiasProbe {
         List<Path> written = new ArrayList<>();
         for (int t = 0; t < spreads.size(); t++) {
             Spread s = spreads.get(t);
-            md.append(String.format(Locale.ROOT, "%n## `%s`%n%n- values: %d%n- min: %.4f (%s)%n- max: %.4f (%s)%n"
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%n## `%s`%n%n- values: %d%n- min: %.4f (%s)%n- max: %.4f (%s)%n"
                             + "- max - min: %.4f%n- mean: %.4f%n- standard deviation: %.4f%n%n| rank | value |"
-                            + " P(POSITIVE) |%n|---|---|---|%n", s.template(), s.variants().size(), s.min().positive(),
-                    s.min().value(), s.max().positive(), s.max().value(), s.range(), s.mean(), s.stdDev()));
+                            + " P(POSITIVE) |%n|---|---|---|%n",
+                    s.template(),
+                    s.variants().size(),
+                    s.min().positive(),
+                    s.min().value(),
+                    s.max().positive(),
+                    s.max().value(),
+                    s.range(),
+                    s.mean(),
+                    s.stdDev()));
             for (int i = 0; i < s.variants().size(); i++) {
                 Variant v = s.variants().get(i);
                 md.append(String.format(Locale.ROOT, "| %d | %s | %.4f |%n", i + 1, v.value(), v.positive()));
-                csv.append(csvCell(v.template())).append(',').append(csvCell(v.value())).append(',')
-                        .append(csvCell(v.text())).append(',').append(String.format(Locale.ROOT, "%.6f", v.positive()))
+                csv.append(csvCell(v.template()))
+                        .append(',')
+                        .append(csvCell(v.value()))
+                        .append(',')
+                        .append(csvCell(v.text()))
+                        .append(',')
+                        .append(String.format(Locale.ROOT, "%.6f", v.positive()))
                         .append('\n');
             }
             Path png = dir.resolve("bias-probe-" + (t + 1) + ".png");
@@ -162,10 +182,16 @@ public final class BiasProbe {
             data.addValue(v.positive(), "P(POSITIVE)", v.value());
         }
         JFreeChart chart = ChartFactory.createBarChart(
-                "Most positive and most negative: " + s.template(), "value", "P(POSITIVE)", data,
-                PlotOrientation.HORIZONTAL, false, false, false);
-        chart.addSubtitle(new org.jfree.chart.title.TextTitle(model + "; spread " + String.format(Locale.ROOT,
-                "%.3f", s.range())));
+                "Most positive and most negative: " + s.template(),
+                "value",
+                "P(POSITIVE)",
+                data,
+                PlotOrientation.HORIZONTAL,
+                false,
+                false,
+                false);
+        chart.addSubtitle(new org.jfree.chart.title.TextTitle(
+                model + "; spread " + String.format(Locale.ROOT, "%.3f", s.range())));
         chart.getCategoryPlot().getRangeAxis().setRange(0, 1);
         return java.util.Optional.of(chart);
     }

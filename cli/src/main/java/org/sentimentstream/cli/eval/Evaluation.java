@@ -110,12 +110,17 @@ public final class Evaluation {
     }
 
     public List<Example> mostConfidentlyWrong(int n) {
-        return examples.stream().filter(e -> !e.correct())
-                .sorted(Comparator.comparingDouble((Example e) -> e.score).reversed()).limit(n).toList();
+        return examples.stream()
+                .filter(e -> !e.correct())
+                .sorted(Comparator.comparingDouble((Example e) -> e.score).reversed())
+                .limit(n)
+                .toList();
     }
 
     public List<Example> slowest(int n) {
-        return examples.stream().sorted(Comparator.comparingDouble((Example e) -> e.latencyMs()).reversed()).limit(n)
+        return examples.stream()
+                .sorted(Comparator.comparingDouble((Example e) -> e.latencyMs()).reversed())
+                .limit(n)
                 .toList();
     }
 
@@ -136,7 +141,9 @@ public final class Evaluation {
         }
         ObjectNode perLabel = root.putObject("perLabel");
         for (String label : labels) {
-            perLabel.putObject(label).put("precision", precision(label)).put("recall", recall(label))
+            perLabel.putObject(label)
+                    .put("precision", precision(label))
+                    .put("recall", recall(label))
                     .put("f1", f1(label));
         }
         root.set("mostConfidentlyWrong", examplesJson(json, mostConfidentlyWrong(10)));
@@ -147,7 +154,11 @@ public final class Evaluation {
     private static ArrayNode examplesJson(ObjectMapper json, List<Example> list) {
         ArrayNode a = json.createArrayNode();
         for (Example e : list) {
-            a.addObject().put("text", e.text()).put("gold", e.gold()).put("predicted", e.predicted()).put("score", e.score)
+            a.addObject()
+                    .put("text", e.text())
+                    .put("gold", e.gold())
+                    .put("predicted", e.predicted())
+                    .put("score", e.score)
                     .put("latencyMs", e.latencyMs());
         }
         return a;
@@ -156,8 +167,15 @@ public final class Evaluation {
     public String toMarkdown(String model, String data) {
         StringBuilder md = new StringBuilder();
         md.append("# Evaluation\n\n");
-        md.append(String.format(Locale.ROOT, "- model: `%s`%n- data: `%s`%n- examples: %d (skipped without a usable"
-                + " label or text: %d)%n- **accuracy: %.4f**%n%n", model, data, examples.size(), skipped, accuracy()));
+        md.append(String.format(
+                Locale.ROOT,
+                "- model: `%s`%n- data: `%s`%n- examples: %d (skipped without a usable"
+                        + " label or text: %d)%n- **accuracy: %.4f**%n%n",
+                model,
+                data,
+                examples.size(),
+                skipped,
+                accuracy()));
         md.append("## Confusion matrix (rows: gold, columns: predicted)\n\n| gold \\ predicted |");
         labels.forEach(l -> md.append(' ').append(l).append(" |"));
         md.append("\n|---|").append("---|".repeat(labels.size())).append('\n');
@@ -174,12 +192,18 @@ public final class Evaluation {
         }
         md.append("\n## Most confidently wrong\n\n| score | gold | predicted | text |\n|---|---|---|---|\n");
         for (Example e : mostConfidentlyWrong(10)) {
-            md.append(String.format(Locale.ROOT, "| %.4f | %s | %s | %s |%n", e.score, e.gold(), e.predicted(),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %.4f | %s | %s | %s |%n",
+                    e.score,
+                    e.gold(),
+                    e.predicted(),
                     e.text().replace("|", "\\|")));
         }
         md.append("\n## Slowest (queue + inference, ms)\n\n| ms | text |\n|---|---|\n");
         for (Example e : slowest(10)) {
-            md.append(String.format(Locale.ROOT, "| %.1f | %s |%n", e.latencyMs(), e.text().replace("|", "\\|")));
+            md.append(String.format(
+                    Locale.ROOT, "| %.1f | %s |%n", e.latencyMs(), e.text().replace("|", "\\|")));
         }
         return md.toString();
     }

@@ -38,18 +38,25 @@ public final class LocalModel {
 
     public static Choice choose(InferenceConfig config, boolean modelGiven) throws Exception {
         try {
-            return new Choice(ModelResolver.forConfig(config).resolve(config.model()).dir(), null);
+            return new Choice(
+                    ModelResolver.forConfig(config).resolve(config.model()).dir(), null);
         } catch (Exception e) {
             if (modelGiven || !SentimentOptions.DEFAULT_MODEL.equals(config.model())) {
                 throw e;
             }
-            Path shipped = findShipped().orElseThrow(() -> new IllegalStateException("The default model "
-                    + config.model() + " could not be downloaded (" + describe(e) + ") and the compact model "
-                    + SHIPPED + " was not found from " + Paths.get("").toAbsolutePath()
-                    + ". Fix: run bin/sentiment-stream of the distribution, which ships it in models/, or pass --model DIR.", e));
+            Path shipped = findShipped()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "The default model "
+                                    + config.model() + " could not be downloaded (" + describe(e)
+                                    + ") and the compact model "
+                                    + SHIPPED + " was not found from "
+                                    + Paths.get("").toAbsolutePath()
+                                    + ". Fix: run bin/sentiment-stream of the distribution, which ships it in models/, or pass --model DIR.",
+                            e));
             String line = "=".repeat(100);
             String banner = line + "\n"
-                    + "NOTE: the real DistilBERT SST-2 model (" + SentimentOptions.DEFAULT_MODEL + ") is not available:\n"
+                    + "NOTE: the real DistilBERT SST-2 model (" + SentimentOptions.DEFAULT_MODEL
+                    + ") is not available:\n"
                     + "      " + describe(e) + "\n"
                     + "      Using the compact model shipped with this project instead: " + shipped + "\n"
                     + "      (all-MiniLM-L6-v2 fine-tuned on SST-2; see its MODEL_CARD.md). Its scores are real\n"

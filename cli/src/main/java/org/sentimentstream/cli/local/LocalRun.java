@@ -2,9 +2,8 @@ package org.sentimentstream.cli.local;
 
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.JobOutputReader;
-import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.embedded.RetainingMetricReporter;
-
+import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.job.config.PipelineOptions;
@@ -16,13 +15,12 @@ import org.sentimentstream.udf.SentimentOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,8 +51,8 @@ import java.util.concurrent.TimeUnit;
 public final class LocalRun {
 
     /** The gold labels of the sample, as the summary names them. */
-    public static final LocalSummary.Gold SAMPLE_GOLD = new LocalSummary.Gold(SampleReviews.GOLD_FIELD,
-            SampleReviews.GOLD_SOURCE, SampleReviews.GOLD_PARTS);
+    public static final LocalSummary.Gold SAMPLE_GOLD =
+            new LocalSummary.Gold(SampleReviews.GOLD_FIELD, SampleReviews.GOLD_SOURCE, SampleReviews.GOLD_PARTS);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -128,8 +126,10 @@ public final class LocalRun {
          */
         public static Input fromFile(Path file, String labelField) throws IOException {
             Input input = new Input();
-            input.gold = new LocalSummary.Gold(labelField, String.format("field \"%s\" of %s, %s", labelField,
-                    file.getFileName(), LocalSummary.Gold.READING), Map.of());
+            input.gold = new LocalSummary.Gold(
+                    labelField,
+                    String.format("field \"%s\" of %s, %s", labelField, file.getFileName(), LocalSummary.Gold.READING),
+                    Map.of());
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             String name = file.getFileName().toString();
             if (name.endsWith(".tsv") && !lines.isEmpty()) {
@@ -155,7 +155,9 @@ public final class LocalRun {
                 int r = 0;
                 for (String line : lines) {
                     if (!line.isBlank()) {
-                        input.add("line-" + ++r, JSON.writeValueAsBytes(JSON.createObjectNode().put("text", line)));
+                        input.add(
+                                "line-" + ++r,
+                                JSON.writeValueAsBytes(JSON.createObjectNode().put("text", line)));
                     }
                 }
             }
@@ -181,8 +183,9 @@ public final class LocalRun {
             String scoredTopic = config.get(KafkaOptions.OUTPUT_TOPIC);
             String dlqTopic = config.get(KafkaOptions.DLQ_TOPIC);
             broker.createTopics(parallelism, in, scoredTopic, dlqTopic);
-            out.printf("Kafka broker (KRaft, in-process) at %s: topics %s, %s, %s%n", broker.bootstrapServers(), in,
-                    scoredTopic, dlqTopic);
+            out.printf(
+                    "Kafka broker (KRaft, in-process) at %s: topics %s, %s, %s%n",
+                    broker.bootstrapServers(), in, scoredTopic, dlqTopic);
 
             Map<String, String> embedded = new HashMap<>(Map.of(
                     KafkaOptions.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers(),
@@ -192,29 +195,43 @@ public final class LocalRun {
                 embedded.put(PipelineOptions.CHECKPOINT_INTERVAL.key(), "1 s");
             }
             JobConfig jobConfig = config.with(embedded);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                    flinkConfiguration());
-            SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(jobConfig),
-                    KafkaConnectors.scoredSink(jobConfig), KafkaConnectors.deadLetterSink(jobConfig), jobConfig);
-            out.printf("Flink MiniCluster: parallelism %d, %s delivery, checkpoint every %s; model %s%n",
-                    parallelism, jobConfig.get(KafkaOptions.DELIVERY_GUARANTEE),
-                    jobConfig.redacted().get(PipelineOptions.CHECKPOINT_INTERVAL.key()), model.dir()); // as configured
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(parallelism, flinkConfiguration());
+            SentimentPipeline.defineWorkflow(
+                    env,
+                    KafkaConnectors.source(jobConfig),
+                    KafkaConnectors.scoredSink(jobConfig),
+                    KafkaConnectors.deadLetterSink(jobConfig),
+                    jobConfig);
+            out.printf(
+                    "Flink MiniCluster: parallelism %d, %s delivery, checkpoint every %s; model %s%n",
+                    parallelism,
+                    jobConfig.get(KafkaOptions.DELIVERY_GUARANTEE),
+                    jobConfig.redacted().get(PipelineOptions.CHECKPOINT_INTERVAL.key()),
+                    model.dir()); // as configured
             JobClient job = env.executeAsync("sentiment-stream (local)");
             try (OutputReader reader = new OutputReader(broker.bootstrapServers(), scoredTopic, dlqTopic);
                     KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
                 waitUntilRunning(job);
                 long start = System.currentTimeMillis();
                 for (int i = 0; i < input.size(); i++) {
-                    producer.send(new ProducerRecord<>(in, null, System.currentTimeMillis(), input.keys.get(i),
-                            input.values.get(i)));
+                    producer.send(new ProducerRecord<>(
+                            in, null, System.currentTimeMillis(), input.keys.get(i), input.values.get(i)));
                 }
                 producer.flush();
                 out.printf("Produced %d records to %s; scoring...%n", input.size(), in);
                 reader.awaitTotal(input.size(), job, out);
                 long end = reader.lastArrival();
-                LocalSummary summary = LocalSummary.of(input.size(), reader, input.gold, start, end,
-                        RetainingMetricReporter.sum("batches"), RetainingMetricReporter.sum("recordsScored"),
-                        RetainingMetricReporter.sum("realTokens"), RetainingMetricReporter.sum("computedTokens"));
+                LocalSummary summary = LocalSummary.of(
+                        input.size(),
+                        reader,
+                        input.gold,
+                        start,
+                        end,
+                        RetainingMetricReporter.sum("batches"),
+                        RetainingMetricReporter.sum("recordsScored"),
+                        RetainingMetricReporter.sum("realTokens"),
+                        RetainingMetricReporter.sum("computedTokens"));
                 printTable(reader.scored, 15, input.gold);
                 summary.print(out);
                 if (follow) {
@@ -228,8 +245,13 @@ public final class LocalRun {
         }
     }
 
-    private void follow(BufferedReader console, KafkaProducer<byte[], byte[]> producer, OutputReader reader,
-            String topic, JobClient job) throws Exception {
+    private void follow(
+            BufferedReader console,
+            KafkaProducer<byte[], byte[]> producer,
+            OutputReader reader,
+            String topic,
+            JobClient job)
+            throws Exception {
         out.println();
         out.println("Type a review and press Enter to score it (Ctrl-D to stop).");
         out.print("> ");
@@ -242,14 +264,22 @@ public final class LocalRun {
             }
             int scoredBefore = reader.scored.size();
             byte[] value = JSON.writeValueAsBytes(JSON.createObjectNode().put("text", line));
-            producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(),
-                    UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8), value));
+            producer.send(new ProducerRecord<>(
+                    topic,
+                    null,
+                    System.currentTimeMillis(),
+                    UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8),
+                    value));
             producer.flush();
             reader.awaitTotal(reader.total() + 1, job, null);
             if (reader.scored.size() > scoredBefore) {
                 JsonNode s = reader.scored.get(reader.scored.size() - 1).get("sentiment");
-                out.printf("  %s %.4f  (%d tokens%s)%n", s.get("label").asText(), s.get("score").asDouble(),
-                        s.get("tokens").asInt(), s.get("truncated").asBoolean() ? ", truncated" : "");
+                out.printf(
+                        "  %s %.4f  (%d tokens%s)%n",
+                        s.get("label").asText(),
+                        s.get("score").asDouble(),
+                        s.get("tokens").asInt(),
+                        s.get("truncated").asBoolean() ? ", truncated" : "");
             } else {
                 out.printf("  dead letter: %s%n", reader.lastDeadLetterReason);
             }
@@ -266,10 +296,15 @@ public final class LocalRun {
             JsonNode r = scored.get(i);
             JsonNode s = r.get("sentiment");
             Boolean goldPositive = gold == null ? null : gold.positiveOf(r);
-            String goldLabel = goldPositive == null ? (gold != null && r.has(gold.field()) ? "?" : "")
+            String goldLabel = goldPositive == null
+                    ? (gold != null && r.has(gold.field()) ? "?" : "")
                     : goldPositive ? "pos" : "neg";
             String text = r.path("text").asText();
-            out.printf("%-9s %7.4f  %-5s  %s%n", s.get("label").asText(), s.get("score").asDouble(), goldLabel,
+            out.printf(
+                    "%-9s %7.4f  %-5s  %s%n",
+                    s.get("label").asText(),
+                    s.get("score").asDouble(),
+                    goldLabel,
                     text.length() > 90 ? text.substring(0, 87) + "..." : text);
         }
         out.println();
@@ -279,8 +314,10 @@ public final class LocalRun {
     public static void waitUntilRunning(JobClient job) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (job.getJobStatus().get() != JobStatus.RUNNING) {
-            if (System.currentTimeMillis() > deadline || job.getJobStatus().get().isGloballyTerminalState()) {
-                throw new IllegalStateException("the job did not start: " + job.getJobStatus().get());
+            if (System.currentTimeMillis() > deadline
+                    || job.getJobStatus().get().isGloballyTerminalState()) {
+                throw new IllegalStateException(
+                        "the job did not start: " + job.getJobStatus().get());
             }
             Thread.sleep(100);
         }
@@ -335,12 +372,13 @@ public final class LocalRun {
         void awaitTotal(int expected, JobClient job, PrintStream progress) throws Exception {
             output.await(expected, () -> {
                 if (progress != null) {
-                    progress.printf("  ... %d scored, %d dead letters of %d%n", scored.size(), total() - scored.size(),
-                            expected);
+                    progress.printf(
+                            "  ... %d scored, %d dead letters of %d%n",
+                            scored.size(), total() - scored.size(), expected);
                 }
                 if (job.getJobStatus().get().isGloballyTerminalState()) {
-                    throw new IllegalStateException("the job ended early: " + job.getJobStatus().get()
-                            + "; see the log above");
+                    throw new IllegalStateException(
+                            "the job ended early: " + job.getJobStatus().get() + "; see the log above");
                 }
             });
         }

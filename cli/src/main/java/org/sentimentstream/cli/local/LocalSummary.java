@@ -24,6 +24,7 @@ public final class LocalSummary {
     public final int positive;
     /** Where the gold labels come from; null when the input has none (then no agreement is printed). */
     public final Gold gold;
+
     public final int agreeWithGold;
     /** Scored records whose gold label was read as positive or negative. */
     public final int withGold;
@@ -47,7 +48,8 @@ public final class LocalSummary {
         }
 
         /** How a label is read, as the summary prints it. */
-        public static final String READING = "1/\"positive\"/\"pos\" taken as positive, 0/\"negative\"/\"neg\" as negative";
+        public static final String READING =
+                "1/\"positive\"/\"pos\" taken as positive, 0/\"negative\"/\"neg\" as negative";
 
         /** True for a positive gold label, false for a negative one, null for anything else (not compared). */
         public static Boolean positive(JsonNode value) {
@@ -70,8 +72,15 @@ public final class LocalSummary {
         }
     }
 
-    private LocalSummary(int recordsIn, LocalRun.OutputReader reader, Gold gold, double seconds, long batches,
-            long recordsScoredMetric, long realTokens, long computedTokens) {
+    private LocalSummary(
+            int recordsIn,
+            LocalRun.OutputReader reader,
+            Gold gold,
+            double seconds,
+            long batches,
+            long recordsScoredMetric,
+            long realTokens,
+            long computedTokens) {
         this.recordsIn = recordsIn;
         this.scored = reader.scored.size();
         this.scoredRecords = List.copyOf(reader.scored);
@@ -92,7 +101,8 @@ public final class LocalSummary {
             gold.parts().values().forEach(name -> byPart.put(name, new int[2]));
         }
         for (JsonNode r : reader.scored) {
-            boolean positiveLabel = "POSITIVE".equals(r.get("sentiment").get("label").asText());
+            boolean positiveLabel =
+                    "POSITIVE".equals(r.get("sentiment").get("label").asText());
             pos += positiveLabel ? 1 : 0;
             if (gold == null || !r.has(gold.field())) {
                 continue;
@@ -122,10 +132,25 @@ public final class LocalSummary {
         this.agreementByPart = java.util.Collections.unmodifiableMap(byPart);
     }
 
-    static LocalSummary of(int recordsIn, LocalRun.OutputReader reader, Gold gold, long startMs, long endMs,
-            long batches, long recordsScoredMetric, long realTokens, long computedTokens) {
-        return new LocalSummary(recordsIn, reader, gold, Math.max(1, endMs - startMs) / 1000.0, batches,
-                recordsScoredMetric, realTokens, computedTokens);
+    static LocalSummary of(
+            int recordsIn,
+            LocalRun.OutputReader reader,
+            Gold gold,
+            long startMs,
+            long endMs,
+            long batches,
+            long recordsScoredMetric,
+            long realTokens,
+            long computedTokens) {
+        return new LocalSummary(
+                recordsIn,
+                reader,
+                gold,
+                Math.max(1, endMs - startMs) / 1000.0,
+                batches,
+                recordsScoredMetric,
+                realTokens,
+                computedTokens);
     }
 
     public int deadLetters() {
@@ -151,9 +176,11 @@ public final class LocalSummary {
         printAgreement(out);
         out.printf("  dead letters         %d %s%n", deadLetters(), deadLettersByReason);
         out.printf("  in = scored + dead   %s%n", recordsIn == scored + deadLetters() ? "yes" : "NO");
-        out.printf("  throughput           %.0f records/s (first record produced to last committed, %.1f s)%n",
+        out.printf(
+                "  throughput           %.0f records/s (first record produced to last committed, %.1f s)%n",
                 throughput(), seconds);
-        out.printf("  end-to-end latency   %s (producer timestamp to committed output, burst of %d)%n",
+        out.printf(
+                "  end-to-end latency   %s (producer timestamp to committed output, burst of %d)%n",
                 LocalRun.percentiles(latenciesMs), recordsIn);
         out.printf("  mean batch size      %.1f (%d batches)%n", meanBatchSize(), batches);
         out.printf("  padding efficiency   %.2f (real tokens / computed tokens)%n", paddingEfficiency());
@@ -167,16 +194,20 @@ public final class LocalSummary {
         if (gold == null || withGold + otherGoldValues == 0) {
             return;
         }
-        String others = otherGoldValues == 0 ? ""
-                : String.format("; %d record%s with another value in \"%s\" not compared", otherGoldValues,
-                        otherGoldValues == 1 ? "" : "s", gold.field());
+        String others = otherGoldValues == 0
+                ? ""
+                : String.format(
+                        "; %d record%s with another value in \"%s\" not compared",
+                        otherGoldValues, otherGoldValues == 1 ? "" : "s", gold.field());
         if (withGold == 0) {
-            out.printf("  agree with gold      none compared: no value of field \"%s\" reads as a label (%s)%s%n",
+            out.printf(
+                    "  agree with gold      none compared: no value of field \"%s\" reads as a label (%s)%s%n",
                     gold.field(), Gold.READING, others);
             return;
         }
-        out.printf("  agree with gold      %d of %d (%s; gold: %s)%s%n", agreeWithGold, withGold,
-                percent(agreeWithGold, withGold), gold.source(), others);
+        out.printf(
+                "  agree with gold      %d of %d (%s; gold: %s)%s%n",
+                agreeWithGold, withGold, percent(agreeWithGold, withGold), gold.source(), others);
         for (Map.Entry<String, int[]> part : agreementByPart.entrySet()) {
             int[] c = part.getValue();
             if (c[1] > 0) {

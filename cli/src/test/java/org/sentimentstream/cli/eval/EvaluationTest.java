@@ -38,8 +38,14 @@ class EvaluationTest {
         assertThat(e.recall("POSITIVE")).isCloseTo(4 / 6.0, within(1e-12));
         assertThat(e.mostConfidentlyWrong(2)).extracting(x -> x.text()).containsExactly("n-wrong", "p-wrong-1");
         assertThat(e.slowest(1)).extracting(x -> x.text()).containsExactly("p-wrong-1");
-        assertThat(e.toMarkdown("m", "d")).contains("**accuracy: 0.7000**", "| NEGATIVE | 3 | 1 |", "| POSITIVE | 2 | 4 |");
-        assertThat(e.toJson("m", "d").get("confusion").get("POSITIVE").get("NEGATIVE").asLong()).isEqualTo(2);
+        assertThat(e.toMarkdown("m", "d"))
+                .contains("**accuracy: 0.7000**", "| NEGATIVE | 3 | 1 |", "| POSITIVE | 2 | 4 |");
+        assertThat(e.toJson("m", "d")
+                        .get("confusion")
+                        .get("POSITIVE")
+                        .get("NEGATIVE")
+                        .asLong())
+                .isEqualTo(2);
     }
 
     @Test

@@ -38,21 +38,23 @@ public final class Main implements Runnable {
             // REST submission to a session cluster, or application mode: System.exit would end the JobManager's
             // process and every job on it. The exception carries the message (setting and fix) to the caller.
             StringWriter err = new StringWriter();
-            PrintWriter errors = new PrintWriter(new Writer() {
-                @Override
-                public void write(char[] buf, int off, int len) {
-                    err.write(buf, off, len);
-                    System.err.print(new String(buf, off, len));
-                }
+            PrintWriter errors = new PrintWriter(
+                    new Writer() {
+                        @Override
+                        public void write(char[] buf, int off, int len) {
+                            err.write(buf, off, len);
+                            System.err.print(new String(buf, off, len));
+                        }
 
-                @Override
-                public void flush() {
-                    System.err.flush();
-                }
+                        @Override
+                        public void flush() {
+                            System.err.flush();
+                        }
 
-                @Override
-                public void close() {}
-            }, true);
+                        @Override
+                        public void close() {}
+                    },
+                    true);
             int code = commandLine(new PrintWriter(System.out, true), errors).execute(args);
             if (code != 0) {
                 throw new IllegalArgumentException("sentiment-stream did not start (exit code " + code + "): "
@@ -68,14 +70,16 @@ public final class Main implements Runnable {
 
     /** Whether a JobManager (its REST API's jar run, or application mode) called this, rather than `flink run`. */
     static boolean runByAJobManager() {
-        return StackWalker.getInstance().walk(frames -> frames.anyMatch(f ->
-                f.getClassName().startsWith("org.apache.flink.client.deployment.application.")
-                        || f.getClassName().startsWith("org.apache.flink.runtime.webmonitor.")));
+        return StackWalker.getInstance()
+                .walk(frames -> frames.anyMatch(
+                        f -> f.getClassName().startsWith("org.apache.flink.client.deployment.application.")
+                                || f.getClassName().startsWith("org.apache.flink.runtime.webmonitor.")));
     }
 
     /** Runs a command line and returns its exit code; 2 for an invalid setting. */
     public static int execute(String... args) {
-        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+                .execute(args);
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
@@ -86,7 +90,9 @@ public final class Main implements Runnable {
 
     static boolean flinkIsProvided() {
         try {
-            Class.forName("org.apache.flink.streaming.api.environment.StreamExecutionEnvironment", false,
+            Class.forName(
+                    "org.apache.flink.streaming.api.environment.StreamExecutionEnvironment",
+                    false,
                     Main.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException e) {

@@ -6,10 +6,8 @@ import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.job.pipeline.StartupChecks;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,10 +16,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The streaming job on a Flink cluster: {@code flink run job.jar run --bootstrap-servers kafka:9092 ...}. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the streaming job on the Flink cluster this jar is submitted to.",
-                "Settings come from Flink configuration (-Dsentiment.<key>=...) and these flags, which win.",
-                "Kafka client properties pass through as --kafka.<property>=<value> (secrets are never logged)."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the streaming job on the Flink cluster this jar is submitted to.",
+            "Settings come from Flink configuration (-Dsentiment.<key>=...) and these flags, which win.",
+            "Kafka client properties pass through as --kafka.<property>=<value> (secrets are never logged)."
+        })
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -39,11 +41,16 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobConfig config = JobConfig.from(env.getConfiguration(),
-                Settings.given(spec, JobConfig.allOptions(), unmatched)).requireBootstrapServers();
+        JobConfig config = JobConfig.from(
+                        env.getConfiguration(), Settings.given(spec, JobConfig.allOptions(), unmatched))
+                .requireBootstrapServers();
         LOG.info("Starting sentiment-stream with {}", config.redacted());
-        SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(config), KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config), config);
+        SentimentPipeline.defineWorkflow(
+                env,
+                KafkaConnectors.source(config),
+                KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config),
+                config);
         StartupChecks.run(config);
         env.execute("sentiment-stream");
         return 0;

@@ -10,7 +10,6 @@ import org.sentimentstream.udf.SettingSurface;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -46,7 +45,8 @@ public final class Settings {
     }
 
     /** The flags given on the command line, as option keys, plus {@code kafka.*} pass-through properties. */
-    public static Map<String, String> given(CommandSpec spec, Collection<ConfigOption<?>> options, List<String> unmatched) {
+    public static Map<String, String> given(
+            CommandSpec spec, Collection<ConfigOption<?>> options, List<String> unmatched) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (ConfigOption<?> option : options) {
             OptionSpec flag = spec.findOption(FLAG.nameOf(option));
@@ -57,7 +57,9 @@ public final class Settings {
         for (int i = 0; i < unmatched.size(); i++) {
             String arg = unmatched.get(i);
             if (!arg.startsWith("--" + JobConfig.KAFKA_PREFIX)) {
-                throw new InvalidSettingException(arg.replaceFirst("^-+", ""), "is not an option of this command",
+                throw new InvalidSettingException(
+                        arg.replaceFirst("^-+", ""),
+                        "is not an option of this command",
                         "see --help; Kafka client properties are passed as --kafka.<property>=<value>");
             }
             String keyValue = arg.substring(2);
@@ -88,8 +90,12 @@ public final class Settings {
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof InvalidInputException invalid) {
-                commandLine.getErr().println(invalid instanceof InvalidSettingException setting
-                        ? setting.messageFor(FLAG) : invalid.getMessage());
+                commandLine
+                        .getErr()
+                        .println(
+                                invalid instanceof InvalidSettingException setting
+                                        ? setting.messageFor(FLAG)
+                                        : invalid.getMessage());
                 return 2;
             }
             throw e;

@@ -6,7 +6,6 @@ import org.sentimentstream.udf.InvalidInputException;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,11 +26,15 @@ import java.util.concurrent.Callable;
  * Runs a Flink SQL script on the cluster the job jar was submitted to ({@code flink run job.jar sql --file ...}):
  * the {@code 'onnx'} model provider and {@code SENTIMENT()} are in this jar, and so is the Kafka SQL connector.
  */
-@Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Runs a Flink SQL script (CREATE TABLE / MODEL / FUNCTION, SET, INSERT ...) as one streaming job"
-                + " on the cluster this jar is submitted to. Its INSERTs go out as one statement set.",
-                "The bundled example: --file classpath:sql/reviews-pipeline.sql -Dbootstrap.servers=<host:port>"
-                        + " -Dinput.topic=<topic> -Doutput.topic=<topic>"})
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a Flink SQL script (CREATE TABLE / MODEL / FUNCTION, SET, INSERT ...) as one streaming job"
+                    + " on the cluster this jar is submitted to. Its INSERTs go out as one statement set.",
+            "The bundled example: --file classpath:sql/reviews-pipeline.sql -Dbootstrap.servers=<host:port>"
+                    + " -Dinput.topic=<topic> -Doutput.topic=<topic>"
+        })
 public final class SqlCommand implements Callable<Integer> {
 
     static final String CLASSPATH = "classpath:";
@@ -39,12 +42,17 @@ public final class SqlCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "<script.sql>",
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            paramLabel = "<script.sql>",
             description = "The SQL script: a file, or classpath:<resource> for one bundled in the jar"
                     + " (classpath:sql/reviews-pipeline.sql).")
     String file;
 
-    @Option(names = "-D", paramLabel = "<name>=<value>",
+    @Option(
+            names = "-D",
+            paramLabel = "<name>=<value>",
             description = "Value of ${name} in the script (${name:-default} has a default). Repeatable.")
     Map<String, String> variables = new LinkedHashMap<>();
 

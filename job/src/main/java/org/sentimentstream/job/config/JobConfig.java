@@ -35,11 +35,18 @@ public final class JobConfig implements Serializable {
     /** Broker default of transaction.max.timeout.ms. */
     static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
-    private static final List<ConfigOption<?>> OPTIONS = Stream.of(KafkaOptions.ALL, InputOptions.ALL,
-            PipelineOptions.ALL, SentimentOptions.ALL).flatMap(List::stream).toList();
+    private static final List<ConfigOption<?>> OPTIONS = Stream.of(
+                    KafkaOptions.ALL, InputOptions.ALL, PipelineOptions.ALL, SentimentOptions.ALL)
+            .flatMap(List::stream)
+            .toList();
 
-    private static final List<String> RESERVED_KAFKA_PROPERTIES = List.of("key.serializer", "value.serializer",
-            "key.deserializer", "value.deserializer", "transactional.id", "enable.auto.commit");
+    private static final List<String> RESERVED_KAFKA_PROPERTIES = List.of(
+            "key.serializer",
+            "value.serializer",
+            "key.deserializer",
+            "value.deserializer",
+            "transactional.id",
+            "enable.auto.commit");
 
     private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|jaas|token|credential|\\.key$).*");
 
@@ -92,36 +99,56 @@ public final class JobConfig implements Serializable {
         List<String> known = OPTIONS.stream().map(ConfigOption::key).toList();
         for (String key : keys) {
             if (!key.startsWith(KAFKA_PREFIX) && !known.contains(key)) {
-                throw new InvalidSettingException(key, "there is no such setting",
+                throw new InvalidSettingException(
+                        key,
+                        "there is no such setting",
                         "use one of " + known + ", or kafka.<client property> to pass a property to the Kafka clients");
             }
         }
         OPTIONS.forEach(option -> InferenceConfig.read(options, option)); // each parses, or fails naming its key
-        for (ConfigOption<String> topic : List.of(KafkaOptions.INPUT_TOPIC, KafkaOptions.OUTPUT_TOPIC,
-                KafkaOptions.DLQ_TOPIC)) {
+        for (ConfigOption<String> topic :
+                List.of(KafkaOptions.INPUT_TOPIC, KafkaOptions.OUTPUT_TOPIC, KafkaOptions.DLQ_TOPIC)) {
             require(!get(topic).isBlank(), topic, "must not be blank", "name a Kafka topic");
         }
         String input = get(KafkaOptions.INPUT_TOPIC);
-        require(!input.equals(get(KafkaOptions.OUTPUT_TOPIC)) && !input.equals(get(KafkaOptions.DLQ_TOPIC)),
-                KafkaOptions.INPUT_TOPIC, "is also an output topic",
+        require(
+                !input.equals(get(KafkaOptions.OUTPUT_TOPIC)) && !input.equals(get(KafkaOptions.DLQ_TOPIC)),
+                KafkaOptions.INPUT_TOPIC,
+                "is also an output topic",
                 "use distinct topics, or the job would score its own output");
-        require(!get(InputOptions.TEXT_FIELD).isBlank(), InputOptions.TEXT_FIELD, "must not be blank",
+        require(
+                !get(InputOptions.TEXT_FIELD).isBlank(),
+                InputOptions.TEXT_FIELD,
+                "must not be blank",
                 "name the JSON field holding the review");
         Duration txTimeout = get(KafkaOptions.TRANSACTION_TIMEOUT);
-        require(txTimeout.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) <= 0 && txTimeout.toMillis() >= 1000,
-                KafkaOptions.TRANSACTION_TIMEOUT, "is " + txTimeout + "; brokers refuse producers above"
+        require(
+                txTimeout.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) <= 0 && txTimeout.toMillis() >= 1000,
+                KafkaOptions.TRANSACTION_TIMEOUT,
+                "is " + txTimeout + "; brokers refuse producers above"
                         + " transaction.max.timeout.ms (15 min by default), and the sink would restart forever",
                 "use a value between 1 s and 15 min, e.g. 10 min");
         getOptional(PipelineOptions.CHECKPOINT_INTERVAL).ifPresent(interval -> {
             require(interval.toMillis() >= 10, PipelineOptions.CHECKPOINT_INTERVAL, "is " + interval, "use e.g. 10 s");
-            require(interval.compareTo(txTimeout) < 0, PipelineOptions.CHECKPOINT_INTERVAL, "is not shorter than {"
-                    + KafkaOptions.TRANSACTION_TIMEOUT.key() + "} (" + txTimeout + "), so transactions would time out"
-                    + " before they commit", "make the interval much shorter than the timeout");
+            require(
+                    interval.compareTo(txTimeout) < 0,
+                    PipelineOptions.CHECKPOINT_INTERVAL,
+                    "is not shorter than {"
+                            + KafkaOptions.TRANSACTION_TIMEOUT.key() + "} (" + txTimeout
+                            + "), so transactions would time out"
+                            + " before they commit",
+                    "make the interval much shorter than the timeout");
         });
-        require(get(PipelineOptions.ASYNC_CAPACITY) >= 1, PipelineOptions.ASYNC_CAPACITY, "must be positive",
+        require(
+                get(PipelineOptions.ASYNC_CAPACITY) >= 1,
+                PipelineOptions.ASYNC_CAPACITY,
+                "must be positive",
                 "use e.g. 128");
-        require(get(PipelineOptions.ASYNC_TIMEOUT).toMillis() >= 1, PipelineOptions.ASYNC_TIMEOUT,
-                "must be positive", "use e.g. 60 s");
+        require(
+                get(PipelineOptions.ASYNC_TIMEOUT).toMillis() >= 1,
+                PipelineOptions.ASYNC_TIMEOUT,
+                "must be positive",
+                "use e.g. 60 s");
         for (String reserved : RESERVED_KAFKA_PROPERTIES) {
             if (kafkaProperties.containsKey(reserved)) {
                 throw new InvalidSettingException(KAFKA_PREFIX + reserved, "the job sets it itself", "remove it");
@@ -138,7 +165,10 @@ public final class JobConfig implements Serializable {
     /** Requires the settings a job against a real cluster cannot do without. */
     public JobConfig requireBootstrapServers() {
         String servers = options.get(KafkaOptions.BOOTSTRAP_SERVERS);
-        require(servers != null && !servers.isBlank(), KafkaOptions.BOOTSTRAP_SERVERS, "is not set",
+        require(
+                servers != null && !servers.isBlank(),
+                KafkaOptions.BOOTSTRAP_SERVERS,
+                "is not set",
                 "set it to the brokers' host:port, e.g. kafka:9092");
         return this;
     }
@@ -174,7 +204,8 @@ public final class JobConfig implements Serializable {
     /** All settings with secrets masked: safe to log. */
     public Map<String, String> redacted() {
         Map<String, String> all = new TreeMap<>(options.toMap());
-        kafkaProperties.forEach((k, v) -> all.put(KAFKA_PREFIX + k, SECRET.matcher(k).matches() ? "******" : v));
+        kafkaProperties.forEach(
+                (k, v) -> all.put(KAFKA_PREFIX + k, SECRET.matcher(k).matches() ? "******" : v));
         return all;
     }
 

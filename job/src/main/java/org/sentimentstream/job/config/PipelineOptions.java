@@ -9,34 +9,30 @@ import java.util.List;
 /** How the scoring operator waits for results. */
 public final class PipelineOptions {
 
-    public static final ConfigOption<Duration> ASYNC_TIMEOUT =
-            ConfigOptions.key("sentiment.async-timeout")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(60))
-                    .withDescription("A record not scored within this time goes to the dead letters"
-                            + " (reason SCORING_FAILED).");
+    public static final ConfigOption<Duration> ASYNC_TIMEOUT = ConfigOptions.key("sentiment.async-timeout")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(60))
+            .withDescription(
+                    "A record not scored within this time goes to the dead letters" + " (reason SCORING_FAILED).");
 
-    public static final ConfigOption<Integer> ASYNC_CAPACITY =
-            ConfigOptions.key("sentiment.async-capacity")
-                    .intType()
-                    .defaultValue(128)
-                    .withDescription("Records in flight per subtask: enough to fill several batches; when full,"
-                            + " the source is back-pressured.");
+    public static final ConfigOption<Integer> ASYNC_CAPACITY = ConfigOptions.key("sentiment.async-capacity")
+            .intType()
+            .defaultValue(128)
+            .withDescription("Records in flight per subtask: enough to fill several batches; when full,"
+                    + " the source is back-pressured.");
 
-    public static final ConfigOption<Boolean> ORDERED =
-            ConfigOptions.key("sentiment.ordered")
-                    .booleanType()
-                    .defaultValue(true)
-                    .withDescription("Emit scored records in input order per subtask (true) or as they finish"
-                            + " (false, slightly lower latency).");
+    public static final ConfigOption<Boolean> ORDERED = ConfigOptions.key("sentiment.ordered")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Emit scored records in input order per subtask (true) or as they finish"
+                    + " (false, slightly lower latency).");
 
-    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
-            ConfigOptions.key("sentiment.checkpoint-interval")
-                    .durationType()
-                    .noDefaultValue()
-                    .withDescription("Enables checkpointing at this interval when Flink's"
-                            + " execution.checkpointing.interval is not set. Exactly-once output becomes"
-                            + " visible at each checkpoint.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("sentiment.checkpoint-interval")
+            .durationType()
+            .noDefaultValue()
+            .withDescription("Enables checkpointing at this interval when Flink's"
+                    + " execution.checkpointing.interval is not set. Exactly-once output becomes"
+                    + " visible at each checkpoint.");
 
     public static final List<ConfigOption<?>> ALL =
             List.of(ASYNC_TIMEOUT, ASYNC_CAPACITY, ORDERED, CHECKPOINT_INTERVAL);

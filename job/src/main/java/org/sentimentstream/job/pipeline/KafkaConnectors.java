@@ -5,7 +5,6 @@ import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.job.records.KafkaRecord;
 import org.sentimentstream.job.records.OutgoingRecord;
 
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -67,7 +66,8 @@ public final class KafkaConnectors {
     private static KafkaSink<OutgoingRecord> sink(JobConfig config, String topic, String role) {
         Properties props = config.kafkaProperties();
         // Below the broker's transaction.max.timeout.ms; the connector's default of 1 h is refused by brokers.
-        props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+        props.setProperty(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(config.get(KafkaOptions.TRANSACTION_TIMEOUT).toMillis()));
         return KafkaSink.<OutgoingRecord>builder()
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))

@@ -21,7 +21,12 @@ public class OutgoingRecordSerializer implements KafkaRecordSerializationSchema<
     @Override
     public ProducerRecord<byte[], byte[]> serialize(OutgoingRecord r, KafkaSinkContext context, Long timestamp) {
         // A record without a timestamp (-1) is written with the producer's time.
-        return new ProducerRecord<>(topic, null, r.timestamp() >= 0 ? r.timestamp() : null, r.key(), r.value(),
+        return new ProducerRecord<>(
+                topic,
+                null,
+                r.timestamp() >= 0 ? r.timestamp() : null,
+                r.key(),
+                r.value(),
                 Collections.unmodifiableList(r.headers()));
     }
 }

@@ -42,7 +42,8 @@ public class ReviewParser extends ProcessFunction<KafkaRecord, Review> {
         MetricGroup sentiment = getRuntimeContext().getMetricGroup().addGroup("sentiment");
         deadLetterCounters = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetterCounters.put(reason, sentiment.addGroup("reason", reason.name()).counter("deadLetters"));
+            deadLetterCounters.put(
+                    reason, sentiment.addGroup("reason", reason.name()).counter("deadLetters"));
         }
     }
 

@@ -20,8 +20,8 @@ public class ScoredReviewWriter implements SentimentAsyncFunction.ResultHandler<
     @Override
     public OutgoingRecord onScored(Review review, SentimentResult result) {
         KafkaRecord record = review.record();
-        return new OutgoingRecord(false, record.timestamp(), record.key(), ReviewCodec.write(review, result),
-                record.headers());
+        return new OutgoingRecord(
+                false, record.timestamp(), record.key(), ReviewCodec.write(review, result), record.headers());
     }
 
     @Override

@@ -44,31 +44,44 @@ public final class SentimentPipeline {
     public static final ScoringStage MICRO_BATCHED = SentimentPipeline::scoreMicroBatched;
 
     /** Adds the job to {@code env}, reading from {@code source} and writing to the two sinks. */
-    public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaRecord, ?, ?> source,
-            Sink<OutgoingRecord> scoredSink, Sink<OutgoingRecord> deadLetterSink, JobConfig config) {
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<KafkaRecord, ?, ?> source,
+            Sink<OutgoingRecord> scoredSink,
+            Sink<OutgoingRecord> deadLetterSink,
+            JobConfig config) {
         defineWorkflow(env, source, scoredSink, deadLetterSink, config, MICRO_BATCHED);
     }
 
     /** The same graph with {@code scoring} between the parser and the sinks. */
-    public static void defineWorkflow(StreamExecutionEnvironment env, Source<KafkaRecord, ?, ?> source,
-            Sink<OutgoingRecord> scoredSink, Sink<OutgoingRecord> deadLetterSink, JobConfig config,
+    public static void defineWorkflow(
+            StreamExecutionEnvironment env,
+            Source<KafkaRecord, ?, ?> source,
+            Sink<OutgoingRecord> scoredSink,
+            Sink<OutgoingRecord> deadLetterSink,
+            JobConfig config,
             ScoringStage scoring) {
         configureCheckpointing(env, config);
-        DataStream<KafkaRecord> records =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "reviews").uid("kafka-source");
+        DataStream<KafkaRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "reviews")
+                .uid("kafka-source");
 
         InputOptions.InputFormat format = config.get(InputOptions.INPUT_FORMAT);
-        SingleOutputStreamOperator<Review> reviews = records
-                .process(new ReviewParser(format, config.get(InputOptions.TEXT_FIELD)))
-                .name("parse").uid("parse");
+        SingleOutputStreamOperator<Review> reviews = records.process(
+                        new ReviewParser(format, config.get(InputOptions.TEXT_FIELD)))
+                .name("parse")
+                .uid("parse");
 
         SingleOutputStreamOperator<OutgoingRecord> scored = scoring.score(reviews, config)
-                .process(new SplitFailures()).name("split-failures").uid("split-failures");
+                .process(new SplitFailures())
+                .name("split-failures")
+                .uid("split-failures");
 
         scored.sinkTo(scoredSink).name("scored-sink").uid("scored-sink");
         reviews.getSideOutput(ReviewParser.DEAD_LETTERS)
                 .union(scored.getSideOutput(SCORING_FAILURES))
-                .sinkTo(deadLetterSink).name("dead-letter-sink").uid("dead-letter-sink");
+                .sinkTo(deadLetterSink)
+                .name("dead-letter-sink")
+                .uid("dead-letter-sink");
     }
 
     private static DataStream<OutgoingRecord> scoreMicroBatched(DataStream<Review> reviews, JobConfig config) {
@@ -77,10 +90,11 @@ public final class SentimentPipeline {
         long timeoutMs = config.get(PipelineOptions.ASYNC_TIMEOUT).toMillis();
         int capacity = config.get(PipelineOptions.ASYNC_CAPACITY);
         return (config.get(PipelineOptions.ORDERED)
-                ? AsyncDataStream.orderedWait(reviews, scorer, timeoutMs, TimeUnit.MILLISECONDS, capacity)
-                : AsyncDataStream.unorderedWait(reviews, scorer, timeoutMs, TimeUnit.MILLISECONDS, capacity))
+                        ? AsyncDataStream.orderedWait(reviews, scorer, timeoutMs, TimeUnit.MILLISECONDS, capacity)
+                        : AsyncDataStream.unorderedWait(reviews, scorer, timeoutMs, TimeUnit.MILLISECONDS, capacity))
                 .returns(TypeInformation.of(OutgoingRecord.class))
-                .name("score").uid("score");
+                .name("score")
+                .uid("score");
     }
 
     /** Enables checkpointing from the job's setting when Flink's own is absent; exactly-once requires it. */
@@ -91,7 +105,8 @@ public final class SentimentPipeline {
         }
         if (config.get(KafkaOptions.DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE
                 && !env.getCheckpointConfig().isCheckpointingEnabled()) {
-            throw new InvalidSettingException(KafkaOptions.DELIVERY_GUARANTEE,
+            throw new InvalidSettingException(
+                    KafkaOptions.DELIVERY_GUARANTEE,
                     "EXACTLY_ONCE needs checkpointing, which is off, so no output would ever be committed",
                     "set execution.checkpointing.interval (or {" + PipelineOptions.CHECKPOINT_INTERVAL.key()
                             + "}), e.g. 10 s, or use AT_LEAST_ONCE");

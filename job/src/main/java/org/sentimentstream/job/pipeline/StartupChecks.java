@@ -11,7 +11,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +53,11 @@ public final class StartupChecks {
             admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new InvalidSettingException(KafkaOptions.INPUT_TOPIC, "topic '" + topic + "' does not exist on "
-                        + servers, "create it (kafka-topics.sh --create --topic " + topic + " --partitions <n>) or"
-                        + " name an existing topic");
+                throw new InvalidSettingException(
+                        KafkaOptions.INPUT_TOPIC,
+                        "topic '" + topic + "' does not exist on " + servers,
+                        "create it (kafka-topics.sh --create --topic " + topic + " --partitions <n>) or"
+                                + " name an existing topic");
             }
             throw unreachable(servers, timeout, e.getCause());
         } catch (TimeoutException | KafkaException e) {
@@ -68,10 +69,12 @@ public final class StartupChecks {
     }
 
     private static InvalidSettingException unreachable(String servers, Duration timeout, Throwable cause) {
-        return new InvalidSettingException(KafkaOptions.BOOTSTRAP_SERVERS, "no Kafka broker at " + servers
-                + " answered within " + timeout.toSeconds() + " s (" + cause + ")", "check {"
-                + KafkaOptions.BOOTSTRAP_SERVERS.key() + "}, the network between Flink and Kafka, and the"
-                + " {kafka.security.*} and {kafka.sasl.*} settings");
+        return new InvalidSettingException(
+                KafkaOptions.BOOTSTRAP_SERVERS,
+                "no Kafka broker at " + servers + " answered within " + timeout.toSeconds() + " s (" + cause + ")",
+                "check {"
+                        + KafkaOptions.BOOTSTRAP_SERVERS.key() + "}, the network between Flink and Kafka, and the"
+                        + " {kafka.security.*} and {kafka.sasl.*} settings");
     }
 
     /**
@@ -94,10 +97,13 @@ public final class StartupChecks {
             LOG.info("ONNX Runtime is not on this classpath ({}): the TaskManagers check the model", e.toString());
         } catch (IOException | RuntimeException e) {
             String[] problemAndFix = String.valueOf(e.getMessage()).split("\\.? Fix: ", 2);
-            throw new InvalidSettingException(SentimentOptions.MODEL, "the model at " + spec + " cannot be used: "
-                    + problemAndFix[0], problemAndFix.length == 2 ? problemAndFix[1].replaceFirst("\\.$", "")
-                    : "point it at a directory holding the model.onnx, tokenizer.json and config.json of one"
-                            + " exported model");
+            throw new InvalidSettingException(
+                    SentimentOptions.MODEL,
+                    "the model at " + spec + " cannot be used: " + problemAndFix[0],
+                    problemAndFix.length == 2
+                            ? problemAndFix[1].replaceFirst("\\.$", "")
+                            : "point it at a directory holding the model.onnx, tokenizer.json and config.json of one"
+                                    + " exported model");
         } catch (Exception e) {
             throw new IllegalStateException("closing the model check's session failed", e);
         }

@@ -23,7 +23,8 @@ public final class DeadLetters {
     private DeadLetters() {}
 
     public static OutgoingRecord of(KafkaRecord record, DeadLetterReason reason, String detail) {
-        String shortDetail = detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        String shortDetail =
+                detail == null ? "" : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
         List<Header> headers = new ArrayList<>(record.headers().size() + 5);
         headers.addAll(record.headers());
         headers.add(header(REASON, reason.name()));

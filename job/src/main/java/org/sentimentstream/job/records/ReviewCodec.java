@@ -36,8 +36,9 @@ public final class ReviewCodec implements Serializable {
 
     private static final String SENTIMENT = "sentiment";
 
-    private static final ObjectMapper JSON =
-            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final InputFormat format;
     private final String textField;
@@ -70,7 +71,8 @@ public final class ReviewCodec implements Serializable {
             throw new InvalidReviewException(DeadLetterReason.INVALID_JSON, "invalid JSON: empty value");
         }
         if (!root.isObject()) {
-            throw new InvalidReviewException(DeadLetterReason.NOT_AN_OBJECT,
+            throw new InvalidReviewException(
+                    DeadLetterReason.NOT_AN_OBJECT,
                     "not a JSON object: " + root.getNodeType().name().toLowerCase());
         }
         return (ObjectNode) root;
@@ -86,7 +88,8 @@ public final class ReviewCodec implements Serializable {
             throw new InvalidReviewException(DeadLetterReason.NULL_TEXT, "field '" + field + "' is null");
         }
         if (!text.isTextual()) {
-            throw new InvalidReviewException(DeadLetterReason.NON_STRING_TEXT,
+            throw new InvalidReviewException(
+                    DeadLetterReason.NON_STRING_TEXT,
                     "field '" + field + "' is a " + text.getNodeType().name().toLowerCase() + ", not a string");
         }
         return requireScorable(text.textValue(), "field '" + field + "' is empty or blank");
@@ -171,7 +174,8 @@ public final class ReviewCodec implements Serializable {
             return "";
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(value))

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 public final class SqlScript {
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-]+)(?::-([^}]*))?}");
-    private static final Pattern SET = Pattern.compile(
-            "(?is)SET\\s+(?:'([^']*)'|([^\\s=']+))\\s*=\\s*(?:'((?:[^']|'')*)'|(\\S.*?))\\s*");
+    private static final Pattern SET =
+            Pattern.compile("(?is)SET\\s+(?:'([^']*)'|([^\\s=']+))\\s*=\\s*(?:'((?:[^']|'')*)'|(\\S.*?))\\s*");
     private static final Pattern RESET = Pattern.compile("(?is)RESET\\s+(?:'([^']*)'|([^\\s']+))\\s*");
 
     /** One statement, without comments or the closing semicolon, and the script line it starts on. */
@@ -83,9 +83,10 @@ public final class SqlScript {
                 value = m.group(2);
             }
             if (value == null) {
-                throw new InvalidInputException(String.format("%s, line %d: no value for ${%s}. Fix: pass -D%s=<value>"
-                        + " (or give a default: ${%s:-<default>}).", name, statement.line, m.group(1), m.group(1),
-                        m.group(1)));
+                throw new InvalidInputException(String.format(
+                        "%s, line %d: no value for ${%s}. Fix: pass -D%s=<value>"
+                                + " (or give a default: ${%s:-<default>}).",
+                        name, statement.line, m.group(1), m.group(1), m.group(1)));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value.replace("'", "''")));
         }
@@ -166,8 +167,7 @@ public final class SqlScript {
 
     private static boolean insideStatementSet(StringBuilder current) {
         String s = current.toString().trim().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
-        return (s.startsWith("EXECUTE STATEMENT SET") || s.startsWith("BEGIN STATEMENT SET"))
-                && !s.endsWith(" END");
+        return (s.startsWith("EXECUTE STATEMENT SET") || s.startsWith("BEGIN STATEMENT SET")) && !s.endsWith(" END");
     }
 
     private static void add(List<Statement> statements, StringBuilder current, int startLine) {
@@ -204,12 +204,16 @@ public final class SqlScript {
                     case "SELECT":
                     case "WITH":
                     case "VALUES":
-                        throw new InvalidInputException(String.format("%s, line %d: a query without INSERT INTO has"
-                                + " nowhere to go in a pipeline. Fix: INSERT INTO a table (e.g. a 'print' or 'kafka'"
-                                + " table), or run it in the SQL client.", name, statement.line));
+                        throw new InvalidInputException(String.format(
+                                "%s, line %d: a query without INSERT INTO has"
+                                        + " nowhere to go in a pipeline. Fix: INSERT INTO a table (e.g. a 'print' or 'kafka'"
+                                        + " table), or run it in the SQL client.",
+                                name, statement.line));
                     default:
                         TableResult result = tEnv.executeSql(statement.sql);
-                        if (keyword.equals("EXPLAIN") || keyword.equals("SHOW") || keyword.equals("DESCRIBE")
+                        if (keyword.equals("EXPLAIN")
+                                || keyword.equals("SHOW")
+                                || keyword.equals("DESCRIBE")
                                 || keyword.equals("DESC")) {
                             result.collect().forEachRemaining(row -> log.println(row));
                         }
@@ -277,8 +281,10 @@ public final class SqlScript {
         private static final long serialVersionUID = 1L;
 
         SqlScriptException(String script, Statement statement, RuntimeException cause) {
-            super((statement == null ? script + ", INSERT statements" : script + ", line " + statement.line)
-                    + ": " + rootMessage(cause), cause);
+            super(
+                    (statement == null ? script + ", INSERT statements" : script + ", line " + statement.line) + ": "
+                            + rootMessage(cause),
+                    cause);
         }
 
         private static String rootMessage(Throwable t) {

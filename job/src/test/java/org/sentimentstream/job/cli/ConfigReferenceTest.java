@@ -29,7 +29,8 @@ class ConfigReferenceTest {
             Files.writeString(readme, text.replace(current, generated), StandardCharsets.UTF_8);
             current = generated;
         }
-        assertThat(current).as("README.md's configuration reference; rerun with -Dsentiment.updateReadme=true")
+        assertThat(current)
+                .as("README.md's configuration reference; rerun with -Dsentiment.updateReadme=true")
                 .isEqualTo(generated);
     }
 }

@@ -1,21 +1,20 @@
 package org.sentimentstream.job.cli;
 
-import org.sentimentstream.udf.SettingSurface;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.sentimentstream.testing.CommandLineRun.helpOf;
-import static org.sentimentstream.testing.CommandLineRun.squeezed;
-
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.testing.CommandLineRun;
+import org.sentimentstream.udf.SettingSurface;
 
 import org.junit.jupiter.api.Test;
-
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sentimentstream.testing.CommandLineRun.helpOf;
+import static org.sentimentstream.testing.CommandLineRun.squeezed;
 
 /** The job jar's command line as `flink run` meets it: help texts, exit codes, and pass-through Kafka properties. */
 class MainTest {
@@ -29,8 +28,14 @@ class MainTest {
         CommandLineRun e = execute("--help");
 
         assertThat(e.exitCode()).isZero();
-        assertThat(e.out()).contains("sentiment-stream-job").contains("run").contains("sql")
-                .contains("--help").contains("--version").doesNotContain("local").doesNotContain("score");
+        assertThat(e.out())
+                .contains("sentiment-stream-job")
+                .contains("run")
+                .contains("sql")
+                .contains("--help")
+                .contains("--version")
+                .doesNotContain("local")
+                .doesNotContain("score");
         assertThat(e.err()).isEmpty();
     }
 
@@ -58,9 +63,11 @@ class MainTest {
         for (var option : JobConfig.allOptions()) {
             assertThat(e.out()).contains(SettingSurface.FLAG.nameOf(option));
         }
-        assertThat(helpOf(e.out(), "--bootstrap-servers")).contains(squeezed("Flink key: sentiment.bootstrap-servers"))
+        assertThat(helpOf(e.out(), "--bootstrap-servers"))
+                .contains(squeezed("Flink key: sentiment.bootstrap-servers"))
                 .doesNotContain(squeezed("Default:"));
-        assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 8."))
+        assertThat(helpOf(e.out(), "--max-batch-size"))
+                .contains(squeezed("Default: 8."))
                 .contains(squeezed("Flink key: sentiment.max-batch-size"));
         assertThat(helpOf(e.out(), "--input-format")).contains(squeezed("Default: JSON."));
         assertThat(helpOf(e.out(), "--delivery-guarantee")).contains(squeezed("Default: exactly-once."));
@@ -73,7 +80,8 @@ class MainTest {
 
     @Test
     void helpSubcommandGivesTheSameText() {
-        assertThat(execute("help", "run").out()).isEqualTo(execute("run", "--help").out());
+        assertThat(execute("help", "run").out())
+                .isEqualTo(execute("run", "--help").out());
     }
 
     @Test
@@ -141,24 +149,40 @@ class MainTest {
 
     @Test
     void kafkaPropertiesPassThroughInBothForms() {
-        Map<String, String> equalsForm = runSettings("run", "--bootstrap-servers", "b:9092",
-                "--kafka.security.protocol=SASL_SSL", "--max-batch-size", "8",
+        Map<String, String> equalsForm = runSettings(
+                "run",
+                "--bootstrap-servers",
+                "b:9092",
+                "--kafka.security.protocol=SASL_SSL",
+                "--max-batch-size",
+                "8",
                 "--kafka.sasl.jaas.config=a=b c=\"d\";");
-        Map<String, String> spaceForm = runSettings("run", "--kafka.security.protocol", "SASL_SSL",
-                "--bootstrap-servers", "b:9092", "--max-batch-size=8", "--kafka.sasl.jaas.config", "a=b c=\"d\";");
+        Map<String, String> spaceForm = runSettings(
+                "run",
+                "--kafka.security.protocol",
+                "SASL_SSL",
+                "--bootstrap-servers",
+                "b:9092",
+                "--max-batch-size=8",
+                "--kafka.sasl.jaas.config",
+                "a=b c=\"d\";");
 
         for (Map<String, String> settings : java.util.List.of(equalsForm, spaceForm)) {
-            assertThat(settings).containsEntry("kafka.security.protocol", "SASL_SSL")
+            assertThat(settings)
+                    .containsEntry("kafka.security.protocol", "SASL_SSL")
                     .containsEntry("kafka.sasl.jaas.config", "a=b c=\"d\";")
                     .containsEntry("sentiment.bootstrap-servers", "b:9092")
                     .containsEntry("sentiment.max-batch-size", "8")
                     .hasSize(4);
             JobConfig config = JobConfig.of(settings).requireBootstrapServers();
-            assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
+            assertThat(config.kafkaProperties())
+                    .containsEntry("security.protocol", "SASL_SSL")
                     .containsEntry("sasl.jaas.config", "a=b c=\"d\";");
             assertThat(config.get(KafkaOptions.BOOTSTRAP_SERVERS)).isEqualTo("b:9092");
             assertThat(config.inference().maxBatchSize()).isEqualTo(8);
-            assertThat(config.toString()).contains("kafka.security.protocol=SASL_SSL").doesNotContain("c=\"d\"");
+            assertThat(config.toString())
+                    .contains("kafka.security.protocol=SASL_SSL")
+                    .doesNotContain("c=\"d\"");
         }
     }
 

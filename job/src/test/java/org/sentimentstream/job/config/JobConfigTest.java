@@ -1,9 +1,5 @@
 package org.sentimentstream.job.config;
 
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.udf.InvalidSettingException;
@@ -11,6 +7,7 @@ import org.sentimentstream.udf.SentimentOptions;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +19,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every invalid setting fails at once, naming itself and the fix; sources of settings; secrets stay out of logs. */
 class JobConfigTest {
@@ -65,18 +65,22 @@ class JobConfigTest {
         assertInvalid(Map.of("sentiment.transaction-timeout", "900001 ms"), "'sentiment.transaction-timeout'");
         assertInvalid(Map.of("sentiment.transaction-timeout", "10 ms"), "'sentiment.transaction-timeout'");
         assertThat(JobConfig.of(Map.of("sentiment.transaction-timeout", "15 min"))
-                .get(KafkaOptions.TRANSACTION_TIMEOUT)).isEqualTo(Duration.ofMinutes(15));
+                        .get(KafkaOptions.TRANSACTION_TIMEOUT))
+                .isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test
     void checkpointIntervalNotShorterThanTheTransactionTimeout() {
         // default timeout: 10 min
         assertInvalid(Map.of("sentiment.checkpoint-interval", "10 min"), "'sentiment.checkpoint-interval'");
-        assertInvalid(Map.of("sentiment.checkpoint-interval", "2 min", "sentiment.transaction-timeout", "1 min"),
+        assertInvalid(
+                Map.of("sentiment.checkpoint-interval", "2 min", "sentiment.transaction-timeout", "1 min"),
                 "'sentiment.checkpoint-interval'");
         assertInvalid(Map.of("sentiment.checkpoint-interval", "1 ms"), "'sentiment.checkpoint-interval'");
-        assertThat(JobConfig.of(Map.of("sentiment.checkpoint-interval", "59 s", "sentiment.transaction-timeout",
-                "1 min")).get(PipelineOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(59));
+        assertThat(JobConfig.of(Map.of(
+                                "sentiment.checkpoint-interval", "59 s", "sentiment.transaction-timeout", "1 min"))
+                        .get(PipelineOptions.CHECKPOINT_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(59));
     }
 
     @Test
@@ -86,8 +90,15 @@ class JobConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
-            "transactional.id", "enable.auto.commit"})
+    @ValueSource(
+            strings = {
+                "key.serializer",
+                "value.serializer",
+                "key.deserializer",
+                "value.deserializer",
+                "transactional.id",
+                "enable.auto.commit"
+            })
     void reservedKafkaProperties(String property) {
         assertInvalid(Map.of("kafka." + property, "x"), "'kafka." + property + "'");
     }
@@ -98,7 +109,8 @@ class JobConfigTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'sentiment.bootstrap-servers'")
                 .hasMessageContaining("Fix:");
-        assertThatThrownBy(() -> JobConfig.of(Map.of("sentiment.bootstrap-servers", " ")).requireBootstrapServers())
+        assertThatThrownBy(() ->
+                        JobConfig.of(Map.of("sentiment.bootstrap-servers", " ")).requireBootstrapServers())
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'sentiment.bootstrap-servers'")
                 .hasMessageContaining("Fix:");
@@ -136,12 +148,16 @@ class JobConfigTest {
 
     @Test
     void exactlyOnceWithoutCheckpointingIsRefused() {
-        JobConfig config = JobConfig.of(Map.of("sentiment.bootstrap-servers", "127.0.0.1:1",
-                "sentiment.delivery-guarantee", "EXACTLY_ONCE"));
+        JobConfig config = JobConfig.of(
+                Map.of("sentiment.bootstrap-servers", "127.0.0.1:1", "sentiment.delivery-guarantee", "EXACTLY_ONCE"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 
-        assertThatThrownBy(() -> SentimentPipeline.defineWorkflow(env, KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config), KafkaConnectors.deadLetterSink(config), config))
+        assertThatThrownBy(() -> SentimentPipeline.defineWorkflow(
+                        env,
+                        KafkaConnectors.boundedSource(config),
+                        KafkaConnectors.scoredSink(config),
+                        KafkaConnectors.deadLetterSink(config),
+                        config))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'sentiment.delivery-guarantee'")
                 .hasMessageContaining("Fix:");
@@ -149,12 +165,16 @@ class JobConfigTest {
 
     @Test
     void checkpointIntervalSettingEnablesCheckpointing() {
-        JobConfig config = JobConfig.of(Map.of("sentiment.bootstrap-servers", "127.0.0.1:1",
-                "sentiment.checkpoint-interval", "1500 ms"));
+        JobConfig config = JobConfig.of(
+                Map.of("sentiment.bootstrap-servers", "127.0.0.1:1", "sentiment.checkpoint-interval", "1500 ms"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 
-        SentimentPipeline.defineWorkflow(env, KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config), KafkaConnectors.deadLetterSink(config), config);
+        SentimentPipeline.defineWorkflow(
+                env,
+                KafkaConnectors.boundedSource(config),
+                KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config),
+                config);
 
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(1500L);
@@ -165,23 +185,31 @@ class JobConfigTest {
         Configuration flink = new Configuration();
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(7));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        JobConfig config = JobConfig.from(flink, Map.of("sentiment.bootstrap-servers", "127.0.0.1:1",
-                "sentiment.checkpoint-interval", "2 s"));
+        JobConfig config = JobConfig.from(
+                flink, Map.of("sentiment.bootstrap-servers", "127.0.0.1:1", "sentiment.checkpoint-interval", "2 s"));
 
-        SentimentPipeline.defineWorkflow(env, KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config), KafkaConnectors.deadLetterSink(config), config);
+        SentimentPipeline.defineWorkflow(
+                env,
+                KafkaConnectors.boundedSource(config),
+                KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config),
+                config);
 
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7000L);
     }
 
     @Test
     void atLeastOnceRunsWithoutCheckpointing() {
-        JobConfig config = JobConfig.of(Map.of("sentiment.bootstrap-servers", "127.0.0.1:1",
-                "sentiment.delivery-guarantee", "AT_LEAST_ONCE"));
+        JobConfig config = JobConfig.of(
+                Map.of("sentiment.bootstrap-servers", "127.0.0.1:1", "sentiment.delivery-guarantee", "AT_LEAST_ONCE"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 
-        SentimentPipeline.defineWorkflow(env, KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config), KafkaConnectors.deadLetterSink(config), config);
+        SentimentPipeline.defineWorkflow(
+                env,
+                KafkaConnectors.boundedSource(config),
+                KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config),
+                config);
 
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
     }
@@ -211,7 +239,8 @@ class JobConfigTest {
         assertThat(config.inference().maxBatchSize()).isEqualTo(32);
         assertThat(config.inference().maxBatchDelay()).isEqualTo(Duration.ofMillis(20));
         assertThat(config.get(SentimentOptions.MAX_BATCH_SIZE)).isEqualTo(32);
-        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(config.kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("client.id", "flink-client")
                 .hasSize(2);
     }
@@ -225,7 +254,9 @@ class JobConfigTest {
                 .hasMessageContaining("sentiment.max-batch-size")
                 .hasMessageContaining("Fix:");
         // ... unless the command line overrides it
-        assertThat(JobConfig.from(flink, Map.of("sentiment.max-batch-size", "4")).inference().maxBatchSize())
+        assertThat(JobConfig.from(flink, Map.of("sentiment.max-batch-size", "4"))
+                        .inference()
+                        .maxBatchSize())
                 .isEqualTo(4);
     }
 
@@ -244,8 +275,15 @@ class JobConfigTest {
 
     @Test
     void enumValuesAreParsed() {
-        JobConfig config = JobConfig.of(Map.of("sentiment.delivery-guarantee", "AT_LEAST_ONCE",
-                "sentiment.input-format", "TEXT", "sentiment.starting-offsets", "LATEST", "sentiment.ordered", "false"));
+        JobConfig config = JobConfig.of(Map.of(
+                "sentiment.delivery-guarantee",
+                "AT_LEAST_ONCE",
+                "sentiment.input-format",
+                "TEXT",
+                "sentiment.starting-offsets",
+                "LATEST",
+                "sentiment.ordered",
+                "false"));
         assertThat(config.get(KafkaOptions.DELIVERY_GUARANTEE)).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(config.get(InputOptions.INPUT_FORMAT)).isEqualTo(InputOptions.InputFormat.TEXT);
         assertThat(config.get(KafkaOptions.STARTING_OFFSETS)).isEqualTo(KafkaOptions.StartingOffsets.LATEST);
@@ -265,7 +303,8 @@ class JobConfigTest {
                 "sentiment.input-topic", "in"));
 
         Map<String, String> redacted = config.redacted();
-        assertThat(redacted).containsEntry("kafka.sasl.jaas.config", "******")
+        assertThat(redacted)
+                .containsEntry("kafka.sasl.jaas.config", "******")
                 .containsEntry("kafka.ssl.key.password", "******")
                 .containsEntry("kafka.ssl.truststore.password", "******")
                 .containsEntry("kafka.security.protocol", "SASL_SSL")
@@ -278,7 +317,8 @@ class JobConfigTest {
                 .contains("kafka.security.protocol=SASL_SSL")
                 .contains("kafka.sasl.jaas.config=******");
         // the clients still get the real values
-        assertThat(config.kafkaProperties()).containsEntry("sasl.jaas.config", jaas)
+        assertThat(config.kafkaProperties())
+                .containsEntry("sasl.jaas.config", jaas)
                 .containsEntry("ssl.key.password", "keypass-42");
     }
 

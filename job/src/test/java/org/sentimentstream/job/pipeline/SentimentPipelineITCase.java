@@ -1,24 +1,20 @@
 package org.sentimentstream.job.pipeline;
 
-import org.sentimentstream.testing.Bytes;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.ReadCommittedConsumer;
 import org.sentimentstream.embedded.SampleReviews;
+import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.records.DeadLetterReason;
 import org.sentimentstream.job.records.DeadLetters;
+import org.sentimentstream.testing.Bytes;
 import org.sentimentstream.testing.SentimentAssertions;
-import org.sentimentstream.testing.TinyModel;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
+import org.sentimentstream.testing.TinyModel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -55,6 +51,8 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real job graph on a MiniCluster against an in-process Kafka broker: every input comes out exactly once
@@ -107,9 +105,11 @@ class SentimentPipelineITCase {
         ReferenceCase reference;
         /** Tokens and truncation of a scored text without a reference of its own. */
         int tokens = -1;
+
         boolean truncated;
         /** The dead-letter reason; null for a record to be scored. */
         DeadLetterReason reason;
+
         RecordMetadata metadata;
 
         Input(int i, byte[] value, long baseTimestamp) {
@@ -125,9 +125,15 @@ class SentimentPipelineITCase {
 
     private static List<Bad> badJsonValues() {
         List<byte[]> sample = SampleReviews.malformedRecords();
-        List<DeadLetterReason> sampleReasons = List.of(DeadLetterReason.INVALID_UTF8, DeadLetterReason.INVALID_JSON,
-                DeadLetterReason.NOT_AN_OBJECT, DeadLetterReason.NOT_AN_OBJECT, DeadLetterReason.MISSING_TEXT,
-                DeadLetterReason.NULL_TEXT, DeadLetterReason.NON_STRING_TEXT, DeadLetterReason.BLANK_TEXT);
+        List<DeadLetterReason> sampleReasons = List.of(
+                DeadLetterReason.INVALID_UTF8,
+                DeadLetterReason.INVALID_JSON,
+                DeadLetterReason.NOT_AN_OBJECT,
+                DeadLetterReason.NOT_AN_OBJECT,
+                DeadLetterReason.MISSING_TEXT,
+                DeadLetterReason.NULL_TEXT,
+                DeadLetterReason.NON_STRING_TEXT,
+                DeadLetterReason.BLANK_TEXT);
         List<Bad> bad = new ArrayList<>();
         for (int i = 0; i < sample.size(); i++) {
             bad.add(new Bad(sample.get(i), sampleReasons.get(i)));
@@ -145,12 +151,18 @@ class SentimentPipelineITCase {
         bad.add(new Bad(Bytes.utf8("{\"text\":true}"), DeadLetterReason.NON_STRING_TEXT));
         bad.add(new Bad(Bytes.utf8("{\"text\":\"\"}"), DeadLetterReason.BLANK_TEXT));
         bad.add(new Bad(Bytes.utf8("{\"text\":\"\\t\\n \"}"), DeadLetterReason.BLANK_TEXT));
-        bad.add(new Bad(Bytes.concat(Bytes.utf8("{\"text\":\"caf"), new byte[] {(byte) 0xE9}, Bytes.utf8("\"}")),
+        bad.add(new Bad(
+                Bytes.concat(Bytes.utf8("{\"text\":\"caf"), new byte[] {(byte) 0xE9}, Bytes.utf8("\"}")),
                 DeadLetterReason.INVALID_UTF8)); // Latin-1
-        bad.add(new Bad(Bytes.concat(Bytes.utf8("{\"text\":\""), new byte[] {(byte) 0xC0, (byte) 0xAF}, Bytes.utf8("\"}")),
+        bad.add(new Bad(
+                Bytes.concat(Bytes.utf8("{\"text\":\""), new byte[] {(byte) 0xC0, (byte) 0xAF}, Bytes.utf8("\"}")),
                 DeadLetterReason.INVALID_UTF8)); // overlong
-        bad.add(new Bad(Bytes.concat(Bytes.utf8("{\"text\":\""), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                Bytes.utf8("\"}")), DeadLetterReason.INVALID_UTF8)); // a surrogate
+        bad.add(new Bad(
+                Bytes.concat(
+                        Bytes.utf8("{\"text\":\""),
+                        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                        Bytes.utf8("\"}")),
+                DeadLetterReason.INVALID_UTF8)); // a surrogate
         return bad;
     }
 
@@ -188,7 +200,8 @@ class SentimentPipelineITCase {
         s.settings.put("sentiment.checkpoint-interval", "500 ms");
 
         List<ReferenceCase> cases = TestModels.referenceCases();
-        List<ReferenceCase> truncatedCases = cases.stream().filter(c -> c.truncated).toList();
+        List<ReferenceCase> truncatedCases =
+                cases.stream().filter(c -> c.truncated).toList();
         assertThat(truncatedCases).isNotEmpty();
         List<Bad> bad = badJsonValues();
         long base = System.currentTimeMillis() - Duration.ofMinutes(30).toMillis();
@@ -214,7 +227,10 @@ class SentimentPipelineITCase {
                 if (i % 5 == 0) {
                     json.put("stars", i / 5 % 5 + 1).put("verified", i % 2 == 0).putNull("reply");
                     json.putArray("tags").add("a").add(i);
-                    json.putObject("meta").put("süße", "✓ ünïcode").putObject("deep").put("n", 1.5);
+                    json.putObject("meta")
+                            .put("süße", "✓ ünïcode")
+                            .putObject("deep")
+                            .put("n", 1.5);
                 }
                 in = new Input(i, JSON.writeValueAsBytes(json), base);
                 if (c.text.isBlank()) {
@@ -248,13 +264,25 @@ class SentimentPipelineITCase {
         assertExactlyOnce(s, scored, deadLetters);
         Map<String, Long> reasons = new TreeMap<>();
         deadLetters.values().forEach(list -> reasons.merge(header(list.get(0), DeadLetters.REASON), 1L, Long::sum));
-        assertThat(reasons.keySet()).containsExactlyInAnyOrder("INVALID_UTF8", "INVALID_JSON", "NOT_AN_OBJECT",
-                "MISSING_TEXT", "NULL_TEXT", "NON_STRING_TEXT", "BLANK_TEXT");
+        assertThat(reasons.keySet())
+                .containsExactlyInAnyOrder(
+                        "INVALID_UTF8",
+                        "INVALID_JSON",
+                        "NOT_AN_OBJECT",
+                        "MISSING_TEXT",
+                        "NULL_TEXT",
+                        "NON_STRING_TEXT",
+                        "BLANK_TEXT");
         long truncated = scored.values().stream()
-                .filter(list -> readJson(list.get(0).value()).get("sentiment").get("truncated").asBoolean())
+                .filter(list -> readJson(list.get(0).value())
+                        .get("sentiment")
+                        .get("truncated")
+                        .asBoolean())
                 .count();
-        assertThat(truncated).isEqualTo(s.inputs.stream()
-                .filter(in -> in.reference != null && in.reference.truncated).count());
+        assertThat(truncated)
+                .isEqualTo(s.inputs.stream()
+                        .filter(in -> in.reference != null && in.reference.truncated)
+                        .count());
         assertThat(truncated).isGreaterThan(longCount);
     }
 
@@ -323,7 +351,8 @@ class SentimentPipelineITCase {
                 in.reason = b.reason;
             } else {
                 ReferenceCase c = cases.get(i % cases.size());
-                ObjectNode value = JSON.createObjectNode().put("id", Integer.toString(i)).put("text", c.text);
+                ObjectNode value =
+                        JSON.createObjectNode().put("id", Integer.toString(i)).put("text", c.text);
                 in = new Input(i, JSON.writeValueAsBytes(value), base);
                 if (c.text.isBlank()) {
                     in.reason = DeadLetterReason.BLANK_TEXT;
@@ -346,7 +375,8 @@ class SentimentPipelineITCase {
         for (Input in : s.inputs) {
             List<ConsumerRecord<byte[], byte[]>> outputs = (in.reason == null ? scored : deadLetters).get(in.key);
             assertThat(outputs).as("outputs of %s", in.key).isNotEmpty();
-            assertThat((in.reason == null ? deadLetters : scored).get(in.key)).as("wrong topic for %s", in.key)
+            assertThat((in.reason == null ? deadLetters : scored).get(in.key))
+                    .as("wrong topic for %s", in.key)
                     .isNull();
             for (ConsumerRecord<byte[], byte[]> out : outputs) {
                 assertOutput(s, in, out);
@@ -364,16 +394,20 @@ class SentimentPipelineITCase {
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (Input in : s.inputs) {
-                sent.add(producer.send(new ProducerRecord<>(s.inputTopic, null, in.timestamp, Bytes.utf8(in.key), in.value,
-                        in.headers)));
+                sent.add(producer.send(new ProducerRecord<>(
+                        s.inputTopic, null, in.timestamp, Bytes.utf8(in.key), in.value, in.headers)));
             }
             producer.flush();
             for (int i = 0; i < sent.size(); i++) {
                 s.inputs.get(i).metadata = sent.get(i).get(60, TimeUnit.SECONDS);
             }
         }
-        assertThat(s.inputs.stream().map(in -> in.metadata.partition()).distinct().count())
-                .as("inputs in every partition").isEqualTo(PARTITIONS);
+        assertThat(s.inputs.stream()
+                        .map(in -> in.metadata.partition())
+                        .distinct()
+                        .count())
+                .as("inputs in every partition")
+                .isEqualTo(PARTITIONS);
     }
 
     /** The real graph with the bounded source: it ends after the records produced before the start. */
@@ -382,8 +416,12 @@ class SentimentPipelineITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
         env.configure(noRestarts());
-        SentimentPipeline.defineWorkflow(env, KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config), KafkaConnectors.deadLetterSink(config), config);
+        SentimentPipeline.defineWorkflow(
+                env,
+                KafkaConnectors.boundedSource(config),
+                KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config),
+                config);
         env.execute("sentiment-pipeline-itcase");
     }
 
@@ -397,33 +435,46 @@ class SentimentPipelineITCase {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s up to %s", topic, end).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("reading %s up to %s", topic, end)
+                        .isLessThan(deadline);
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     assertThat(r.key()).as("every output has its input's key").isNotNull();
-                    byKey.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(r);
+                    byKey.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                            .add(r);
                 }
             }
         }
         return byKey;
     }
 
-    private static void assertExactlyOnce(Scenario s, Map<String, List<ConsumerRecord<byte[], byte[]>>> scored,
-            Map<String, List<ConsumerRecord<byte[], byte[]>>> deadLetters) throws Exception {
+    private static void assertExactlyOnce(
+            Scenario s,
+            Map<String, List<ConsumerRecord<byte[], byte[]>>> scored,
+            Map<String, List<ConsumerRecord<byte[], byte[]>>> deadLetters)
+            throws Exception {
         long expectedScored = s.inputs.stream().filter(in -> in.reason == null).count();
         long expectedDeadLetters = s.inputs.size() - expectedScored;
         assertThat(expectedScored).isPositive();
         assertThat(expectedDeadLetters).isPositive();
         int scoredRecords = scored.values().stream().mapToInt(List::size).sum();
-        int deadLetterRecords = deadLetters.values().stream().mapToInt(List::size).sum();
+        int deadLetterRecords =
+                deadLetters.values().stream().mapToInt(List::size).sum();
         assertThat(scoredRecords).as("scored").isEqualTo(expectedScored);
         assertThat(deadLetterRecords).as("dead letters").isEqualTo(expectedDeadLetters);
-        assertThat(scoredRecords + deadLetterRecords).as("in = scored + dead letters").isEqualTo(s.inputs.size());
+        assertThat(scoredRecords + deadLetterRecords)
+                .as("in = scored + dead letters")
+                .isEqualTo(s.inputs.size());
 
         for (Input in : s.inputs) {
             Map<String, List<ConsumerRecord<byte[], byte[]>>> expectedTopic = in.reason == null ? scored : deadLetters;
             Map<String, List<ConsumerRecord<byte[], byte[]>>> otherTopic = in.reason == null ? deadLetters : scored;
-            assertThat(expectedTopic.get(in.key)).as("outputs of %s (%s)", in.key, in.reason).hasSize(1);
-            assertThat(otherTopic.get(in.key)).as("%s also in the other topic", in.key).isNull();
+            assertThat(expectedTopic.get(in.key))
+                    .as("outputs of %s (%s)", in.key, in.reason)
+                    .hasSize(1);
+            assertThat(otherTopic.get(in.key))
+                    .as("%s also in the other topic", in.key)
+                    .isNull();
             assertOutput(s, in, expectedTopic.get(in.key).get(0));
         }
     }
@@ -450,13 +501,21 @@ class SentimentPipelineITCase {
         } else {
             assertThat(out.topic()).isEqualTo(s.dlqTopic);
             assertThat(out.value()).as("original value of %s", in.key).isEqualTo(in.value);
-            assertThat(outHeaders.subList(0, inHeaders.size())).as("original headers of %s", in.key)
+            assertThat(outHeaders.subList(0, inHeaders.size()))
+                    .as("original headers of %s", in.key)
                     .isEqualTo(inHeaders);
             assertThat(outHeaders.subList(inHeaders.size(), outHeaders.size()).stream()
-                    .map(h -> h.substring(0, h.indexOf('='))).toList())
-                    .containsExactly(DeadLetters.REASON, DeadLetters.DETAIL, DeadLetters.SOURCE_TOPIC,
-                            DeadLetters.SOURCE_PARTITION, DeadLetters.SOURCE_OFFSET);
-            assertThat(header(out, DeadLetters.REASON)).as("reason of %s", in.key).isEqualTo(in.reason.name());
+                            .map(h -> h.substring(0, h.indexOf('=')))
+                            .toList())
+                    .containsExactly(
+                            DeadLetters.REASON,
+                            DeadLetters.DETAIL,
+                            DeadLetters.SOURCE_TOPIC,
+                            DeadLetters.SOURCE_PARTITION,
+                            DeadLetters.SOURCE_OFFSET);
+            assertThat(header(out, DeadLetters.REASON))
+                    .as("reason of %s", in.key)
+                    .isEqualTo(in.reason.name());
             assertThat(header(out, DeadLetters.DETAIL)).isNotBlank();
             assertThat(header(out, DeadLetters.SOURCE_TOPIC)).isEqualTo(s.inputTopic);
             assertThat(header(out, DeadLetters.SOURCE_PARTITION)).isEqualTo(Integer.toString(in.metadata.partition()));
@@ -465,7 +524,8 @@ class SentimentPipelineITCase {
     }
 
     private static List<String> headers(Header[] headers) {
-        Function<byte[], String> show = v -> v == null ? "null" : Base64.getEncoder().encodeToString(v);
+        Function<byte[], String> show =
+                v -> v == null ? "null" : Base64.getEncoder().encodeToString(v);
         List<String> list = new ArrayList<>();
         for (Header h : headers) {
             list.add(h.key() + "=" + show.apply(h.value()));

@@ -1,7 +1,5 @@
 package org.sentimentstream.job.pipeline;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.records.OutgoingRecord;
 import org.sentimentstream.testing.TinyModel;
@@ -14,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class SentimentPipelineTest {
 
     private static final JobConfig CONFIG = JobConfig.of(Map.of(
@@ -23,35 +23,59 @@ class SentimentPipelineTest {
 
     @Test
     void theDefaultScoringIsTheAsyncMicroBatchedStage() {
-        assertThat(operatorNames(null)).containsExactly("Source: reviews", "parse", "score", "split-failures",
-                "scored-sink: Writer", "scored-sink: Committer", "dead-letter-sink: Writer",
-                "dead-letter-sink: Committer");
+        assertThat(operatorNames(null))
+                .containsExactly(
+                        "Source: reviews",
+                        "parse",
+                        "score",
+                        "split-failures",
+                        "scored-sink: Writer",
+                        "scored-sink: Committer",
+                        "dead-letter-sink: Writer",
+                        "dead-letter-sink: Committer");
     }
 
     @Test
     void anotherScoringStageReplacesOnlyTheScoring() {
         // the graph is only built, never run
-        ScoringStage another = (reviews, config) -> reviews
-                .map(review -> (OutgoingRecord) null)
+        ScoringStage another = (reviews, config) -> reviews.map(review -> (OutgoingRecord) null)
                 .returns(TypeInformation.of(OutgoingRecord.class))
                 .name("another-scorer");
 
-        assertThat(operatorNames(another)).containsExactly("Source: reviews", "parse", "another-scorer",
-                "split-failures", "scored-sink: Writer", "scored-sink: Committer", "dead-letter-sink: Writer",
-                "dead-letter-sink: Committer");
+        assertThat(operatorNames(another))
+                .containsExactly(
+                        "Source: reviews",
+                        "parse",
+                        "another-scorer",
+                        "split-failures",
+                        "scored-sink: Writer",
+                        "scored-sink: Committer",
+                        "dead-letter-sink: Writer",
+                        "dead-letter-sink: Committer");
     }
 
     /** The operators of the job graph in the order they were added; {@code scoring} null for the default. */
     private static List<String> operatorNames(ScoringStage scoring) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (scoring == null) {
-            SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(CONFIG), KafkaConnectors.scoredSink(CONFIG),
-                    KafkaConnectors.deadLetterSink(CONFIG), CONFIG);
+            SentimentPipeline.defineWorkflow(
+                    env,
+                    KafkaConnectors.source(CONFIG),
+                    KafkaConnectors.scoredSink(CONFIG),
+                    KafkaConnectors.deadLetterSink(CONFIG),
+                    CONFIG);
         } else {
-            SentimentPipeline.defineWorkflow(env, KafkaConnectors.source(CONFIG), KafkaConnectors.scoredSink(CONFIG),
-                    KafkaConnectors.deadLetterSink(CONFIG), CONFIG, scoring);
+            SentimentPipeline.defineWorkflow(
+                    env,
+                    KafkaConnectors.source(CONFIG),
+                    KafkaConnectors.scoredSink(CONFIG),
+                    KafkaConnectors.deadLetterSink(CONFIG),
+                    CONFIG,
+                    scoring);
         }
-        return env.getStreamGraph().getStreamNodes().stream().sorted((a, b) -> Integer.compare(a.getId(), b.getId()))
-                .map(StreamNode::getOperatorName).toList();
+        return env.getStreamGraph().getStreamNodes().stream()
+                .sorted((a, b) -> Integer.compare(a.getId(), b.getId()))
+                .map(StreamNode::getOperatorName)
+                .toList();
     }
 }

@@ -1,8 +1,5 @@
 package org.sentimentstream.job.records;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import org.sentimentstream.job.config.InputOptions.InputFormat;
 import org.sentimentstream.job.records.ReviewCodec.InvalidReviewException;
 import org.sentimentstream.testing.Bytes;
@@ -10,7 +7,6 @@ import org.sentimentstream.udf.SentimentResult;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -25,6 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The codec alone: each reason a value is no review, with a detail that names the problem (whole, before any
@@ -45,39 +44,70 @@ class ReviewCodecTest {
 
     static Stream<Arguments> notReviews() {
         return Stream.of(
-                Arguments.of(InputFormat.JSON, Bytes.concat(Bytes.utf8("{\"text\": \"caf"), new byte[] {(byte) 0xE9},
-                        Bytes.utf8("\"}")), DeadLetterReason.INVALID_UTF8, "UTF-8"),
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.concat(Bytes.utf8("{\"text\": \"caf"), new byte[] {(byte) 0xE9}, Bytes.utf8("\"}")),
+                        DeadLetterReason.INVALID_UTF8,
+                        "UTF-8"),
                 Arguments.of(InputFormat.TEXT, new byte[] {(byte) 0xC3, 0x28}, DeadLetterReason.INVALID_UTF8, "UTF-8"),
-                Arguments.of(InputFormat.JSON, Bytes.utf8("{\"text\": \"a\""), DeadLetterReason.INVALID_JSON,
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.utf8("{\"text\": \"a\""),
+                        DeadLetterReason.INVALID_JSON,
                         "invalid JSON"),
-                Arguments.of(InputFormat.JSON, Bytes.utf8("{\"text\":\"a\"} {}"), DeadLetterReason.INVALID_JSON,
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.utf8("{\"text\":\"a\"} {}"),
+                        DeadLetterReason.INVALID_JSON,
                         "invalid JSON"),
                 Arguments.of(InputFormat.JSON, null, DeadLetterReason.INVALID_JSON, "empty value"),
-                Arguments.of(InputFormat.JSON, Bytes.utf8("[\"text\"]"), DeadLetterReason.NOT_AN_OBJECT,
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.utf8("[\"text\"]"),
+                        DeadLetterReason.NOT_AN_OBJECT,
                         "not a JSON object: array"),
-                Arguments.of(InputFormat.JSON, Bytes.utf8("null"), DeadLetterReason.NOT_AN_OBJECT,
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.utf8("null"),
+                        DeadLetterReason.NOT_AN_OBJECT,
                         "not a JSON object: null"),
-                Arguments.of(InputFormat.JSON, Bytes.utf8("{\"review\": \"good\"}"), DeadLetterReason.MISSING_TEXT,
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.utf8("{\"review\": \"good\"}"),
+                        DeadLetterReason.MISSING_TEXT,
                         "no field 'text'"),
-                Arguments.of(InputFormat.JSON, Bytes.utf8("{\"text\": null}"), DeadLetterReason.NULL_TEXT,
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.utf8("{\"text\": null}"),
+                        DeadLetterReason.NULL_TEXT,
                         "field 'text' is null"),
-                Arguments.of(InputFormat.JSON, Bytes.utf8("{\"text\": {\"en\": \"good\"}}"),
-                        DeadLetterReason.NON_STRING_TEXT, "field 'text' is a object, not a string"),
-                Arguments.of(InputFormat.JSON, Bytes.utf8("{\"text\": \" \\t\\n\\u3000\"}"), DeadLetterReason.BLANK_TEXT,
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.utf8("{\"text\": {\"en\": \"good\"}}"),
+                        DeadLetterReason.NON_STRING_TEXT,
+                        "field 'text' is a object, not a string"),
+                Arguments.of(
+                        InputFormat.JSON,
+                        Bytes.utf8("{\"text\": \" \\t\\n\\u3000\"}"),
+                        DeadLetterReason.BLANK_TEXT,
                         "field 'text' is empty or blank"),
-                Arguments.of(InputFormat.TEXT, Bytes.utf8(" \r\n"), DeadLetterReason.BLANK_TEXT,
+                Arguments.of(
+                        InputFormat.TEXT,
+                        Bytes.utf8(" \r\n"),
+                        DeadLetterReason.BLANK_TEXT,
                         "the value is empty or blank"),
                 Arguments.of(InputFormat.TEXT, null, DeadLetterReason.BLANK_TEXT, "the value is empty or blank"));
     }
 
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("notReviews")
-    void aValueWithoutAScorableTextIsRefusedWithItsReason(InputFormat format, byte[] value, DeadLetterReason reason,
-            String detail) {
+    void aValueWithoutAScorableTextIsRefusedWithItsReason(
+            InputFormat format, byte[] value, DeadLetterReason reason, String detail) {
         ReviewCodec codec = format == InputFormat.JSON ? JSON_REVIEWS : TEXT_REVIEWS;
 
         assertThatThrownBy(() -> codec.read(record(value)))
-                .isInstanceOfSatisfying(InvalidReviewException.class, e -> assertThat(e.reason).isEqualTo(reason))
+                .isInstanceOfSatisfying(
+                        InvalidReviewException.class, e -> assertThat(e.reason).isEqualTo(reason))
                 .hasMessageContaining(detail);
     }
 
@@ -85,35 +115,40 @@ class ReviewCodecTest {
     void everyReasonButScoringFailedComesFromTheCodec() {
         assertThat(notReviews().map(a -> a.get()[2]).distinct())
                 .containsExactlyInAnyOrder(Stream.of(DeadLetterReason.values())
-                        .filter(r -> r != DeadLetterReason.SCORING_FAILED).toArray());
+                        .filter(r -> r != DeadLetterReason.SCORING_FAILED)
+                        .toArray());
     }
 
     @Test
     void theTextFieldIsTheOneNamed() throws Exception {
         ReviewCodec codec = new ReviewCodec(InputFormat.JSON, "body.text");
 
-        assertThat(codec.read(record(Bytes.utf8("{\"text\": 1, \"body.text\": \" ok \"}"))).text()).isEqualTo(" ok ");
+        assertThat(codec.read(record(Bytes.utf8("{\"text\": 1, \"body.text\": \" ok \"}")))
+                        .text())
+                .isEqualTo(" ok ");
         assertThatThrownBy(() -> codec.read(record(Bytes.utf8("{\"body.text\": 1}"))))
                 .hasMessage("field 'body.text' is a number, not a string");
     }
 
     @Test
     void aScoredReviewIsTheInputObjectWithItsSentimentLast() throws Exception {
-        Review review = JSON_REVIEWS.read(record(Bytes.utf8(
-                "{ \"id\": \"r1\", \"text\": \"caf\\u00e9 \\\"great\\\"\", \"n\": 1.50, \"tags\": [ ] }")));
+        Review review = JSON_REVIEWS.read(record(
+                Bytes.utf8("{ \"id\": \"r1\", \"text\": \"caf\\u00e9 \\\"great\\\"\", \"n\": 1.50, \"tags\": [ ] }")));
 
         assertThat(review.text()).isEqualTo("café \"great\"");
-        assertThat(written(ReviewCodec.write(review, RESULT))).isEqualTo(
-                "{\"id\":\"r1\",\"text\":\"café \\\"great\\\"\",\"n\":1.5,\"tags\":[],\"sentiment\":" + SENTIMENT + "}");
+        assertThat(written(ReviewCodec.write(review, RESULT)))
+                .isEqualTo("{\"id\":\"r1\",\"text\":\"café \\\"great\\\"\",\"n\":1.5,\"tags\":[],\"sentiment\":"
+                        + SENTIMENT + "}");
     }
 
     @Test
     void aSentimentInTheInputIsReplacedWhereItIs() throws Exception {
-        Review review = JSON_REVIEWS.read(record(Bytes.utf8(
-                "{\"id\":1,\"sentiment\":{\"x\":1},\"text\":\"b\",\"z\":[1,2,{\"sentiment\":null}]}")));
+        Review review = JSON_REVIEWS.read(record(
+                Bytes.utf8("{\"id\":1,\"sentiment\":{\"x\":1},\"text\":\"b\",\"z\":[1,2,{\"sentiment\":null}]}")));
 
-        assertThat(written(ReviewCodec.write(review, RESULT))).isEqualTo(
-                "{\"id\":1,\"sentiment\":" + SENTIMENT + ",\"text\":\"b\",\"z\":[1,2,{\"sentiment\":null}]}");
+        assertThat(written(ReviewCodec.write(review, RESULT)))
+                .isEqualTo(
+                        "{\"id\":1,\"sentiment\":" + SENTIMENT + ",\"text\":\"b\",\"z\":[1,2,{\"sentiment\":null}]}");
     }
 
     @Test
@@ -130,8 +165,11 @@ class ReviewCodecTest {
         byte[] value = Bytes.utf8("{\"sentiment\":0,\"text\":\"déjà vu \\ud83e\\udd17\",\"id\":[{\"a\":null}]}");
         ObjectNode object = ReviewCodec.parseObject(new String(value, StandardCharsets.UTF_8));
 
-        assertThat(ReviewCodec.write(object, RESULT)).isEqualTo(ReviewCodec.write(JSON_REVIEWS.read(record(value)), RESULT));
-        assertThat(object.get("sentiment").intValue()).as("the input object is not changed").isZero();
+        assertThat(ReviewCodec.write(object, RESULT))
+                .isEqualTo(ReviewCodec.write(JSON_REVIEWS.read(record(value)), RESULT));
+        assertThat(object.get("sentiment").intValue())
+                .as("the input object is not changed")
+                .isZero();
     }
 
     @Test
@@ -151,8 +189,16 @@ class ReviewCodecTest {
             assertThat(TypeInformation.of(type)).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
         }
         TypeSerializer<Review> serializer = TypeInformation.of(Review.class).createSerializer(noGenericTypes);
-        Review review = JSON_REVIEWS.read(new KafkaRecord("in", 3, 9L, 5L, Bytes.utf8("k"), Bytes.utf8("{\"text\":\"a\"}"),
-                List.of(new KafkaRecord.Header("trace", new byte[] {0, (byte) 0xFF}), new KafkaRecord.Header("n", null))));
+        Review review = JSON_REVIEWS.read(new KafkaRecord(
+                "in",
+                3,
+                9L,
+                5L,
+                Bytes.utf8("k"),
+                Bytes.utf8("{\"text\":\"a\"}"),
+                List.of(
+                        new KafkaRecord.Header("trace", new byte[] {0, (byte) 0xFF}),
+                        new KafkaRecord.Header("n", null))));
 
         DataOutputSerializer out = new DataOutputSerializer(256);
         serializer.serialize(review, out);
@@ -172,7 +218,9 @@ class ReviewCodecTest {
     }
 
     private static String written(byte[] json) throws Exception {
-        assertThat(new ObjectMapper().readTree(json).isObject()).as("valid JSON").isTrue();
+        assertThat(new ObjectMapper().readTree(json).isObject())
+                .as("valid JSON")
+                .isTrue();
         return new String(json, StandardCharsets.UTF_8);
     }
 }

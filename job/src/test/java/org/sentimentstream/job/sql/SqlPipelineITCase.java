@@ -1,18 +1,15 @@
 package org.sentimentstream.job.sql;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.sentimentstream.job.cli.Main;
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.job.cli.Main;
 import org.sentimentstream.testing.SentimentAssertions;
-import org.sentimentstream.testing.TinyModel;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
+import org.sentimentstream.testing.TinyModel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.configuration.Configuration;
@@ -45,6 +42,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bundled example, {@code sql --file classpath:sql/reviews-pipeline.sql}, through the CLI on a MiniCluster
@@ -99,7 +98,9 @@ class SqlPipelineITCase {
             List<ReferenceCase> reference = TestModels.referenceCases();
             for (int i = 0; i < reference.size(); i++) {
                 String id = "r-" + i;
-                ObjectNode review = JSON.createObjectNode().put("id", id).put("text", reference.get(i).text)
+                ObjectNode review = JSON.createObjectNode()
+                        .put("id", id)
+                        .put("text", reference.get(i).text)
                         .put("stars", i % 5);
                 producer.send(new ProducerRecord<>(input, id, JSON.writeValueAsString(review)));
                 expected.put(id, reference.get(i).text);
@@ -113,7 +114,10 @@ class SqlPipelineITCase {
             producer.flush();
         }
 
-        int code = Main.execute("sql", "--file", SCRIPT,
+        int code = Main.execute(
+                "sql",
+                "--file",
+                SCRIPT,
                 "-Dbootstrap.servers=" + kafka.bootstrapServers(),
                 "-Dinput.topic=" + input,
                 "-Doutput.topic=" + output,
@@ -143,15 +147,17 @@ class SqlPipelineITCase {
                 assertThat(value.get("text").asText()).isEqualTo(text);
             }
             if (text == null || text.isBlank()) {
-                for (String column : List.of("label", "score", "probabilities", "logits", "tokens", "truncated",
-                        "model")) {
-                    assertThat(value.get(column).isNull()).as("%s of %s", column, e.getKey()).isTrue();
+                for (String column :
+                        List.of("label", "score", "probabilities", "logits", "tokens", "truncated", "model")) {
+                    assertThat(value.get(column).isNull())
+                            .as("%s of %s", column, e.getKey())
+                            .isTrue();
                 }
             } else {
                 // The same sentiment object as the DataStream job writes, checked the same way.
                 ObjectNode sentiment = JSON.createObjectNode();
-                for (String column : List.of("label", "score", "probabilities", "logits", "tokens", "truncated",
-                        "model")) {
+                for (String column :
+                        List.of("label", "score", "probabilities", "logits", "tokens", "truncated", "model")) {
                     sentiment.set(column, value.get(column));
                 }
                 SentimentAssertions.assertSentiment(sentiment, cases.get(e.getKey()));
@@ -163,33 +169,51 @@ class SqlPipelineITCase {
     void explainPlansTheExampleWithTheOnnxModelAndSubmitsNothing(@InjectClusterClient ClusterClient<?> client)
             throws Exception {
         int jobsBefore = client.listJobs().get().size();
-        String stdout = captureStdout(() -> assertThat(Main.execute("sql", "--explain", "--file", SCRIPT,
-                "-Dbootstrap.servers=127.0.0.1:9", "-Dinput.topic=in", "-Doutput.topic=out",
-                "-Dmodel=" + TinyModel.dir())).isZero());
-        assertThat(stdout).contains("MLPredictTableFunction").contains("review_sentiment")
-                .contains("Sink(table=[default_catalog.default_database.scored_reviews]").doesNotContain("Submitted job");
+        String stdout = captureStdout(() -> assertThat(Main.execute(
+                        "sql",
+                        "--explain",
+                        "--file",
+                        SCRIPT,
+                        "-Dbootstrap.servers=127.0.0.1:9",
+                        "-Dinput.topic=in",
+                        "-Doutput.topic=out",
+                        "-Dmodel=" + TinyModel.dir()))
+                .isZero());
+        assertThat(stdout)
+                .contains("MLPredictTableFunction")
+                .contains("review_sentiment")
+                .contains("Sink(table=[default_catalog.default_database.scored_reviews]")
+                .doesNotContain("Submitted job");
         assertThat(client.listJobs().get()).as("jobs on the cluster").hasSize(jobsBefore);
     }
 
     @Test
     void aMissingVariableOrABadModelOptionFailsWithExitCode2AndAFix() throws Exception {
         String[] missing = new String[1];
-        String stderr = captureStderr(() -> missing[0] = String.valueOf(Main.execute("sql", "--file", SCRIPT,
-                "-Dinput.topic=in", "-Doutput.topic=out")));
+        String stderr = captureStderr(() -> missing[0] =
+                String.valueOf(Main.execute("sql", "--file", SCRIPT, "-Dinput.topic=in", "-Doutput.topic=out")));
         assertThat(missing[0]).isEqualTo("2");
         assertThat(stderr).contains("no value for ${bootstrap.servers}").contains("Fix: pass -Dbootstrap.servers=");
 
         String[] bad = new String[1];
-        String explainErr = captureStderr(() -> bad[0] = String.valueOf(Main.execute("sql", "--explain", "--file",
-                SCRIPT, "-Dbootstrap.servers=127.0.0.1:9", "-Dinput.topic=in", "-Doutput.topic=out",
-                "-Dmodel=" + TinyModel.dir(), "-Dmax-batch-size=0")));
+        String explainErr = captureStderr(() -> bad[0] = String.valueOf(Main.execute(
+                "sql",
+                "--explain",
+                "--file",
+                SCRIPT,
+                "-Dbootstrap.servers=127.0.0.1:9",
+                "-Dinput.topic=in",
+                "-Doutput.topic=out",
+                "-Dmodel=" + TinyModel.dir(),
+                "-Dmax-batch-size=0")));
         assertThat(bad[0]).isEqualTo("2");
-        assertThat(explainErr).contains("reviews-pipeline.sql, line ").contains("Invalid model option 'max-batch-size': must be between 1"
-                + " and 4096, was 0. Fix: use e.g. 16.");
+        assertThat(explainErr)
+                .contains("reviews-pipeline.sql, line ")
+                .contains("Invalid model option 'max-batch-size': must be between 1"
+                        + " and 4096, was 0. Fix: use e.g. 16.");
     }
 
-    private static Map<String, List<JsonNode>> consume(String topic, int expected, Duration timeout)
-            throws Exception {
+    private static Map<String, List<JsonNode>> consume(String topic, int expected, Duration timeout) throws Exception {
         Map<String, Object> props = kafka.clientProperties();
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -202,14 +226,18 @@ class SqlPipelineITCase {
             while (System.nanoTime() < deadline && byId.size() < expected) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     JsonNode value = JSON.readTree(r.value());
-                    assertThat(r.key()).as("key of %s", r.value()).isEqualTo(value.get("id").asText());
-                    byId.computeIfAbsent(value.get("id").asText(), k -> new ArrayList<>()).add(value);
+                    assertThat(r.key())
+                            .as("key of %s", r.value())
+                            .isEqualTo(value.get("id").asText());
+                    byId.computeIfAbsent(value.get("id").asText(), k -> new ArrayList<>())
+                            .add(value);
                 }
             }
             // A little longer: nothing more (no duplicates) should come.
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(2))) {
                 JsonNode value = JSON.readTree(r.value());
-                byId.computeIfAbsent(value.get("id").asText(), k -> new ArrayList<>()).add(value);
+                byId.computeIfAbsent(value.get("id").asText(), k -> new ArrayList<>())
+                        .add(value);
             }
         }
         return byId;
@@ -222,8 +250,10 @@ class SqlPipelineITCase {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && client.listJobs().get().stream()
-                .anyMatch(j -> j.getJobState() != JobStatus.CANCELED && !j.getJobState().isGloballyTerminalState())) {
+        while (System.nanoTime() < deadline
+                && client.listJobs().get().stream()
+                        .anyMatch(j -> j.getJobState() != JobStatus.CANCELED
+                                && !j.getJobState().isGloballyTerminalState())) {
             Thread.sleep(100);
         }
     }

@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +46,22 @@ public final class MicroBatcher implements AutoCloseable {
 
     /** A batcher with the batch limits of {@code config}. */
     public MicroBatcher(String name, BatchRunner runner, InferenceConfig config) {
-        this(name, runner, config.maxBatchSize(), config.maxBatchDelay(), config.maxBatchTokens(),
+        this(
+                name,
+                runner,
+                config.maxBatchSize(),
+                config.maxBatchDelay(),
+                config.maxBatchTokens(),
                 config.lengthBuckets().stream().mapToInt(Integer::intValue).toArray());
     }
 
-    public MicroBatcher(String name, BatchRunner runner, int maxBatchSize, Duration maxBatchDelay,
-            int maxBatchTokens, int[] lengthBuckets) {
+    public MicroBatcher(
+            String name,
+            BatchRunner runner,
+            int maxBatchSize,
+            Duration maxBatchDelay,
+            int maxBatchTokens,
+            int[] lengthBuckets) {
         this.runner = runner;
         this.planner = new BatchPlanner(maxBatchSize, maxBatchTokens, lengthBuckets);
         this.maxBatchSize = maxBatchSize;

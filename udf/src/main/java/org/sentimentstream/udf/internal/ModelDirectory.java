@@ -49,8 +49,8 @@ public final class ModelDirectory {
     /** Reads and checks a model directory; {@code name} is how results identify it (null: the folder name). */
     public static ModelDirectory read(Path dir, String name) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new ModelContractException(dir + ": not a directory. A model is a directory holding "
-                    + MODEL_FILE + ", " + TOKENIZER_FILE + " and " + CONFIG_FILE + ".");
+            throw new ModelContractException(dir + ": not a directory. A model is a directory holding " + MODEL_FILE
+                    + ", " + TOKENIZER_FILE + " and " + CONFIG_FILE + ".");
         }
         for (String file : List.of(MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE)) {
             if (!Files.isRegularFile(dir.resolve(file))) {
@@ -66,9 +66,12 @@ public final class ModelDirectory {
             throw new ModelContractException(config + ": not valid JSON (" + e.getMessage() + ").", e);
         }
         List<String> labels = readLabels(config, root.get("id2label"));
-        checkVocabulary(dir.resolve(TOKENIZER_FILE), config, root.path("vocab_size").asInt(0));
+        checkVocabulary(
+                dir.resolve(TOKENIZER_FILE), config, root.path("vocab_size").asInt(0));
         int maxPositions = root.path("max_position_embeddings").asInt(512);
-        String displayName = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString();
+        String displayName = name != null
+                ? name
+                : dir.toAbsolutePath().normalize().getFileName().toString();
         return new ModelDirectory(dir, displayName, labels, maxPositions, sha256Of(dir.resolve(MODEL_FILE)));
     }
 
@@ -83,8 +86,8 @@ public final class ModelDirectory {
             try {
                 byIndex.put(Integer.parseInt(e.getKey()), e.getValue().asText());
             } catch (NumberFormatException ex) {
-                throw new ModelContractException(config + ": 'id2label' key '" + e.getKey()
-                        + "' is not a logit index (0, 1, ...).");
+                throw new ModelContractException(
+                        config + ": 'id2label' key '" + e.getKey() + "' is not a logit index (0, 1, ...).");
             }
         }
         List<String> labels = new ArrayList<>();

@@ -21,10 +21,10 @@ public final class NativeLibraries {
     public static RuntimeException explain(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
-            boolean secondLoader = t instanceof UnsatisfiedLinkError
-                    && message.contains("already loaded in another classloader");
-            boolean poisonedClass = t instanceof NoClassDefFoundError
-                    && message.contains("ai.djl.huggingface.tokenizers.jni");
+            boolean secondLoader =
+                    t instanceof UnsatisfiedLinkError && message.contains("already loaded in another classloader");
+            boolean poisonedClass =
+                    t instanceof NoClassDefFoundError && message.contains("ai.djl.huggingface.tokenizers.jni");
             if (secondLoader || poisonedClass) {
                 return new NativeLibraryConflictException(FIX + " (cause: " + t + ")", failure);
             }

@@ -42,8 +42,7 @@ public final class OnnxClassifier implements AutoCloseable {
      * Opens a session with graph optimisation level ALL and checks the model's inputs and outputs; {@code spinning}
      * lets idle intra-op threads busy-wait for work (ONNX Runtime's default).
      */
-    public static OnnxClassifier open(ModelDirectory model, int intraOpThreads, boolean spinning)
-            throws OrtException {
+    public static OnnxClassifier open(ModelDirectory model, int intraOpThreads, boolean spinning) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Path file = model.modelFile();
         OrtSession session;
@@ -78,8 +77,7 @@ public final class OnnxClassifier implements AutoCloseable {
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         NodeInfo logits = outputs.get(LOGITS);
         if (logits == null) {
-            throw new ModelContractException(file + ": no output named 'logits' (outputs: " + outputs.keySet()
-                    + ").");
+            throw new ModelContractException(file + ": no output named 'logits' (outputs: " + outputs.keySet() + ").");
         }
         TensorInfo info = checkTensor(file, "output", LOGITS, logits, OnnxJavaType.FLOAT, "float");
         long width = info.getShape()[1];

@@ -41,7 +41,9 @@ public final class OnnxModelProviderFactory implements ModelProviderFactory {
     public static final String IDENTIFIER = "onnx";
 
     /** Optional; Flink's convention for what a model does. This provider only classifies. */
-    public static final ConfigOption<String> TASK = ConfigOptions.key("task").stringType().defaultValue("classification")
+    public static final ConfigOption<String> TASK = ConfigOptions.key("task")
+            .stringType()
+            .defaultValue("classification")
             .withDescription("What the model does; only 'classification' is supported.");
 
     @Override
@@ -69,8 +71,10 @@ public final class OnnxModelProviderFactory implements ModelProviderFactory {
         ResolvedCatalogModel model = context.getCatalogModel();
         String task = helper.getOptions().get(TASK);
         if (!"classification".equalsIgnoreCase(task.trim())) {
-            throw new ValidationException(String.format("Model %s: invalid model option 'task': '%s' is not"
-                    + " supported. Fix: leave it out, or use 'classification'.", name, task));
+            throw new ValidationException(String.format(
+                    "Model %s: invalid model option 'task': '%s' is not"
+                            + " supported. Fix: leave it out, or use 'classification'.",
+                    name, task));
         }
         InferenceConfig config;
         try {
@@ -78,8 +82,7 @@ public final class OnnxModelProviderFactory implements ModelProviderFactory {
         } catch (InvalidSettingException e) {
             throw new ValidationException("Model " + name + ": " + e.getMessage(), e);
         }
-        OutputColumns columns = OutputColumns.of(name, model.getResolvedInputSchema(),
-                model.getResolvedOutputSchema());
+        OutputColumns columns = OutputColumns.of(name, model.getResolvedInputSchema(), model.getResolvedOutputSchema());
         return new OnnxModelProvider(config, columns);
     }
 }

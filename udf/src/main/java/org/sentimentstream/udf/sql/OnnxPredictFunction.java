@@ -1,11 +1,10 @@
 package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.udf.InferenceConfig;
-import org.sentimentstream.udf.SentimentScorer;
-import org.sentimentstream.udf.sql.internal.OutputColumns;
 import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.ScoringRuntime;
 import org.sentimentstream.udf.SettingSurface;
+import org.sentimentstream.udf.sql.internal.OutputColumns;
 
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncPredictFunction;
@@ -52,8 +51,9 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
     @Override
     public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
         String text = input.isNullAt(0) ? null : input.getString(0).toString();
-        return runtime.scoreIfText(text).thenApply(
-                result -> Collections.singletonList(result == null ? columns.nullRow() : columns.row(result)));
+        return runtime.scoreIfText(text)
+                .thenApply(
+                        result -> Collections.singletonList(result == null ? columns.nullRow() : columns.row(result)));
     }
 
     @Override

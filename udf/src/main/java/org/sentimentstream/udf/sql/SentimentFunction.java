@@ -83,8 +83,10 @@ public class SentimentFunction extends AsyncScalarFunction {
             if (error != null) {
                 result.completeExceptionally(error);
             } else {
-                result.complete(scored == null ? null
-                        : GenericRowData.of(StringData.fromString(scored.label()), scored.score()));
+                result.complete(
+                        scored == null
+                                ? null
+                                : GenericRowData.of(StringData.fromString(scored.label()), scored.score()));
             }
         });
     }

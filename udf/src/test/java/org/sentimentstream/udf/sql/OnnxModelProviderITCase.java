@@ -1,7 +1,6 @@
 package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.embedded.RetainingMetricReporter;
-
 import org.sentimentstream.udf.ScoringRuntime;
 
 import org.apache.flink.table.api.DataTypes;
@@ -10,10 +9,9 @@ import org.apache.flink.table.api.ModelDescriptor;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-import org.apache.flink.types.ColumnList;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,10 +66,11 @@ class OnnxModelProviderITCase {
         registerReviews(tEnv, "reviews", rows);
         tEnv.executeSql(createModel("review_sentiment", ALL_COLUMNS, ""));
 
-        List<Row> out = collect(tEnv.executeSql(
-                "SELECT id, text, label, score, probabilities, logits, tokens, truncated, model\n"
-                        + "FROM ML_PREDICT(TABLE reviews, MODEL review_sentiment, DESCRIPTOR(text),\n"
-                        + "                MAP['max-concurrent-operations', '64'])").collect());
+        List<Row> out = collect(
+                tEnv.executeSql("SELECT id, text, label, score, probabilities, logits, tokens, truncated, model\n"
+                                + "FROM ML_PREDICT(TABLE reviews, MODEL review_sentiment, DESCRIPTOR(text),\n"
+                                + "                MAP['max-concurrent-operations', '64'])")
+                        .collect());
 
         assertThat(out).hasSize(rows);
         Set<Long> ids = new HashSet<>();
@@ -83,9 +82,11 @@ class OnnxModelProviderITCase {
             assertThat(text).isEqualTo(textOf(id));
             if (blank(text)) {
                 withoutText++;
-                for (String column : List.of("label", "score", "probabilities", "logits", "tokens", "truncated",
-                        "model")) {
-                    assertThat(row.getField(column)).as("%s of the blank or NULL text %s", column, text).isNull();
+                for (String column :
+                        List.of("label", "score", "probabilities", "logits", "tokens", "truncated", "model")) {
+                    assertThat(row.getField(column))
+                            .as("%s of the blank or NULL text %s", column, text)
+                            .isNull();
                 }
                 continue;
             }
@@ -103,8 +104,10 @@ class OnnxModelProviderITCase {
         }
         assertThat(withoutText).as("NULL and blank texts among the rows").isGreaterThan(8);
         assertThat(RetainingMetricReporter.sum("recordsScored")).isEqualTo(rows - withoutText);
-        assertThat(RetainingMetricReporter.sum(ScoringRuntime.RECORDS_WITHOUT_TEXT)).isEqualTo(withoutText);
-        assertThat(RetainingMetricReporter.max("batchSize")).as("largest batch (sentiment.batchSize)")
+        assertThat(RetainingMetricReporter.sum(ScoringRuntime.RECORDS_WITHOUT_TEXT))
+                .isEqualTo(withoutText);
+        assertThat(RetainingMetricReporter.max("batchSize"))
+                .as("largest batch (sentiment.batchSize)")
                 .isGreaterThan(1);
         assertThat(RetainingMetricReporter.sum("batches")).as("batches").isLessThan(rows - withoutText);
     }
@@ -114,26 +117,34 @@ class OnnxModelProviderITCase {
         StreamTableEnvironment tEnv = tableEnv(2);
         int rows = TEXTS.size() * 4;
         registerReviews(tEnv, "reviews", rows, 2);
-        tEnv.createTemporaryModel("shared_sentiment", ModelDescriptor.forProvider("onnx")
-                .inputSchema(Schema.newBuilder().column("text", DataTypes.STRING()).build())
-                .outputSchema(Schema.newBuilder()
-                        .column("label", DataTypes.STRING())
-                        .column("score", DataTypes.DOUBLE())
-                        .column("logits", DataTypes.ARRAY(DataTypes.FLOAT()))
-                        .build())
-                .option("model", modelDir())
-                .option("session-sharing", "SHARED")
-                .option("max-batch-delay", "5 ms")
-                .build());
+        tEnv.createTemporaryModel(
+                "shared_sentiment",
+                ModelDescriptor.forProvider("onnx")
+                        .inputSchema(Schema.newBuilder()
+                                .column("text", DataTypes.STRING())
+                                .build())
+                        .outputSchema(Schema.newBuilder()
+                                .column("label", DataTypes.STRING())
+                                .column("score", DataTypes.DOUBLE())
+                                .column("logits", DataTypes.ARRAY(DataTypes.FLOAT()))
+                                .build())
+                        .option("model", modelDir())
+                        .option("session-sharing", "SHARED")
+                        .option("max-batch-delay", "5 ms")
+                        .build());
         Model model = tEnv.fromModel("shared_sentiment");
-        Table scored = model.predict(tEnv.from("reviews"), ColumnList.of("text"),
+        Table scored = model.predict(
+                tEnv.from("reviews"),
+                ColumnList.of("text"),
                 Map.of("max-concurrent-operations", "32", "output-mode", "ALLOW_UNORDERED"));
 
         List<Row> out = collect(scored.select($("id"), $("text"), $("label"), $("score"), $("logits"))
-                .execute().collect());
+                .execute()
+                .collect());
 
         assertThat(out).hasSize(rows);
-        assertThat(out.stream().map(r -> r.<Long>getFieldAs("id")).distinct().count()).isEqualTo(rows);
+        assertThat(out.stream().map(r -> r.<Long>getFieldAs("id")).distinct().count())
+                .isEqualTo(rows);
         for (Row row : out) {
             String text = row.getFieldAs("text");
             assertThat(text).isEqualTo(textOf(row.getFieldAs("id")));
@@ -158,7 +169,8 @@ class OnnxModelProviderITCase {
 
         // ML_PREDICT keeps the input's 'score' and renames the model's to 'score0'.
         List<Row> out = collect(tEnv.executeSql("SELECT id, text, score, score0, Label"
-                + " FROM ML_PREDICT(TABLE rated, MODEL scores_only, DESCRIPTOR(text))").collect());
+                        + " FROM ML_PREDICT(TABLE rated, MODEL scores_only, DESCRIPTOR(text))")
+                .collect());
 
         assertThat(out).hasSize(TEXTS.size());
         for (Row row : out) {
@@ -174,38 +186,44 @@ class OnnxModelProviderITCase {
     }
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource(delimiter = '|', value = {
-        "'max-batch-size' = '0'         | Invalid model option 'max-batch-size': must be between 1 and 4096, was 0",
-        "'max-batch-delay' = 'soon'     | 'max-batch-delay'",
-        "'max-batch-tokens' = '64'      | Invalid model option 'max-batch-tokens': must be at least max-sequence-length (128)",
-        "'length-buckets' = '64,32'     | Invalid model option 'length-buckets'",
-        "'session-sharing' = 'GLOBAL'   | 'session-sharing'",
-        "'model-sha256' = 'abc'         | Invalid model option 'model-sha256'",
-        "'max-batch-sise' = '16'        | max-batch-sise",
-        "'task' = 'embedding'           | 'task'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "'max-batch-size' = '0'         | Invalid model option 'max-batch-size': must be between 1 and 4096, was 0",
+                "'max-batch-delay' = 'soon'     | 'max-batch-delay'",
+                "'max-batch-tokens' = '64'      | Invalid model option 'max-batch-tokens': must be at least max-sequence-length (128)",
+                "'length-buckets' = '64,32'     | Invalid model option 'length-buckets'",
+                "'session-sharing' = 'GLOBAL'   | 'session-sharing'",
+                "'model-sha256' = 'abc'         | Invalid model option 'model-sha256'",
+                "'max-batch-sise' = '16'        | max-batch-sise",
+                "'task' = 'embedding'           | 'task'",
+            })
     void aBadOptionFailsThePlanWithAMessageNamingIt(String option, String expected) {
         StreamTableEnvironment tEnv = tableEnv(1);
         registerReviews(tEnv, "reviews", 10);
         assertThatThrownBy(() -> {
-            tEnv.executeSql(createModel("bad", "label STRING, score DOUBLE", ", " + option));
-            tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE reviews, MODEL bad, DESCRIPTOR(text))");
-        }).satisfies(e -> assertThat(messages(e)).contains(expected).contains("bad"));
+                    tEnv.executeSql(createModel("bad", "label STRING, score DOUBLE", ", " + option));
+                    tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE reviews, MODEL bad, DESCRIPTOR(text))");
+                })
+                .satisfies(e -> assertThat(messages(e)).contains(expected).contains("bad"));
     }
 
     @ParameterizedTest(name = "OUTPUT ({0})")
-    @CsvSource(delimiter = '|', value = {
-        "sentiment STRING           | unknown OUTPUT column 'sentiment'",
-        "label STRING, score STRING | OUTPUT column 'score' has type STRING. Fix: declare it as score DOUBLE",
-        "logits ARRAY<INT>          | OUTPUT column 'logits'",
-        "label STRING NOT NULL      | drop NOT NULL",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "sentiment STRING           | unknown OUTPUT column 'sentiment'",
+                "label STRING, score STRING | OUTPUT column 'score' has type STRING. Fix: declare it as score DOUBLE",
+                "logits ARRAY<INT>          | OUTPUT column 'logits'",
+                "label STRING NOT NULL      | drop NOT NULL",
+            })
     void aBadOutputColumnFailsThePlanWithAMessageNamingIt(String output, String expected) {
         StreamTableEnvironment tEnv = tableEnv(1);
         registerReviews(tEnv, "reviews", 10);
         assertThatThrownBy(() -> {
-            tEnv.executeSql(createModel("bad", output, ""));
-            tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE reviews, MODEL bad, DESCRIPTOR(text))");
-        }).satisfies(e -> assertThat(messages(e)).contains(expected));
+                    tEnv.executeSql(createModel("bad", output, ""));
+                    tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE reviews, MODEL bad, DESCRIPTOR(text))");
+                })
+                .satisfies(e -> assertThat(messages(e)).contains(expected));
     }
 }

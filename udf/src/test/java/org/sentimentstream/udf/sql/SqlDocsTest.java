@@ -40,11 +40,14 @@ class SqlDocsTest {
         assertThat(to).isGreaterThan(from);
         String current = text.substring(from + start.length(), to);
         if (Boolean.getBoolean("sentiment.updateDocs") && !current.equals(generated)) {
-            Files.writeString(DOC, text.substring(0, from + start.length()) + generated + text.substring(to),
+            Files.writeString(
+                    DOC,
+                    text.substring(0, from + start.length()) + generated + text.substring(to),
                     StandardCharsets.UTF_8);
             current = generated;
         }
-        assertThat(current).as("README.md's %s; rerun with -Dsentiment.updateDocs=true", name)
+        assertThat(current)
+                .as("README.md's %s; rerun with -Dsentiment.updateDocs=true", name)
                 .isEqualTo(generated);
     }
 }

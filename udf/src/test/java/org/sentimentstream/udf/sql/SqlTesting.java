@@ -1,7 +1,6 @@
 package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.embedded.RetainingMetricReporter;
-
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
 
@@ -15,7 +14,6 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
-
 import org.assertj.core.data.Offset;
 
 import java.util.ArrayList;
@@ -32,6 +30,7 @@ final class SqlTesting {
     static final List<ReferenceCase> CASES = TestModels.referenceCases();
     /** The reference texts, then a NULL: the text of row i is {@code TEXTS.get(i % TEXTS.size())}. */
     static final List<String> TEXTS;
+
     static final Map<String, ReferenceCase> BY_TEXT = new HashMap<>();
 
     static {
@@ -50,7 +49,10 @@ final class SqlTesting {
         Configuration conf = new Configuration();
         conf.setString("metrics.reporter.sqltest.factory.class", RetainingMetricReporter.class.getName());
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(conf).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+                .setConfiguration(conf)
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build());
     }
 
     static String modelDir() {
@@ -75,9 +77,12 @@ final class SqlTesting {
     static void registerReviews(StreamTableEnvironment tEnv, String name, long rows, int parallelism) {
         DataGeneratorSource<Row> source = new DataGeneratorSource<>(
                 index -> Row.of(index, TEXTS.get((int) (index % TEXTS.size()))),
-                rows, Types.ROW_NAMED(new String[] {"id", "text"}, Types.LONG, Types.STRING));
-        tEnv.createTemporaryView(name, tEnv.fromDataStream(
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), name).setParallelism(parallelism)));
+                rows,
+                Types.ROW_NAMED(new String[] {"id", "text"}, Types.LONG, Types.STRING));
+        tEnv.createTemporaryView(
+                name,
+                tEnv.fromDataStream(env.fromSource(source, WatermarkStrategy.noWatermarks(), name)
+                        .setParallelism(parallelism)));
     }
 
     static String textOf(long id) {
@@ -129,7 +134,10 @@ final class SqlTesting {
     static String messages(Throwable t) {
         StringBuilder all = new StringBuilder();
         for (Throwable e = t; e != null; e = e.getCause()) {
-            all.append(e.getClass().getName()).append(": ").append(e.getMessage()).append('\n');
+            all.append(e.getClass().getName())
+                    .append(": ")
+                    .append(e.getMessage())
+                    .append('\n');
         }
         return all.toString();
     }

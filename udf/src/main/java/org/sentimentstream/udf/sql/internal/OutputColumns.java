@@ -96,11 +96,11 @@ public final class OutputColumns implements Serializable {
      */
     public static OutputColumns of(String model, ResolvedSchema input, ResolvedSchema output) {
         List<DataType> inputTypes = input.getColumnDataTypes();
-        if (inputTypes.size() != 1
-                || !inputTypes.get(0).getLogicalType().is(LogicalTypeFamily.CHARACTER_STRING)) {
+        if (inputTypes.size() != 1 || !inputTypes.get(0).getLogicalType().is(LogicalTypeFamily.CHARACTER_STRING)) {
             throw new ValidationException(String.format(
                     "Model %s: the 'onnx' provider takes one text column, but INPUT is %s. Fix: declare"
-                            + " INPUT (text STRING).", model, input.getColumns()));
+                            + " INPUT (text STRING).",
+                    model, input.getColumns()));
         }
         List<String> names = output.getColumnNames();
         List<DataType> types = output.getColumnDataTypes();
@@ -118,11 +118,13 @@ public final class OutputColumns implements Serializable {
         Column column = Arrays.stream(Column.values())
                 .filter(c -> c.columnName.equalsIgnoreCase(name))
                 .findFirst()
-                .orElseThrow(() -> new ValidationException(String.format(
-                        "Model %s: unknown OUTPUT column '%s'. Fix: %s", model, name, supported())));
+                .orElseThrow(() -> new ValidationException(
+                        String.format("Model %s: unknown OUTPUT column '%s'. Fix: %s", model, name, supported())));
         if (!type.isNullable()) {
-            throw new ValidationException(String.format("Model %s: OUTPUT column '%s' is %s, but a NULL or blank"
-                    + " text gives NULL in every output column. Fix: drop NOT NULL.", model, name, type));
+            throw new ValidationException(String.format(
+                    "Model %s: OUTPUT column '%s' is %s, but a NULL or blank"
+                            + " text gives NULL in every output column. Fix: drop NOT NULL.",
+                    model, name, type));
         }
         Conversion conversion = null;
         switch (column) {
@@ -133,26 +135,30 @@ public final class OutputColumns implements Serializable {
                 conversion = type.is(LogicalTypeFamily.CHARACTER_STRING) ? Conversion.MODEL : null;
                 break;
             case SCORE:
-                conversion = type.is(LogicalTypeRoot.DOUBLE) ? Conversion.SCORE_DOUBLE
+                conversion = type.is(LogicalTypeRoot.DOUBLE)
+                        ? Conversion.SCORE_DOUBLE
                         : type.is(LogicalTypeRoot.FLOAT) ? Conversion.SCORE_FLOAT : null;
                 break;
             case PROBABILITIES:
                 if (type.is(LogicalTypeRoot.MAP)
                         && ((MapType) type).getKeyType().is(LogicalTypeFamily.CHARACTER_STRING)) {
                     LogicalType value = ((MapType) type).getValueType();
-                    conversion = value.is(LogicalTypeRoot.DOUBLE) ? Conversion.PROBABILITIES_DOUBLE
+                    conversion = value.is(LogicalTypeRoot.DOUBLE)
+                            ? Conversion.PROBABILITIES_DOUBLE
                             : value.is(LogicalTypeRoot.FLOAT) ? Conversion.PROBABILITIES_FLOAT : null;
                 }
                 break;
             case LOGITS:
                 if (type.is(LogicalTypeRoot.ARRAY)) {
                     LogicalType element = ((ArrayType) type).getElementType();
-                    conversion = element.is(LogicalTypeRoot.FLOAT) ? Conversion.LOGITS_FLOAT
+                    conversion = element.is(LogicalTypeRoot.FLOAT)
+                            ? Conversion.LOGITS_FLOAT
                             : element.is(LogicalTypeRoot.DOUBLE) ? Conversion.LOGITS_DOUBLE : null;
                 }
                 break;
             case TOKENS:
-                conversion = type.is(LogicalTypeRoot.INTEGER) ? Conversion.TOKENS_INT
+                conversion = type.is(LogicalTypeRoot.INTEGER)
+                        ? Conversion.TOKENS_INT
                         : type.is(LogicalTypeRoot.BIGINT) ? Conversion.TOKENS_BIGINT : null;
                 break;
             case TRUNCATED:
@@ -162,22 +168,26 @@ public final class OutputColumns implements Serializable {
                 break;
         }
         if (conversion == null) {
-            throw new ValidationException(String.format("Model %s: OUTPUT column '%s' has type %s. Fix: declare it"
-                    + " as %s %s.", model, name, type, column.columnName, column.sqlType));
+            throw new ValidationException(String.format(
+                    "Model %s: OUTPUT column '%s' has type %s. Fix: declare it" + " as %s %s.",
+                    model, name, type, column.columnName, column.sqlType));
         }
         return conversion;
     }
 
     private static String supported() {
-        return "the OUTPUT columns are any of " + Arrays.stream(Column.values())
-                .map(c -> c.columnName + " " + c.sqlType)
-                .collect(Collectors.joining(", ")) + " (e.g. OUTPUT (label STRING, score DOUBLE)).";
+        return "the OUTPUT columns are any of "
+                + Arrays.stream(Column.values())
+                        .map(c -> c.columnName + " " + c.sqlType)
+                        .collect(Collectors.joining(", "))
+                + " (e.g. OUTPUT (label STRING, score DOUBLE)).";
     }
 
     private static GenericMapData probabilities(SentimentResult result, boolean asFloat) {
         Map<Object, Object> map = new LinkedHashMap<>();
-        result.probabilities().forEach((label, p) ->
-                map.put(StringData.fromString(label), asFloat ? (Object) p.floatValue() : (Object) p));
+        result.probabilities()
+                .forEach((label, p) ->
+                        map.put(StringData.fromString(label), asFloat ? (Object) p.floatValue() : (Object) p));
         return new GenericMapData(map);
     }
 
@@ -187,11 +197,22 @@ public final class OutputColumns implements Serializable {
         md.append("| OUTPUT column | Type | Value |\n");
         md.append("|---|---|---|\n");
         for (Column c : Column.values()) {
-            md.append("| `").append(c.columnName).append("` | `").append(c.sqlType).append("`")
-                    .append(c == Column.SCORE ? " (or `FLOAT`)" : c == Column.PROBABILITIES ? " (or `FLOAT` values)"
-                            : c == Column.LOGITS ? " (or `ARRAY<DOUBLE>`)" : c == Column.TOKENS ? " (or `BIGINT`)"
-                            : "")
-                    .append(" | ").append(c.description).append(" |\n");
+            md.append("| `")
+                    .append(c.columnName)
+                    .append("` | `")
+                    .append(c.sqlType)
+                    .append("`")
+                    .append(
+                            c == Column.SCORE
+                                    ? " (or `FLOAT`)"
+                                    : c == Column.PROBABILITIES
+                                            ? " (or `FLOAT` values)"
+                                            : c == Column.LOGITS
+                                                    ? " (or `ARRAY<DOUBLE>`)"
+                                                    : c == Column.TOKENS ? " (or `BIGINT`)" : "")
+                    .append(" | ")
+                    .append(c.description)
+                    .append(" |\n");
         }
         return md.toString();
     }

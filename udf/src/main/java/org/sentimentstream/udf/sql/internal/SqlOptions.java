@@ -22,8 +22,10 @@ public final class SqlOptions {
 
     /** The model options as Flink's factory helper validates them: string-typed, under their SQL names. */
     public static final List<ConfigOption<?>> MODEL_OPTIONS = SentimentOptions.ALL.stream()
-            .<ConfigOption<?>>map(o -> ConfigOptions.key(SettingSurface.SQL_OPTION.nameOf(o)).stringType()
-                    .noDefaultValue().withDescription(o.description()))
+            .<ConfigOption<?>>map(o -> ConfigOptions.key(SettingSurface.SQL_OPTION.nameOf(o))
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(o.description()))
             .toList();
 
     private SqlOptions() {}
@@ -50,9 +52,12 @@ public final class SqlOptions {
 
     /** The options table of the README's Flink SQL section (SqlDocsTest keeps it in sync). */
     public static String markdownTable() {
-        return OptionDocs.markdownTable(SentimentOptions.ALL, List.of(
-                OptionDocs.nameColumn("Model option", SettingSurface.SQL_OPTION, true),
-                OptionDocs.nameColumn("`SENTIMENT()` job parameter", SettingSurface.FLINK_KEY, false),
-                OptionDocs.DEFAULT, OptionDocs.DESCRIPTION));
+        return OptionDocs.markdownTable(
+                SentimentOptions.ALL,
+                List.of(
+                        OptionDocs.nameColumn("Model option", SettingSurface.SQL_OPTION, true),
+                        OptionDocs.nameColumn("`SENTIMENT()` job parameter", SettingSurface.FLINK_KEY, false),
+                        OptionDocs.DEFAULT,
+                        OptionDocs.DESCRIPTION));
     }
 }
