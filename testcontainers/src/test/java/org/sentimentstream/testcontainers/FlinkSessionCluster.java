@@ -45,7 +45,6 @@ public final class FlinkSessionCluster implements AutoCloseable {
     /** Further models for the TaskManagers: container directory by host directory. */
     private final Map<Path, String> models = new LinkedHashMap<>();
     private final Map<Path, String> sharedDirectories = new LinkedHashMap<>();
-    private final List<String> extraProperties = new ArrayList<>();
     private FlinkRestClient rest;
 
     public FlinkSessionCluster(Network network, int slotsPerTaskManager) {
@@ -112,12 +111,6 @@ public final class FlinkSessionCluster implements AutoCloseable {
         });
     }
 
-    /** A further line of every process's Flink configuration (FLINK_PROPERTIES). Before {@link #start()}. */
-    public FlinkSessionCluster withProperty(String key, String value) {
-        extraProperties.add(key + ": " + value);
-        return this;
-    }
-
     public FlinkSessionCluster start() {
         jobManager.withEnv("FLINK_PROPERTIES", properties());
         jobManager.start();
@@ -172,7 +165,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     private String properties() {
-        return String.join("\n", extraProperties) + "\n" + String.join("\n",
+        return String.join("\n",
                 "jobmanager.rpc.address: jobmanager",
                 "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
                 "parallelism.default: " + slotsPerTaskManager,

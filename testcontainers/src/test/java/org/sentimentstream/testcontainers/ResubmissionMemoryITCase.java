@@ -52,7 +52,8 @@ class ResubmissionMemoryITCase {
         // growth is what the runs leave behind, not the heap's first use.
         flink = FlinkSessionCluster.onProductionImage(network, SLOTS)
                 .withModel(SavepointITCase.compactModel(), COMPACT_MODEL_DIR)
-                .withProperty("env.java.opts.taskmanager", "-XX:+AlwaysPreTouch");
+                // not through env.java.opts.*: that would replace the image's own TaskManager options
+                .withTaskManagerEnv("JAVA_TOOL_OPTIONS", "-XX:+AlwaysPreTouch");
         for (String setting : System.getProperty("sentiment.memory.tm-env", "").split(",")) {
             if (setting.contains("=")) {
                 flink.withTaskManagerEnv(setting.substring(0, setting.indexOf('=')),
@@ -123,14 +124,17 @@ class ResubmissionMemoryITCase {
             lost += tally.lost();
             duplicated += tally.duplicates();
         }
+        // -Dsentiment.memory.hold-seconds: time to inspect the TaskManager (jcmd from the host) before teardown
+        Thread.sleep(Long.getLong("sentiment.memory.hold-seconds", 0) * 1000);
         long growth = rss.get(RUNS - 1) - rss.get(4);
         List<Long> mb = rss.stream().map(b -> b >> 20).toList();
         LOG.info("TaskManager RSS after each run (MB): {}; growth from run 5 to 10: {} MB", mb, growth >> 20);
-        assertThat(growth).as("RSS growth from run 5 to 10 (MB after each run: %s)", mb).isLessThanOrEqualTo(MAX_GROWTH);
         String env = System.getProperty("sentiment.memory.tm-env", "");
         ReliabilityReport.record(new ReliabilityReport.Row("Resubmission memory", inputs, scoredTotal, deadTotal,
-                lost, duplicated, String.format("RSS growth run 5 -> 10: %+d MB", growth >> 20),
+                lost, duplicated, String.format("RSS growth run 5 -> 10: %+d MB (target <= 50 MB: %s)", growth >> 20,
+                        growth <= MAX_GROWTH ? "met" : "NOT met"),
                 "10 x submit/score/cancel on one TaskManager (production image, compact model" + (env.isBlank() ? "" : ", " + env)
                         + "); RSS MB after each run: " + mb));
+        assertThat(growth).as("RSS growth from run 5 to 10 (MB after each run: %s)", mb).isLessThanOrEqualTo(MAX_GROWTH);
     }
 }
