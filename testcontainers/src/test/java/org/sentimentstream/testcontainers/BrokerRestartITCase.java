@@ -1,7 +1,5 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import com.github.dockerjava.api.DockerClient;
@@ -22,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The Kafka broker goes away in the middle of a stream, two ways: its container is stopped and started again, and
  * it is paused (frozen, connections open but silent) for longer than the clients' request timeout (30 s). The job
@@ -36,6 +36,7 @@ class BrokerRestartITCase {
     private static final int RECORDS_PER_SECOND = 150;
     /** Above the Kafka clients' request.timeout.ms (30 s) and the producer's transaction coordinator lookups. */
     private static final Duration PAUSE = Duration.ofSeconds(45);
+
     private static final Duration STOPPED = Duration.ofSeconds(15);
 
     private static KafkaWithFlinkCluster containers;
@@ -57,7 +58,9 @@ class BrokerRestartITCase {
     void brokerStoppedAndStartedAgain() throws Exception {
         DockerClient docker = DockerClientFactory.instance().client();
         String id = containers.kafka.getContainerId();
-        scenario("Broker stop and start", "docker stop (graceful, 10 s) then start after " + STOPPED.toSeconds() + " s",
+        scenario(
+                "Broker stop and start",
+                "docker stop (graceful, 10 s) then start after " + STOPPED.toSeconds() + " s",
                 () -> {
                     docker.stopContainerCmd(id).withTimeout(10).exec();
                     Thread.sleep(STOPPED.toMillis());
@@ -70,8 +73,10 @@ class BrokerRestartITCase {
     void brokerPausedLongerThanTheRequestTimeout() throws Exception {
         DockerClient docker = DockerClientFactory.instance().client();
         String id = containers.kafka.getContainerId();
-        scenario("Broker paused " + PAUSE.toSeconds() + " s", "docker pause for " + PAUSE.toSeconds()
-                + " s > request.timeout.ms 30 s", () -> {
+        scenario(
+                "Broker paused " + PAUSE.toSeconds() + " s",
+                "docker pause for " + PAUSE.toSeconds() + " s > request.timeout.ms 30 s",
+                () -> {
                     docker.pauseContainerCmd(id).exec();
                     Thread.sleep(PAUSE.toMillis());
                     docker.unpauseContainerCmd(id).exec();
@@ -86,8 +91,11 @@ class BrokerRestartITCase {
         KafkaTopics topics = new KafkaTopics(containers.kafka.getBootstrapServers(), SLOTS);
         List<Review> reviews = ReviewRecords.generate(name.charAt(7) + "b", RECORDS, 50);
         FlinkRestClient rest = containers.flink.rest();
-        String jobId = rest.runJar(rest.uploadJar(FlinkSessionCluster.clusterJobJar()), FlinkSessionCluster.ENTRY_CLASS,
-                JobArguments.run(topics, "broker"), SLOTS);
+        String jobId = rest.runJar(
+                rest.uploadJar(FlinkSessionCluster.clusterJobJar()),
+                FlinkSessionCluster.ENTRY_CLASS,
+                JobArguments.run(topics, "broker"),
+                SLOTS);
         rest.awaitAllTasksRunning(jobId, Duration.ofMinutes(2));
 
         try (OutputWatch watch = new OutputWatch(topics)) {
@@ -99,8 +107,12 @@ class BrokerRestartITCase {
             int sentBefore = sent.get();
             fault.strike();
             long restored = System.nanoTime();
-            LOG.info("{}: struck after {} sent and {} outputs; broker back after {} s", name, sentBefore,
-                    watch.count(), (restored - struck) / 1_000_000_000.0);
+            LOG.info(
+                    "{}: struck after {} sent and {} outputs; broker back after {} s",
+                    name,
+                    sentBefore,
+                    watch.count(),
+                    (restored - struck) / 1_000_000_000.0);
             assertThat(sentBefore).as("struck while the stream flows").isLessThan(RECORDS);
 
             producing.get(8, TimeUnit.MINUTES);
@@ -119,11 +131,18 @@ class BrokerRestartITCase {
             DeliveryCheck.assertExactlyOnce(reviews, topics, scored, deadLetters);
             rest.awaitState(jobId, "RUNNING", Duration.ofMinutes(2));
             rest.cancel(jobId, Duration.ofMinutes(1));
-            ReliabilityReport.record(new ReliabilityReport.Row(name, tally.inputs(), tally.scored(),
-                    tally.deadLetters(), tally.lost(), tally.duplicates(),
-                    String.format("output stalled %.1f s (%.1f s after the broker was back); %d job failure(s),"
-                            + " recovered by itself", stall.toMillis() / 1000.0, afterReturn.toMillis() / 1000.0,
-                            failures), how + ", " + RECORDS_PER_SECOND + " records/s"));
+            ReliabilityReport.record(new ReliabilityReport.Row(
+                    name,
+                    tally.inputs(),
+                    tally.scored(),
+                    tally.deadLetters(),
+                    tally.lost(),
+                    tally.duplicates(),
+                    String.format(
+                            "output stalled %.1f s (%.1f s after the broker was back); %d job failure(s),"
+                                    + " recovered by itself",
+                            stall.toMillis() / 1000.0, afterReturn.toMillis() / 1000.0, failures),
+                    how + ", " + RECORDS_PER_SECOND + " records/s"));
         }
     }
 }

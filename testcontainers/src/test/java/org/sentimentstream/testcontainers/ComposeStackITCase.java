@@ -1,10 +1,8 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.sentimentstream.testing.PrometheusScrape;
 import org.sentimentstream.cli.local.LocalRun;
 import org.sentimentstream.embedded.SampleReviews;
+import org.sentimentstream.testing.PrometheusScrape;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +29,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * {@code deploy/compose/docker-compose.yml} brought up as a user does ({@code docker compose} or Debian's
  * {@code docker-compose}): Kafka, the producer of the sample, the job on a JobManager and a TaskManager of the
@@ -56,34 +56,47 @@ class ComposeStackITCase {
         env.put("SENTIMENT_CLI", System.getProperty("sentiment.cli.distribution"));
         env.put("KAFKA_IMAGE", kafkaImage);
         env.put("PROMETHEUS_IMAGE", prometheusImage);
-        for (String port : List.of("FLINK_UI_PORT", "JOBMANAGER_METRICS_PORT", "TASKMANAGER_METRICS_PORT",
-                "PROMETHEUS_PORT")) {
+        for (String port :
+                List.of("FLINK_UI_PORT", "JOBMANAGER_METRICS_PORT", "TASKMANAGER_METRICS_PORT", "PROMETHEUS_PORT")) {
             env.put(port, Integer.toString(freePort()));
         }
         ContainerReaper.removeOnExit("label=com.docker.compose.project=" + project);
         try {
             compose(project, env, "up", "-d");
 
-            int scoredExpected = LocalRun.Input.sample().size() - SampleReviews.malformedRecords().size();
+            int scoredExpected = LocalRun.Input.sample().size()
+                    - SampleReviews.malformedRecords().size();
             int deadLettersExpected = SampleReviews.malformedRecords().size();
             String prometheus = "http://localhost:" + env.get("PROMETHEUS_PORT");
-            double scored = awaitQuery(prometheus, "sum(flink_taskmanager_job_task_operator_sentiment_recordsScored)",
-                    scoredExpected, Duration.ofMinutes(6));
-            double deadLetters = query(prometheus, "sum(flink_taskmanager_job_task_operator_sentiment_reason_deadLetters)");
+            double scored = awaitQuery(
+                    prometheus,
+                    "sum(flink_taskmanager_job_task_operator_sentiment_recordsScored)",
+                    scoredExpected,
+                    Duration.ofMinutes(6));
+            double deadLetters =
+                    query(prometheus, "sum(flink_taskmanager_job_task_operator_sentiment_reason_deadLetters)");
             double targetsUp = query(prometheus, "sum(up{job=\"flink\"})");
-            LOG.info("Compose stack: Prometheus reports {} scored, {} dead letters, {} Flink targets up", scored,
-                    deadLetters, targetsUp);
+            LOG.info(
+                    "Compose stack: Prometheus reports {} scored, {} dead letters, {} Flink targets up",
+                    scored,
+                    deadLetters,
+                    targetsUp);
             assertThat(scored).as("scored, as Prometheus reports it").isEqualTo(scoredExpected);
-            assertThat(deadLetters).as("dead letters, as Prometheus reports them").isEqualTo(deadLettersExpected);
+            assertThat(deadLetters)
+                    .as("dead letters, as Prometheus reports them")
+                    .isEqualTo(deadLettersExpected);
             assertThat(targetsUp).as("JobManager and TaskManager scraped").isEqualTo(2);
 
             PrometheusScrape both = PrometheusScrape.fetchAll(
                     "http://localhost:" + env.get("JOBMANAGER_METRICS_PORT") + "/metrics",
                     "http://localhost:" + env.get("TASKMANAGER_METRICS_PORT") + "/metrics");
-            assertThat(ProductionImage.dashboard().problems(both)).as("dashboard queries against the stack's metrics").isEmpty();
+            assertThat(ProductionImage.dashboard().problems(both))
+                    .as("dashboard queries against the stack's metrics")
+                    .isEmpty();
         } finally {
             try {
-                Files.writeString(Path.of("target", "container-logs", "compose.log"),
+                Files.writeString(
+                        Path.of("target", "container-logs", "compose.log"),
                         compose(project, env, "logs", "--no-color"));
             } finally {
                 compose(project, env, "down", "-v", "--remove-orphans");
@@ -94,8 +107,14 @@ class ComposeStackITCase {
     /** Runs docker compose (the plugin) or docker-compose on the stack's file; returns its output. */
     private static String compose(String project, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(composeCli());
-        command.addAll(List.of("-p", project, "-f",
-                ProductionImage.deployDir().resolve("compose").resolve("docker-compose.yml").toString()));
+        command.addAll(List.of(
+                "-p",
+                project,
+                "-f",
+                ProductionImage.deployDir()
+                        .resolve("compose")
+                        .resolve("docker-compose.yml")
+                        .toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -112,7 +131,8 @@ class ComposeStackITCase {
             try {
                 List<String> version = new ArrayList<>(cli);
                 version.add("version");
-                Process p = new ProcessBuilder(version).redirectErrorStream(true).start();
+                Process p =
+                        new ProcessBuilder(version).redirectErrorStream(true).start();
                 p.getInputStream().readAllBytes();
                 if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
                     return cli;
@@ -145,11 +165,17 @@ class ComposeStackITCase {
 
     /** The single value of an instant query through Prometheus's HTTP API; NaN when it has no result yet. */
     private static double query(String prometheus, String promql) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(prometheus
-                + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query="
+                                        + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         JsonNode result = JSON.readTree(response.body()).path("data").path("result");
-        return result.isArray() && result.size() == 1 ? result.get(0).get("value").get(1).asDouble() : Double.NaN;
+        return result.isArray() && result.size() == 1
+                ? result.get(0).get("value").get(1).asDouble()
+                : Double.NaN;
     }
 
     private static int freePort() throws IOException {

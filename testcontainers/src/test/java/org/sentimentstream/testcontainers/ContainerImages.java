@@ -38,10 +38,12 @@ public final class ContainerImages {
 
     /** The label build-offline-images.sh puts on every image it builds. */
     static final String RECIPE_LABEL = "org.sentimentstream.offline-images.recipe";
+
     static final String MODE_PROPERTY = "sentiment.images.offline";
     static final String MODE_ENV = "SENTIMENT_IMAGES_OFFLINE";
     /** How long a pull may take to get any answer from the registry before it counts as unreachable. */
     private static final long ANSWER_SECONDS = 30;
+
     private static final long PULL_MINUTES = 10;
 
     private static final Properties NAMES = load();
@@ -144,18 +146,23 @@ public final class ContainerImages {
         }
         value = value == null || value.isBlank() ? "auto" : value.trim().toLowerCase(Locale.ROOT);
         if (!value.equals("true") && !value.equals("false") && !value.equals("auto")) {
-            throw new IllegalArgumentException(MODE_PROPERTY + " / " + MODE_ENV + " must be true, false or auto, not '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    MODE_PROPERTY + " / " + MODE_ENV + " must be true, false or auto, not '" + value + "'");
         }
         return value;
     }
 
-    private enum Presence { OFFICIAL, LOOK_ALIKE, ABSENT }
+    private enum Presence {
+        OFFICIAL,
+        LOOK_ALIKE,
+        ABSENT
+    }
 
     private static Presence presence(DockerClient docker, String name) {
         try {
             InspectImageResponse image = docker.inspectImageCmd(name).exec();
-            Map<String, String> labels = image.getConfig() == null ? null : image.getConfig().getLabels();
+            Map<String, String> labels =
+                    image.getConfig() == null ? null : image.getConfig().getLabels();
             return labels != null && labels.containsKey(RECIPE_LABEL) ? Presence.LOOK_ALIKE : Presence.OFFICIAL;
         } catch (NotFoundException missing) {
             return Presence.ABSENT;
@@ -186,7 +193,8 @@ public final class ContainerImages {
         DockerImageName image = DockerImageName.parse(name);
         QuietPull pull = null;
         try {
-            pull = docker.pullImageCmd(image.getUnversionedPart()).withTag(image.getVersionPart())
+            pull = docker.pullImageCmd(image.getUnversionedPart())
+                    .withTag(image.getVersionPart())
                     .exec(new QuietPull());
             if (!pull.awaitCompletion(ANSWER_SECONDS, TimeUnit.SECONDS)) {
                 if (!pull.awaitStarted(0, TimeUnit.SECONDS)) {
@@ -206,7 +214,9 @@ public final class ContainerImages {
             Thread.currentThread().interrupt();
             return registryFailed("interrupted");
         } catch (RuntimeException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+            String message = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().strip();
             return registryFailed("pull failed after " + (System.nanoTime() - start) / 1_000_000 + " ms: " + message);
         } finally {
             if (pull != null) {

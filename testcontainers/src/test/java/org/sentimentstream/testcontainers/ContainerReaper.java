@@ -46,8 +46,11 @@ public final class ContainerReaper implements LauncherSessionListener {
         }
         try {
             filters = Files.createTempFile("container-reaper-", ".filters");
-            Files.writeString(filters, "label=" + DockerClientFactory.TESTCONTAINERS_SESSION_ID_LABEL + "="
-                    + DockerClientFactory.SESSION_ID + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    filters,
+                    "label=" + DockerClientFactory.TESTCONTAINERS_SESSION_ID_LABEL + "="
+                            + DockerClientFactory.SESSION_ID + "\n",
+                    StandardCharsets.UTF_8);
             String script = "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null; do sleep 1; done;"
                     + " while read -r f; do"
                     + "   c=$(docker ps -aq --filter \"$f\"); [ -n \"$c\" ] && docker rm -f -v $c;"
@@ -57,10 +60,14 @@ public final class ContainerReaper implements LauncherSessionListener {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            LOG.info("Containers of Testcontainers session {} are removed when this JVM exits", DockerClientFactory.SESSION_ID);
+            LOG.info(
+                    "Containers of Testcontainers session {} are removed when this JVM exits",
+                    DockerClientFactory.SESSION_ID);
         } catch (IOException e) {
-            LOG.warn("Could not start the container reaper (setsid, sh and docker are needed): containers of this run"
-                    + " stay behind if the JVM is killed", e);
+            LOG.warn(
+                    "Could not start the container reaper (setsid, sh and docker are needed): containers of this run"
+                            + " stay behind if the JVM is killed",
+                    e);
         }
     }
 }

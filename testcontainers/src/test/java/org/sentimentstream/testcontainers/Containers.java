@@ -51,8 +51,8 @@ public final class Containers {
             throw new UncheckedIOException(e);
         }
         KafkaContainer kafka = kafka(network);
-        kafka.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                new PortBinding(Ports.Binding.bindPort(hostPort), new ExposedPort(9092))));
+        kafka.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+                .withPortBindings(new PortBinding(Ports.Binding.bindPort(hostPort), new ExposedPort(9092))));
         return kafka;
     }
 
@@ -71,8 +71,12 @@ public final class Containers {
         }
         return frame -> {
             try {
-                Files.writeString(file, frame.getUtf8String(), StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        file,
+                        frame.getUtf8String(),
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

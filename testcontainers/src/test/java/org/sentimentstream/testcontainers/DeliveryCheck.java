@@ -1,10 +1,8 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.job.records.DeadLetters;
-import org.sentimentstream.testing.SentimentAssertions;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
+import org.sentimentstream.testing.SentimentAssertions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** What became of every input: counted, then checked record by record against what it should have become. */
 public final class DeliveryCheck {
 
@@ -28,14 +28,17 @@ public final class DeliveryCheck {
     public record Tally(int inputs, int scored, int deadLetters, int duplicates, int lost, int misrouted) {
         @Override
         public String toString() {
-            return String.format("inputs %d, scored %d, dead letters %d, duplicates %d, lost %d, misrouted %d",
+            return String.format(
+                    "inputs %d, scored %d, dead letters %d, duplicates %d, lost %d, misrouted %d",
                     inputs, scored, deadLetters, duplicates, lost, misrouted);
         }
     }
 
     private DeliveryCheck() {}
 
-    public static Tally tally(List<Review> inputs, Map<String, List<ConsumerRecord<byte[], byte[]>>> scored,
+    public static Tally tally(
+            List<Review> inputs,
+            Map<String, List<ConsumerRecord<byte[], byte[]>>> scored,
             Map<String, List<ConsumerRecord<byte[], byte[]>>> deadLetters) {
         int duplicates = 0;
         int lost = 0;
@@ -53,21 +56,27 @@ public final class DeliveryCheck {
                 misrouted++;
             }
         }
-        int unknown = (int) (scored.keySet().stream().filter(k -> !keys.contains(k)).count()
+        int unknown = (int) (scored.keySet().stream()
+                        .filter(k -> !keys.contains(k))
+                        .count()
                 + deadLetters.keySet().stream().filter(k -> !keys.contains(k)).count());
         assertThat(unknown).as("outputs without an input").isZero();
         return new Tally(inputs.size(), count(scored), count(deadLetters), duplicates, lost, misrouted);
     }
 
     /** Each input exactly once, in the right topic, with the right content. */
-    public static void assertExactlyOnce(List<Review> inputs, KafkaTopics topics,
+    public static void assertExactlyOnce(
+            List<Review> inputs,
+            KafkaTopics topics,
             Map<String, List<ConsumerRecord<byte[], byte[]>>> scored,
             Map<String, List<ConsumerRecord<byte[], byte[]>>> deadLetters) {
         Tally tally = tally(inputs, scored, deadLetters);
         assertThat(tally.lost()).as("lost (%s)", tally).isZero();
         assertThat(tally.duplicates()).as("duplicated (%s)", tally).isZero();
         assertThat(tally.misrouted()).as("in the wrong topic (%s)", tally).isZero();
-        assertThat(tally.scored() + tally.deadLetters()).as("in = scored + dead letters").isEqualTo(inputs.size());
+        assertThat(tally.scored() + tally.deadLetters())
+                .as("in = scored + dead letters")
+                .isEqualTo(inputs.size());
         for (Review r : inputs) {
             if (r.scored()) {
                 assertScored(r, scored.get(r.key()).get(0), topics);
@@ -88,7 +97,9 @@ public final class DeliveryCheck {
     private static void assertDeadLetter(Review r, ConsumerRecord<byte[], byte[]> out, KafkaTopics topics) {
         assertThat(out.topic()).isEqualTo(topics.deadLetters);
         assertThat(out.value()).as("original value of %s", r.key()).isEqualTo(r.value());
-        assertThat(header(out, DeadLetters.REASON)).as("reason of %s", r.key()).isEqualTo(r.reason().name());
+        assertThat(header(out, DeadLetters.REASON))
+                .as("reason of %s", r.key())
+                .isEqualTo(r.reason().name());
         assertThat(header(out, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.input);
     }
 

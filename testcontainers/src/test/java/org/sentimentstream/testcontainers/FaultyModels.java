@@ -54,7 +54,8 @@ final class FaultyModels {
             case TOKENIZER_OF_A_LARGER_VOCABULARY:
                 // the tokenizer of another model: ids up to 50264 (RoBERTa's), for a model of 30522
                 ObjectMapper json = new ObjectMapper();
-                ObjectNode tokenizer = (ObjectNode) json.readTree(dir.resolve("tokenizer.json").toFile());
+                ObjectNode tokenizer =
+                        (ObjectNode) json.readTree(dir.resolve("tokenizer.json").toFile());
                 ((ObjectNode) tokenizer.get("model").get("vocab")).put("<roberta-only>", 50264);
                 json.writeValue(dir.resolve("tokenizer.json").toFile(), tokenizer);
                 break;

@@ -24,7 +24,8 @@ public final class FlinkRestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TERMINAL = Set.of("FAILED", "CANCELED", "FINISHED");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
 
     public FlinkRestClient(String host, int port) {
@@ -36,13 +37,15 @@ public final class FlinkRestClient {
         String boundary = "----sentiment-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                        + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(jar));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        JsonNode reply = send(HttpRequest.newBuilder(base.resolve("/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), 200);
+        JsonNode reply = send(
+                HttpRequest.newBuilder(base.resolve("/jars/upload"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+                200);
         String path = reply.get("filename").asText();
         return path.substring(path.lastIndexOf('/') + 1);
     }
@@ -50,23 +53,32 @@ public final class FlinkRestClient {
     /** POST /jars/{id}/run; returns the job id. */
     public String runJar(String jarId, String entryClass, List<String> args, int parallelism)
             throws IOException, InterruptedException {
-        ObjectNode request = JSON.createObjectNode().put("entryClass", entryClass).put("parallelism", parallelism);
+        ObjectNode request =
+                JSON.createObjectNode().put("entryClass", entryClass).put("parallelism", parallelism);
         args.forEach(request.putArray("programArgsList")::add);
-        JsonNode reply = send(HttpRequest.newBuilder(base.resolve("/jars/" + jarId + "/run"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))), 200);
+        JsonNode reply = send(
+                HttpRequest.newBuilder(base.resolve("/jars/" + jarId + "/run"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))),
+                200);
         return reply.get("jobid").asText();
     }
 
     /** POST /jars/{id}/run from a savepoint; returns the job id. */
-    public String runJarFromSavepoint(String jarId, String entryClass, List<String> args, int parallelism,
-            String savepointPath) throws IOException, InterruptedException {
-        ObjectNode request = JSON.createObjectNode().put("entryClass", entryClass).put("parallelism", parallelism)
-                .put("savepointPath", savepointPath).put("allowNonRestoredState", false);
+    public String runJarFromSavepoint(
+            String jarId, String entryClass, List<String> args, int parallelism, String savepointPath)
+            throws IOException, InterruptedException {
+        ObjectNode request = JSON.createObjectNode()
+                .put("entryClass", entryClass)
+                .put("parallelism", parallelism)
+                .put("savepointPath", savepointPath)
+                .put("allowNonRestoredState", false);
         args.forEach(request.putArray("programArgsList")::add);
-        JsonNode reply = send(HttpRequest.newBuilder(base.resolve("/jars/" + jarId + "/run"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))), 200);
+        JsonNode reply = send(
+                HttpRequest.newBuilder(base.resolve("/jars/" + jarId + "/run"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))),
+                200);
         return reply.get("jobid").asText();
     }
 
@@ -76,11 +88,15 @@ public final class FlinkRestClient {
      */
     public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
             throws IOException, InterruptedException {
-        ObjectNode request = JSON.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false);
-        String trigger = send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/stop"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))), 202)
-                .get("request-id").asText();
+        ObjectNode request =
+                JSON.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false);
+        String trigger = send(
+                        HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "/stop"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))),
+                        202)
+                .get("request-id")
+                .asText();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
@@ -102,11 +118,15 @@ public final class FlinkRestClient {
     /** POST /jobs/{id}/run of a job whose main method refuses to start: returns the error the REST API answers. */
     public String runJarRefused(String jarId, String entryClass, List<String> args, int parallelism)
             throws IOException, InterruptedException {
-        ObjectNode request = JSON.createObjectNode().put("entryClass", entryClass).put("parallelism", parallelism);
+        ObjectNode request =
+                JSON.createObjectNode().put("entryClass", entryClass).put("parallelism", parallelism);
         args.forEach(request.putArray("programArgsList")::add);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/jars/" + jarId + "/run"))
-                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(base.resolve("/jars/" + jarId + "/run"))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofMinutes(2))
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
             throw new AssertionError("the cluster accepted the job: " + response.body());
@@ -116,8 +136,10 @@ public final class FlinkRestClient {
 
     /** PATCH /jobs/{id}?mode=cancel, then waits until the job is CANCELED. */
     public void cancel(String jobId, Duration timeout) throws IOException, InterruptedException {
-        send(HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()), 202);
+        send(
+                HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "?mode=cancel"))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody()),
+                202);
         awaitState(jobId, "CANCELED", timeout);
     }
 
@@ -160,13 +182,19 @@ public final class FlinkRestClient {
 
     /** The failures the job has recovered from or died of (its exception history). */
     public int failures(String jobId) throws IOException, InterruptedException {
-        return get("/jobs/" + jobId + "/exceptions").get("exceptionHistory").get("entries").size();
+        return get("/jobs/" + jobId + "/exceptions")
+                .get("exceptionHistory")
+                .get("entries")
+                .size();
     }
 
     /** The id of the checkpoint the job last restored its state from, or -1 if it never restored one. */
     public long restoredCheckpoint(String jobId) throws IOException, InterruptedException {
-        JsonNode restored = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
-        return restored.isMissingNode() || restored.isNull() ? -1 : restored.get("id").asLong();
+        JsonNode restored =
+                get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
+        return restored.isMissingNode() || restored.isNull()
+                ? -1
+                : restored.get("id").asLong();
     }
 
     private void failIfTerminal(String jobId, String state, String expected) throws IOException, InterruptedException {
@@ -176,8 +204,8 @@ public final class FlinkRestClient {
     }
 
     private JsonNode send(HttpRequest.Builder request, int expectedStatus) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.timeout(Duration.ofMinutes(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                http.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expectedStatus) {
             throw new AssertionError(response.request().method() + " " + response.uri() + " answered "
                     + response.statusCode() + ": " + response.body());

@@ -2,9 +2,9 @@ package org.sentimentstream.testcontainers;
 
 import org.sentimentstream.testing.TestModels;
 
-import org.testcontainers.DockerClientFactory;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Volume;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -33,6 +33,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     /** Where each TaskManager finds the (tiny test) model. */
     public static final String MODEL_DIR = "/opt/sentiment/models/tiny-distilbert";
+
     public static final String ENTRY_CLASS = "org.sentimentstream.job.cli.Main";
 
     private final Network network;
@@ -44,6 +45,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final List<GenericContainer<?>> taskManagers = new ArrayList<>();
     /** Further models for the TaskManagers: container directory by host directory. */
     private final Map<Path, String> models = new LinkedHashMap<>();
+
     private final Map<Path, String> sharedDirectories = new LinkedHashMap<>();
     private FlinkRestClient rest;
 
@@ -56,8 +58,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
      * tokenizer in lib/ already.
      */
     public static FlinkSessionCluster onProductionImage(Network network, int slotsPerTaskManager) throws Exception {
-        return new FlinkSessionCluster(network, slotsPerTaskManager, DockerImageName.parse(ProductionImage.build()),
-                List.of());
+        return new FlinkSessionCluster(
+                network, slotsPerTaskManager, DockerImageName.parse(ProductionImage.build()), List.of());
     }
 
     private FlinkSessionCluster(Network network, int slotsPerTaskManager, DockerImageName image, List<Path> libJars) {
@@ -104,8 +106,10 @@ public final class FlinkSessionCluster implements AutoCloseable {
      */
     private static void bind(GenericContainer<?> container, Path hostDir, String containerPath) {
         container.withCreateContainerCmdModifier(cmd -> {
-            List<Bind> binds = new ArrayList<>(cmd.getHostConfig().getBinds() == null ? List.of()
-                    : List.of(cmd.getHostConfig().getBinds()));
+            List<Bind> binds = new ArrayList<>(
+                    cmd.getHostConfig().getBinds() == null
+                            ? List.of()
+                            : List.of(cmd.getHostConfig().getBinds()));
             binds.add(new Bind(hostDir.toAbsolutePath().toString(), new Volume(containerPath)));
             cmd.getHostConfig().withBinds(binds);
         });
@@ -140,8 +144,11 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     /** SIGKILL, as when a node dies or the kernel's OOM killer strikes: no shutdown hooks, no goodbyes. */
     public void kill(GenericContainer<?> taskManager) {
-        DockerClientFactory.instance().client().killContainerCmd(taskManager.getContainerId())
-                .withSignal("KILL").exec();
+        DockerClientFactory.instance()
+                .client()
+                .killContainerCmd(taskManager.getContainerId())
+                .withSignal("KILL")
+                .exec();
         taskManager.stop();
         taskManagers.remove(taskManager);
     }
@@ -165,7 +172,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     private String properties() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "jobmanager.rpc.address: jobmanager",
                 "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
                 "parallelism.default: " + slotsPerTaskManager,
@@ -180,7 +188,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     private GenericContainer<?> withLibJars(GenericContainer<?> container) {
         for (Path jar : libJars) {
-            container.withCopyFileToContainer(MountableFile.forHostPath(jar, 0644), "/opt/flink/lib/" + jar.getFileName());
+            container.withCopyFileToContainer(
+                    MountableFile.forHostPath(jar, 0644), "/opt/flink/lib/" + jar.getFileName());
         }
         return container;
     }
@@ -188,7 +197,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private static List<Path> flinkLibJars() {
         Path dir = Path.of(System.getProperty("sentiment.flink-lib", "missing"));
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> jars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+            List<Path> jars =
+                    files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
             if (jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("onnxruntime-"))
                     || jars.stream().noneMatch(p -> p.getFileName().toString().startsWith("tokenizers-"))) {
                 throw new IllegalStateException(dir + " lacks the ONNX Runtime or DJL tokenizer jar");

@@ -1,7 +1,5 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.job.records.DeadLetters;
 import org.sentimentstream.testcontainers.FuzzRecords.Fuzz;
 
@@ -28,6 +26,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzz at scale: 10,000 malformed records and awkward valid ones, of 18 kinds (random bytes, invalid UTF-8, empty values,
@@ -67,8 +67,11 @@ class FuzzITCase {
 
         KafkaTopics topics = new KafkaTopics(containers.kafka.getBootstrapServers(), SLOTS);
         FlinkRestClient rest = containers.flink.rest();
-        String jobId = rest.runJar(rest.uploadJar(FlinkSessionCluster.clusterJobJar()), FlinkSessionCluster.ENTRY_CLASS,
-                JobArguments.run(topics, "fuzz"), SLOTS);
+        String jobId = rest.runJar(
+                rest.uploadJar(FlinkSessionCluster.clusterJobJar()),
+                FlinkSessionCluster.ENTRY_CLASS,
+                JobArguments.run(topics, "fuzz"),
+                SLOTS);
         rest.awaitAllTasksRunning(jobId, Duration.ofMinutes(2));
         produce(topics, inputs);
 
@@ -98,18 +101,38 @@ class FuzzITCase {
         int failures = rest.failures(jobId);
         int scoredCount = scored.values().stream().mapToInt(List::size).sum();
         int deadCount = deadLetters.values().stream().mapToInt(List::size).sum();
-        LOG.info("Fuzz: {} inputs, {} scored, {} dead letters, {} lost, {} duplicated, {} job failures",
-                inputs.size(), scoredCount, deadCount, lost, duplicated, failures);
-        assertThat(wrong).as("records that came out wrong: the first of each kind (+ how many more)").isEmpty();
+        LOG.info(
+                "Fuzz: {} inputs, {} scored, {} dead letters, {} lost, {} duplicated, {} job failures",
+                inputs.size(),
+                scoredCount,
+                deadCount,
+                lost,
+                duplicated,
+                failures);
+        assertThat(wrong)
+                .as("records that came out wrong: the first of each kind (+ how many more)")
+                .isEmpty();
         assertThat(lost).isZero();
         assertThat(duplicated).isZero();
         assertThat(scoredCount + deadCount).as("in = scored + dead").isEqualTo(inputs.size());
         assertThat(failures).as("job failures (restarts)").isZero();
         rest.cancel(jobId, Duration.ofMinutes(1));
-        ReliabilityReport.record(new ReliabilityReport.Row("Fuzz at scale", inputs.size(), scoredCount, deadCount,
-                lost, duplicated, "no restart (0 job failures)", String.format("%,d malformed of %d kinds; %d texts"
-                        + " of 500 KB scored, truncated and flagged (%d truncated in all)", dead,
-                        FuzzRecords.kinds(inputs), inputs.stream().filter(f -> f.kind().equals("text-500KB")).count(),
+        ReliabilityReport.record(new ReliabilityReport.Row(
+                "Fuzz at scale",
+                inputs.size(),
+                scoredCount,
+                deadCount,
+                lost,
+                duplicated,
+                "no restart (0 job failures)",
+                String.format(
+                        "%,d malformed of %d kinds; %d texts"
+                                + " of 500 KB scored, truncated and flagged (%d truncated in all)",
+                        dead,
+                        FuzzRecords.kinds(inputs),
+                        inputs.stream()
+                                .filter(f -> f.kind().equals("text-500KB"))
+                                .count(),
                         inputs.stream().filter(Fuzz::truncated).count())));
     }
 
@@ -144,7 +167,9 @@ class FuzzITCase {
                     + "), expected scored";
         }
         JsonNode sentiment = JSON.readTree(out.value()).get("sentiment");
-        if (sentiment == null || !sentiment.path("label").isTextual() || !sentiment.path("model").isTextual()) {
+        if (sentiment == null
+                || !sentiment.path("label").isTextual()
+                || !sentiment.path("model").isTextual()) {
             return "no sentiment label and model: " + sentiment;
         }
         if (sentiment.path("truncated").asBoolean() != f.truncated()) {
@@ -171,8 +196,10 @@ class FuzzITCase {
     private static Map<String, List<ConsumerRecord<byte[], byte[]>>> byFuzzId(
             Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey) {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byId = new HashMap<>();
-        byKey.values().forEach(records -> records.forEach(r -> byId.computeIfAbsent(
-                String.valueOf(header(r, FuzzRecords.ID_HEADER)), k -> new ArrayList<>()).add(r)));
+        byKey.values()
+                .forEach(records -> records.forEach(r -> byId.computeIfAbsent(
+                                String.valueOf(header(r, FuzzRecords.ID_HEADER)), k -> new ArrayList<>())
+                        .add(r)));
         return byId;
     }
 

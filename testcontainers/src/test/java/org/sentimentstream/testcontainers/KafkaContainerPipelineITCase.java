@@ -3,8 +3,8 @@ package org.sentimentstream.testcontainers;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
-import org.sentimentstream.testing.TinyModel;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
+import org.sentimentstream.testing.TinyModel;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -58,20 +58,34 @@ class KafkaContainerPipelineITCase {
         topics.produce(reviews);
 
         JobConfig config = JobConfig.of(Map.of(
-                "sentiment.bootstrap-servers", KAFKA.getBootstrapServers(),
-                "sentiment.input-topic", topics.input,
-                "sentiment.output-topic", topics.output,
-                "sentiment.dlq-topic", topics.deadLetters,
-                "sentiment.group-id", "group-" + topics.suffix,
-                "sentiment.starting-offsets", "EARLIEST",
-                "sentiment.transactional-id-prefix", "tx-" + topics.suffix,
-                "sentiment.delivery-guarantee", "EXACTLY_ONCE",
-                "sentiment.checkpoint-interval", "500 ms",
-                "sentiment.model", TinyModel.dir().toString()));
+                "sentiment.bootstrap-servers",
+                KAFKA.getBootstrapServers(),
+                "sentiment.input-topic",
+                topics.input,
+                "sentiment.output-topic",
+                topics.output,
+                "sentiment.dlq-topic",
+                topics.deadLetters,
+                "sentiment.group-id",
+                "group-" + topics.suffix,
+                "sentiment.starting-offsets",
+                "EARLIEST",
+                "sentiment.transactional-id-prefix",
+                "tx-" + topics.suffix,
+                "sentiment.delivery-guarantee",
+                "EXACTLY_ONCE",
+                "sentiment.checkpoint-interval",
+                "500 ms",
+                "sentiment.model",
+                TinyModel.dir().toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
-        SentimentPipeline.defineWorkflow(env, KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config), KafkaConnectors.deadLetterSink(config), config);
+        SentimentPipeline.defineWorkflow(
+                env,
+                KafkaConnectors.boundedSource(config),
+                KafkaConnectors.scoredSink(config),
+                KafkaConnectors.deadLetterSink(config),
+                config);
         env.execute("sentiment-stream against a Kafka container");
 
         long expectedScored = reviews.stream().filter(Review::scored).count();

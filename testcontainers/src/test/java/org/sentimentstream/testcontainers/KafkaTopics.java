@@ -45,8 +45,11 @@ public final class KafkaTopics {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(p)) {
             List<String> names = List.of(input, output, deadLetters);
-            admin.createTopics(names.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList())
-                    .all().get(60, TimeUnit.SECONDS);
+            admin.createTopics(names.stream()
+                            .map(t -> new NewTopic(t, partitions, (short) 1))
+                            .toList())
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
             awaitLeaders(admin, names);
         }
     }
@@ -55,7 +58,8 @@ public final class KafkaTopics {
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
-                .flatMap(d -> d.partitions().stream()).anyMatch(info -> info.leader() == null || info.leader().isEmpty())) {
+                .flatMap(d -> d.partitions().stream())
+                .anyMatch(info -> info.leader() == null || info.leader().isEmpty())) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("partitions of " + topics + " have no leader after 60 s");
             }
@@ -129,7 +133,8 @@ public final class KafkaTopics {
      * Records of a topic as a read_committed consumer sees them, by key: read until {@code expected} arrived or
      * the timeout passed, then for 3 s more, so that anything beyond them (a duplicate) already committed is seen.
      */
-    public Map<String, List<ConsumerRecord<byte[], byte[]>>> readCommitted(String topic, int expected, Duration timeout) {
+    public Map<String, List<ConsumerRecord<byte[], byte[]>>> readCommitted(
+            String topic, int expected, Duration timeout) {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 ReadCommittedConsumer.fromBeginning(bootstrapServers, List.of(topic))) {
@@ -156,7 +161,9 @@ public final class KafkaTopics {
                 ReadCommittedConsumer.fromBeginning(bootstrapServers, List.of(topic))) {
             // The end offset of read_committed is the last stable offset; transaction markers count as offsets,
             // so this overestimates slightly: good enough to decide when to act.
-            return (int) consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
+            return (int) consumer.endOffsets(consumer.assignment()).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 

@@ -20,31 +20,35 @@ final class OutputWatch implements AutoCloseable {
     private final List<Long> arrivals = new ArrayList<>();
     /** Milliseconds from each output's timestamp (its input's, which the job keeps) to its arrival here. */
     private final List<Long> latenciesMs = new ArrayList<>();
+
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
     OutputWatch(KafkaTopics topics) {
-        thread = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> consumer = ReadCommittedConsumer.fromBeginning(
-                    topics.bootstrapServers(), Map.of("reconnect.backoff.max.ms", "1000"),
-                    List.of(topics.output, topics.deadLetters))) {
-                while (running.get()) {
-                    try {
-                        var records = consumer.poll(Duration.ofMillis(200));
-                        long now = System.nanoTime();
-                        long wall = System.currentTimeMillis();
-                        synchronized (arrivals) {
-                            for (ConsumerRecord<byte[], byte[]> r : records) {
-                                arrivals.add(now);
-                                latenciesMs.add(wall - r.timestamp());
+        thread = new Thread(
+                () -> {
+                    try (KafkaConsumer<byte[], byte[]> consumer = ReadCommittedConsumer.fromBeginning(
+                            topics.bootstrapServers(),
+                            Map.of("reconnect.backoff.max.ms", "1000"),
+                            List.of(topics.output, topics.deadLetters))) {
+                        while (running.get()) {
+                            try {
+                                var records = consumer.poll(Duration.ofMillis(200));
+                                long now = System.nanoTime();
+                                long wall = System.currentTimeMillis();
+                                synchronized (arrivals) {
+                                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                                        arrivals.add(now);
+                                        latenciesMs.add(wall - r.timestamp());
+                                    }
+                                }
+                            } catch (RuntimeException e) {
+                                // the broker is away: keep polling, the consumer reconnects
                             }
                         }
-                    } catch (RuntimeException e) {
-                        // the broker is away: keep polling, the consumer reconnects
                     }
-                }
-            }
-        }, "output-watch");
+                },
+                "output-watch");
         thread.setDaemon(true);
         thread.start();
     }

@@ -44,8 +44,10 @@ public final class ProductionImage {
             }
             String name = (base.official() ? "" : "sentiment-stream-offline/") + "sentiment-stream:"
                     + System.getProperty("sentiment.version", "0.1.0-SNAPSHOT");
-            built = new ImageFromDockerfile(name, false).withFileFromPath(".", context)
-                    .withBuildArg("BASE_IMAGE", base.name()).get();
+            built = new ImageFromDockerfile(name, false)
+                    .withFileFromPath(".", context)
+                    .withBuildArg("BASE_IMAGE", base.name())
+                    .get();
             LOG.info("production image {} built FROM {}", built, base.name());
         }
         return built;

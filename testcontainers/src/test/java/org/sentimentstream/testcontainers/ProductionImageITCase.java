@@ -1,9 +1,7 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import org.sentimentstream.testing.PrometheusScrape;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
+import org.sentimentstream.testing.PrometheusScrape;
 import org.sentimentstream.testing.TestModels;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The production image (deploy/docker/Dockerfile) in application mode, as the Kubernetes operator and the compose
@@ -68,8 +68,8 @@ class ProductionImageITCase {
         topics.produce(reviews);
         DockerImageName image = DockerImageName.parse(ProductionImage.build());
 
-        List<String> command = new ArrayList<>(List.of("standalone-job", "--job-classname",
-                FlinkSessionCluster.ENTRY_CLASS));
+        List<String> command =
+                new ArrayList<>(List.of("standalone-job", "--job-classname", FlinkSessionCluster.ENTRY_CLASS));
         command.addAll(JobArguments.run(topics, "image"));
         GenericContainer<?> jobManager = new GenericContainer<>(image)
                 .withNetwork(network)
@@ -83,9 +83,11 @@ class ProductionImageITCase {
         GenericContainer<?> taskManager = new GenericContainer<>(image)
                 .withNetwork(network)
                 .withCommand("taskmanager")
-                .withEnv("FLINK_PROPERTIES", "jobmanager.rpc.address: jobmanager\ntaskmanager.numberOfTaskSlots: " + SLOTS)
-                .withCopyFileToContainer(MountableFile.forHostPath(TestModels.tinyModelDir(), 0755),
-                        FlinkSessionCluster.MODEL_DIR)
+                .withEnv(
+                        "FLINK_PROPERTIES",
+                        "jobmanager.rpc.address: jobmanager\ntaskmanager.numberOfTaskSlots: " + SLOTS)
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(TestModels.tinyModelDir(), 0755), FlinkSessionCluster.MODEL_DIR)
                 .withExposedPorts(9249)
                 .withLogConsumer(Containers.logFile("image-taskmanager"))
                 .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1))
@@ -104,7 +106,8 @@ class ProductionImageITCase {
         LOG.info("Production image: {}", DeliveryCheck.tally(reviews, scored, deadLetters));
         DeliveryCheck.assertExactlyOnce(reviews, topics, scored, deadLetters);
 
-        String taskManagerMetrics = "http://" + taskManager.getHost() + ":" + taskManager.getMappedPort(9249) + "/metrics";
+        String taskManagerMetrics =
+                "http://" + taskManager.getHost() + ":" + taskManager.getMappedPort(9249) + "/metrics";
         String jobManagerMetrics = "http://" + jobManager.getHost() + ":" + jobManager.getMappedPort(9249) + "/metrics";
         PrometheusScrape tm = awaitScrape(taskManagerMetrics, s -> s.sum(METRIC + "recordsScored") >= expectedScored);
         assertThat(tm.sum(METRIC + "recordsScored")).as("records scored").isEqualTo(expectedScored);
@@ -115,7 +118,9 @@ class ProductionImageITCase {
 
         awaitScrape(jobManagerMetrics, s -> s.max("flink_jobmanager_job_numberOfCompletedCheckpoints") > 0);
         PrometheusScrape both = PrometheusScrape.fetchAll(jobManagerMetrics, taskManagerMetrics);
-        assertThat(ProductionImage.dashboard().problems(both)).as("dashboard queries against the image's metrics").isEmpty();
+        assertThat(ProductionImage.dashboard().problems(both))
+                .as("dashboard queries against the image's metrics")
+                .isEmpty();
     }
 
     private static PrometheusScrape awaitScrape(String url, java.util.function.Predicate<PrometheusScrape> ready)

@@ -19,15 +19,31 @@ final class ReliabilityReport {
 
     static final String BEGIN = "<!-- reliability-table:begin -->";
     static final String END = "<!-- reliability-table:end -->";
-    static final String HEADER = "| Scenario | Inputs | Scored | Dead letters | Lost | Duplicated | Recovery | Notes | Run |\n"
-            + "|---|---:|---:|---:|---:|---:|---|---|---|";
+    static final String HEADER =
+            "| Scenario | Inputs | Scored | Dead letters | Lost | Duplicated | Recovery | Notes | Run |\n"
+                    + "|---|---:|---:|---:|---:|---:|---|---|---|";
 
     /** One scenario's outcome; {@code recovery} in words (e.g. "output stalled 14.2 s"). */
-    record Row(String scenario, long inputs, long scored, long deadLetters, long lost, long duplicated,
-            String recovery, String notes) {
+    record Row(
+            String scenario,
+            long inputs,
+            long scored,
+            long deadLetters,
+            long lost,
+            long duplicated,
+            String recovery,
+            String notes) {
         String markdown() {
-            return String.format("| %s | %,d | %,d | %,d | %d | %d | %s | %s | %s |", scenario, inputs, scored,
-                    deadLetters, lost, duplicated, recovery, notes.replace("|", "/"),
+            return String.format(
+                    "| %s | %,d | %,d | %,d | %d | %d | %s | %s | %s |",
+                    scenario,
+                    inputs,
+                    scored,
+                    deadLetters,
+                    lost,
+                    duplicated,
+                    recovery,
+                    notes.replace("|", "/"),
                     Instant.now().truncatedTo(ChronoUnit.MINUTES));
         }
     }
@@ -50,8 +66,9 @@ final class ReliabilityReport {
             }
             List<String> rows = new ArrayList<>();
             for (String line : text.substring(begin + BEGIN.length(), end).split("\n")) {
-                if (line.startsWith("| ") && !line.startsWith("| Scenario ") && !line.startsWith("| " + row.scenario
-                        + " |")) {
+                if (line.startsWith("| ")
+                        && !line.startsWith("| Scenario ")
+                        && !line.startsWith("| " + row.scenario + " |")) {
                     rows.add(line);
                 }
             }

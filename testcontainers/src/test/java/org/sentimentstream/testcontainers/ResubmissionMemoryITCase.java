@@ -1,7 +1,5 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One long-lived TaskManager of a session cluster on the production image: the job is submitted, scores, and is
@@ -56,8 +56,8 @@ class ResubmissionMemoryITCase {
                 .withTaskManagerEnv("JAVA_TOOL_OPTIONS", "-XX:+AlwaysPreTouch");
         for (String setting : System.getProperty("sentiment.memory.tm-env", "").split(",")) {
             if (setting.contains("=")) {
-                flink.withTaskManagerEnv(setting.substring(0, setting.indexOf('=')),
-                        setting.substring(setting.indexOf('=') + 1));
+                flink.withTaskManagerEnv(
+                        setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
             }
         }
         flink.start();
@@ -111,8 +111,12 @@ class ResubmissionMemoryITCase {
             Thread.sleep(5_000); // the slots' release and the scorer's close
             long bytes = TaskManagerMemory.rss(taskManager);
             rss.add(bytes);
-            LOG.info("Run {}: {}; TaskManager RSS {} MB; heap used {} MB, committed {} MB; metaspace used {} MB;"
-                    + " direct {} MB; classes loaded {}", run, tally, bytes >> 20,
+            LOG.info(
+                    "Run {}: {}; TaskManager RSS {} MB; heap used {} MB, committed {} MB; metaspace used {} MB;"
+                            + " direct {} MB; classes loaded {}",
+                    run,
+                    tally,
+                    bytes >> 20,
                     TaskManagerMemory.jvmMetric(rest, "Status.JVM.Memory.Heap.Used") >> 20,
                     TaskManagerMemory.jvmMetric(rest, "Status.JVM.Memory.Heap.Committed") >> 20,
                     TaskManagerMemory.jvmMetric(rest, "Status.JVM.Memory.Metaspace.Used") >> 20,
@@ -130,11 +134,20 @@ class ResubmissionMemoryITCase {
         List<Long> mb = rss.stream().map(b -> b >> 20).toList();
         LOG.info("TaskManager RSS after each run (MB): {}; growth from run 5 to 10: {} MB", mb, growth >> 20);
         String env = System.getProperty("sentiment.memory.tm-env", "");
-        ReliabilityReport.record(new ReliabilityReport.Row("Resubmission memory", inputs, scoredTotal, deadTotal,
-                lost, duplicated, String.format("RSS growth run 5 -> 10: %+d MB (target <= 50 MB: %s)", growth >> 20,
-                        growth <= MAX_GROWTH ? "met" : "NOT met"),
-                "10 x submit/score/cancel on one TaskManager (production image, compact model" + (env.isBlank() ? "" : ", " + env)
-                        + "); RSS MB after each run: " + mb));
-        assertThat(growth).as("RSS growth from run 5 to 10 (MB after each run: %s)", mb).isLessThanOrEqualTo(MAX_GROWTH);
+        ReliabilityReport.record(new ReliabilityReport.Row(
+                "Resubmission memory",
+                inputs,
+                scoredTotal,
+                deadTotal,
+                lost,
+                duplicated,
+                String.format(
+                        "RSS growth run 5 -> 10: %+d MB (target <= 50 MB: %s)",
+                        growth >> 20, growth <= MAX_GROWTH ? "met" : "NOT met"),
+                "10 x submit/score/cancel on one TaskManager (production image, compact model"
+                        + (env.isBlank() ? "" : ", " + env) + "); RSS MB after each run: " + mb));
+        assertThat(growth)
+                .as("RSS growth from run 5 to 10 (MB after each run: %s)", mb)
+                .isLessThanOrEqualTo(MAX_GROWTH);
     }
 }

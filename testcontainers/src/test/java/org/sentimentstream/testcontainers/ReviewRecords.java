@@ -35,11 +35,19 @@ public final class ReviewRecords {
      * sample's malformed records (invalid UTF-8 and JSON, not an object, missing, null, non-string and blank text).
      */
     public static List<Review> generate(String prefix, int count, int badEvery) {
-        List<ReferenceCase> cases = TestModels.referenceCases().stream().filter(c -> !c.text.isBlank()).toList();
+        List<ReferenceCase> cases = TestModels.referenceCases().stream()
+                .filter(c -> !c.text.isBlank())
+                .toList();
         List<byte[]> malformed = SampleReviews.malformedRecords();
-        List<DeadLetterReason> reasons = List.of(DeadLetterReason.INVALID_UTF8, DeadLetterReason.INVALID_JSON,
-                DeadLetterReason.NOT_AN_OBJECT, DeadLetterReason.NOT_AN_OBJECT, DeadLetterReason.MISSING_TEXT,
-                DeadLetterReason.NULL_TEXT, DeadLetterReason.NON_STRING_TEXT, DeadLetterReason.BLANK_TEXT);
+        List<DeadLetterReason> reasons = List.of(
+                DeadLetterReason.INVALID_UTF8,
+                DeadLetterReason.INVALID_JSON,
+                DeadLetterReason.NOT_AN_OBJECT,
+                DeadLetterReason.NOT_AN_OBJECT,
+                DeadLetterReason.MISSING_TEXT,
+                DeadLetterReason.NULL_TEXT,
+                DeadLetterReason.NON_STRING_TEXT,
+                DeadLetterReason.BLANK_TEXT);
         if (malformed.size() != reasons.size()) {
             throw new IllegalStateException("SampleReviews.malformedRecords() changed: update the reasons here");
         }

@@ -1,7 +1,5 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 import org.sentimentstream.testing.SentimentAssertions;
 
@@ -27,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Operations through savepoints while input keeps arriving:
@@ -71,7 +71,8 @@ class SavepointITCase {
 
     /** The distribution's compact model, from the repository's models/. */
     static Path compactModel() {
-        Path dir = Path.of(System.getProperty("sentiment.deploy.dir", "../deploy")).resolveSibling("models")
+        Path dir = Path.of(System.getProperty("sentiment.deploy.dir", "../deploy"))
+                .resolveSibling("models")
                 .resolve("sst2-minilm-l6");
         if (!Files.isRegularFile(dir.resolve("model.onnx"))) {
             throw new IllegalStateException(dir + " lacks model.onnx: the compact model is committed under models/");
@@ -113,8 +114,7 @@ class SavepointITCase {
             long upgradeStart = System.nanoTime();
             String savepoint2 = rest.stopWithSavepoint(job2, SAVEPOINTS, Duration.ofMinutes(3));
             int sentAtUpgrade = sent.get();
-            String job3 = rest.runJarFromSavepoint(jarId, FlinkSessionCluster.ENTRY_CLASS, compactArgs, 4,
-                    savepoint2);
+            String job3 = rest.runJarFromSavepoint(jarId, FlinkSessionCluster.ENTRY_CLASS, compactArgs, 4, savepoint2);
             rest.awaitAllTasksRunning(job3, Duration.ofMinutes(3));
             LOG.info("Upgraded the model through {} after {} sent", savepoint2, sentAtUpgrade);
             assertThat(sentAtUpgrade).as("input still arriving at the upgrade").isLessThan(RECORDS);
@@ -131,8 +131,12 @@ class SavepointITCase {
                     topics.readCommitted(topics.deadLetters, RECORDS - expectedScored, Duration.ofMinutes(1));
             DeliveryCheck.Tally tally = DeliveryCheck.tally(reviews, scored, deadLetters);
             Map<String, Integer> byModel = checkModels(reviews, scored);
-            LOG.info("Savepoints: {}; outputs by model {}; stalls: rescale {} ms, upgrade {} ms", tally, byModel,
-                    rescaleStall.toMillis(), upgradeStall.toMillis());
+            LOG.info(
+                    "Savepoints: {}; outputs by model {}; stalls: rescale {} ms, upgrade {} ms",
+                    tally,
+                    byModel,
+                    rescaleStall.toMillis(),
+                    upgradeStall.toMillis());
             assertThat(tally.lost()).as("lost (%s)", tally).isZero();
             assertThat(tally.duplicates()).as("duplicated (%s)", tally).isZero();
             assertThat(tally.misrouted()).as("misrouted (%s)", tally).isZero();
@@ -140,18 +144,30 @@ class SavepointITCase {
             assertThat(rest.failures(job3)).as("failures after the upgrade").isZero();
             rest.cancel(job3, Duration.ofMinutes(1));
 
-            ReliabilityReport.record(new ReliabilityReport.Row("Rescale 2 -> 4 through a savepoint",
-                    tally.inputs(), tally.scored(), tally.deadLetters(), tally.lost(), tally.duplicates(),
-                    String.format("output stalled %.1f s (stop-with-savepoint, new TaskManager, resume)",
+            ReliabilityReport.record(new ReliabilityReport.Row(
+                    "Rescale 2 -> 4 through a savepoint",
+                    tally.inputs(),
+                    tally.scored(),
+                    tally.deadLetters(),
+                    tally.lost(),
+                    tally.duplicates(),
+                    String.format(
+                            "output stalled %.1f s (stop-with-savepoint, new TaskManager, resume)",
                             rescaleStall.toMillis() / 1000.0),
                     "p=2 on 1 TaskManager -> p=4 on 2; input kept arriving at " + RECORDS_PER_SECOND
                             + "/s; same run as the model upgrade"));
-            ReliabilityReport.record(new ReliabilityReport.Row("Model upgrade through a savepoint",
-                    tally.inputs(), tally.scored(), tally.deadLetters(), tally.lost(), tally.duplicates(),
+            ReliabilityReport.record(new ReliabilityReport.Row(
+                    "Model upgrade through a savepoint",
+                    tally.inputs(),
+                    tally.scored(),
+                    tally.deadLetters(),
+                    tally.lost(),
+                    tally.duplicates(),
                     String.format("output stalled %.1f s", upgradeStall.toMillis() / 1000.0),
-                    String.format("tiny-distilbert scored %,d, sst2-minilm-l6 scored %,d; each output names its"
-                            + " model; same run as the rescale", byModel.get("tiny-distilbert"),
-                            byModel.get("sst2-minilm-l6"))));
+                    String.format(
+                            "tiny-distilbert scored %,d, sst2-minilm-l6 scored %,d; each output names its"
+                                    + " model; same run as the rescale",
+                            byModel.get("tiny-distilbert"), byModel.get("sst2-minilm-l6"))));
         }
     }
 
@@ -159,8 +175,8 @@ class SavepointITCase {
      * Outputs by model name; each names one of the two models, the tiny model's carry its reference logits, and in
      * every partition no output of the tiny model follows one of the compact model.
      */
-    private static Map<String, Integer> checkModels(List<Review> reviews,
-            Map<String, List<ConsumerRecord<byte[], byte[]>>> scored) throws Exception {
+    private static Map<String, Integer> checkModels(
+            List<Review> reviews, Map<String, List<ConsumerRecord<byte[], byte[]>>> scored) throws Exception {
         Map<String, Review> byKey = new HashMap<>();
         reviews.forEach(r -> byKey.put(r.key(), r));
         Map<String, Integer> byModel = new HashMap<>();
@@ -173,7 +189,8 @@ class SavepointITCase {
                 String name = model.substring(0, model.indexOf("@sha256:"));
                 byModel.merge(name, 1, Integer::sum);
                 if (name.equals("tiny-distilbert")) {
-                    SentimentAssertions.assertSentiment(sentiment, byKey.get(new String(out.key())).reference());
+                    SentimentAssertions.assertSentiment(
+                            sentiment, byKey.get(new String(out.key())).reference());
                     lastTinyOffset.merge(out.partition(), out.offset(), Math::max);
                 } else {
                     assertThat(sentiment.get("label").asText()).isIn("NEGATIVE", "POSITIVE");

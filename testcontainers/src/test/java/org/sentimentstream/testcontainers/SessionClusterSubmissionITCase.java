@@ -1,7 +1,5 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The cluster job jar uploaded to a session cluster of JobManager and TaskManager containers and run through the
@@ -53,7 +53,8 @@ class SessionClusterSubmissionITCase {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void uploadedJarRunsAndScores() throws Exception {
         String jarId = flink.rest().uploadJar(FlinkSessionCluster.clusterJobJar());
-        assertThat(flink.rest().get("/jars").get("files").findValuesAsText("id")).contains(jarId);
+        assertThat(flink.rest().get("/jars").get("files").findValuesAsText("id"))
+                .contains(jarId);
 
         submitScoreAndCancel(jarId, "submitted", 1000);
     }
@@ -67,7 +68,9 @@ class SessionClusterSubmissionITCase {
         submitScoreAndCancel(jarId, "first", 600);
         submitScoreAndCancel(jarId, "again", 600);
 
-        assertThat(taskManagerIds()).as("the same TaskManager JVM ran both jobs").isEqualTo(taskManagersBefore);
+        assertThat(taskManagerIds())
+                .as("the same TaskManager JVM ran both jobs")
+                .isEqualTo(taskManagersBefore);
     }
 
     /** Runs the job on fresh topics, checks every output of {@code count} inputs, then cancels the job. */
@@ -76,8 +79,8 @@ class SessionClusterSubmissionITCase {
         List<Review> reviews = ReviewRecords.generate(name + "-", count, 25);
         topics.produce(reviews);
 
-        String jobId = flink.rest().runJar(jarId, FlinkSessionCluster.ENTRY_CLASS,
-                JobArguments.run(topics, name), SLOTS);
+        String jobId =
+                flink.rest().runJar(jarId, FlinkSessionCluster.ENTRY_CLASS, JobArguments.run(topics, name), SLOTS);
         flink.rest().awaitAllTasksRunning(jobId, Duration.ofMinutes(2));
 
         int expectedScored = (int) reviews.stream().filter(Review::scored).count();
@@ -86,8 +89,9 @@ class SessionClusterSubmissionITCase {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> deadLetters =
                 topics.readCommitted(topics.deadLetters, reviews.size() - expectedScored, READ_TIMEOUT);
         LOG.info("Job {} ({}): {}", jobId, name, DeliveryCheck.tally(reviews, scored, deadLetters));
-        assertThat(flink.rest().failures(jobId)).as("failures of a failure-free run: %s",
-                flink.rest().get("/jobs/" + jobId + "/exceptions")).isZero();
+        assertThat(flink.rest().failures(jobId))
+                .as("failures of a failure-free run: %s", flink.rest().get("/jobs/" + jobId + "/exceptions"))
+                .isZero();
         DeliveryCheck.assertExactlyOnce(reviews, topics, scored, deadLetters);
 
         flink.rest().cancel(jobId, Duration.ofMinutes(1));

@@ -20,8 +20,12 @@ final class SoakChart {
     static String svg(double[] minutes, List<Series> series) {
         int height = series.size() * (PANEL + GAP) + GAP;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-                + " font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                        + " font-family=\"sans-serif\" font-size=\"12\">%n",
+                WIDTH,
+                height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
         double maxX = minutes.length == 0 ? 1 : Math.max(1e-9, minutes[minutes.length - 1]);
         int plotWidth = WIDTH - LEFT - RIGHT;
@@ -33,24 +37,43 @@ final class SoakChart {
                 max = Math.max(max, v);
             }
             max = max <= 0 ? 1 : max * 1.1;
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n", LEFT,
-                    top - 8, escape(s.title)));
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\""
-                    + " stroke=\"#999\"/>%n", LEFT, top, plotWidth, PANEL));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", LEFT - 5,
-                    top + 10, format(max)));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>%n", LEFT - 5,
-                    top + PANEL));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f min</text>%n",
-                    LEFT + plotWidth, top + PANEL + 14, maxX));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n",
+                    LEFT,
+                    top - 8,
+                    escape(s.title)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\"" + " stroke=\"#999\"/>%n",
+                    LEFT,
+                    top,
+                    plotWidth,
+                    PANEL));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
+                    LEFT - 5,
+                    top + 10,
+                    format(max)));
+            svg.append(String.format(
+                    Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>%n", LEFT - 5, top + PANEL));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f min</text>%n",
+                    LEFT + plotWidth,
+                    top + PANEL + 14,
+                    maxX));
             StringBuilder points = new StringBuilder();
             for (int i = 0; i < s.values.length && i < minutes.length; i++) {
                 double x = LEFT + plotWidth * minutes[i] / maxX;
                 double y = top + PANEL - PANEL * Math.max(0, s.values[i]) / max;
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
-            svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\""
-                    + " points=\"%s\"/>%n", points.toString().trim()));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"" + " points=\"%s\"/>%n",
+                    points.toString().trim()));
         }
         return svg.append("</svg>\n").toString();
     }

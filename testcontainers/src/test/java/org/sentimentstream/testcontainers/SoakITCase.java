@@ -1,7 +1,5 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -34,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The soak: the job on a session cluster for {@code -Dsentiment.soak.minutes} (30 by default) at half the
  * capacity measured first on the same cluster, sampling every 20 s the TaskManager's RSS and heap, the last
@@ -65,8 +65,8 @@ class SoakITCase {
         }
     }
 
-    record Sample(double minutes, double rssMb, double heapMb, double checkpointMs, long lag, long p99Ms,
-            int outputs) {}
+    record Sample(
+            double minutes, double rssMb, double heapMb, double checkpointMs, long lag, long p99Ms, int outputs) {}
 
     @Test
     void soakAtHalfCapacity() throws Exception {
@@ -88,20 +88,29 @@ class SoakITCase {
         List<Sample> samples = new ArrayList<>();
         AtomicLong producedAt = new AtomicLong();
         double producedMinutes;
-        try (OutputWatch watch = new OutputWatch(topics); Admin admin = admin(topics)) {
+        try (OutputWatch watch = new OutputWatch(topics);
+                Admin admin = admin(topics)) {
             AtomicInteger sent = new AtomicInteger();
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> topics.producePaced(reviews, rate, sent))
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(
+                            () -> topics.producePaced(reviews, rate, sent))
                     .whenComplete((v, e) -> producedAt.set(System.nanoTime()));
             long start = System.nanoTime();
             int lastCount = 0;
             while (!producing.isDone() || watch.count() < total) {
                 Thread.sleep(SAMPLE_EVERY.toMillis());
                 int count = watch.count();
-                Sample s = new Sample((System.nanoTime() - start) / 60e9, TaskManagerMemory.rss(taskManager) / 1048576.0,
+                Sample s = new Sample(
+                        (System.nanoTime() - start) / 60e9,
+                        TaskManagerMemory.rss(taskManager) / 1048576.0,
                         TaskManagerMemory.jvmMetric(rest, "Status.JVM.Memory.Heap.Used") / 1048576.0,
-                        rest.get("/jobs/" + jobId + "/checkpoints").path("latest").path("completed")
-                                .path("end_to_end_duration").asDouble(-1),
-                        lag(admin, topics, "soak-" + topics.suffix), watch.p99LatencyMs(lastCount), count);
+                        rest.get("/jobs/" + jobId + "/checkpoints")
+                                .path("latest")
+                                .path("completed")
+                                .path("end_to_end_duration")
+                                .asDouble(-1),
+                        lag(admin, topics, "soak-" + topics.suffix),
+                        watch.p99LatencyMs(lastCount),
+                        count);
                 lastCount = count;
                 samples.add(s);
                 LOG.info("Soak {}", s);
@@ -123,11 +132,23 @@ class SoakITCase {
 
         double slope = rssSlopeMbPerHour(samples);
         write(report, samples, tally, capacity, rate, minutes, slope, failures, producedMinutes);
-        ReliabilityReport.record(new ReliabilityReport.Row(String.format(Locale.ROOT, "Soak %.0f min", minutes),
-                tally.inputs(), tally.scored(), tally.deadLetters(), tally.lost(), tally.duplicates(),
-                failures + " job failure(s)", String.format(Locale.ROOT, "aimed at %d records/s (half of %.0f"
-                        + " measured), achieved %.0f/s; RSS slope %+.1f MB/h after %.0f min; see docs/soak.md", rate,
-                        capacity, tally.inputs() / (producedMinutes * 60), slope, WARM_UP_MINUTES)));
+        ReliabilityReport.record(new ReliabilityReport.Row(
+                String.format(Locale.ROOT, "Soak %.0f min", minutes),
+                tally.inputs(),
+                tally.scored(),
+                tally.deadLetters(),
+                tally.lost(),
+                tally.duplicates(),
+                failures + " job failure(s)",
+                String.format(
+                        Locale.ROOT,
+                        "aimed at %d records/s (half of %.0f"
+                                + " measured), achieved %.0f/s; RSS slope %+.1f MB/h after %.0f min; see docs/soak.md",
+                        rate,
+                        capacity,
+                        tally.inputs() / (producedMinutes * 60),
+                        slope,
+                        WARM_UP_MINUTES)));
         assertThat(tally.lost()).as("lost (%s)", tally).isZero();
         assertThat(tally.duplicates()).as("duplicated (%s)", tally).isZero();
     }
@@ -158,8 +179,9 @@ class SoakITCase {
 
     /** Input records not yet committed by the job's consumer group (it commits on checkpoints). */
     private static long lag(Admin admin, KafkaTopics topics, String group) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < SLOTS; p++) {
             latest.put(new TopicPartition(topics.input, p), OffsetSpec.latest());
@@ -174,7 +196,8 @@ class SoakITCase {
 
     /** Least-squares slope of RSS over time after the warm-up, in MB per hour. */
     static double rssSlopeMbPerHour(List<Sample> samples) {
-        List<Sample> after = samples.stream().filter(s -> s.minutes() >= WARM_UP_MINUTES).toList();
+        List<Sample> after =
+                samples.stream().filter(s -> s.minutes() >= WARM_UP_MINUTES).toList();
         if (after.size() < 3) {
             return Double.NaN;
         }
@@ -189,34 +212,79 @@ class SoakITCase {
         return den == 0 ? 0 : num / den * 60;
     }
 
-    private static void write(Path report, List<Sample> samples, DeliveryCheck.Tally tally, double capacity, int rate,
-            double minutes, double slope, int failures, double producedMinutes) throws Exception {
+    private static void write(
+            Path report,
+            List<Sample> samples,
+            DeliveryCheck.Tally tally,
+            double capacity,
+            int rate,
+            double minutes,
+            double slope,
+            int failures,
+            double producedMinutes)
+            throws Exception {
         Files.createDirectories(report.toAbsolutePath().getParent());
         String base = report.getFileName().toString().replaceFirst("\\.md$", "");
-        StringBuilder csv = new StringBuilder("minutes,rss_mb,heap_mb,checkpoint_ms,consumer_lag,p99_latency_ms,outputs\n");
+        StringBuilder csv =
+                new StringBuilder("minutes,rss_mb,heap_mb,checkpoint_ms,consumer_lag,p99_latency_ms,outputs\n");
         for (Sample s : samples) {
-            csv.append(String.format(Locale.ROOT, "%.2f,%.1f,%.1f,%.0f,%d,%d,%d%n", s.minutes(), s.rssMb(), s.heapMb(),
-                    s.checkpointMs(), s.lag(), s.p99Ms(), s.outputs()));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%.2f,%.1f,%.1f,%.0f,%d,%d,%d%n",
+                    s.minutes(),
+                    s.rssMb(),
+                    s.heapMb(),
+                    s.checkpointMs(),
+                    s.lag(),
+                    s.p99Ms(),
+                    s.outputs()));
         }
         Files.writeString(report.resolveSibling(base + ".csv"), csv, StandardCharsets.UTF_8);
         double[] x = samples.stream().mapToDouble(Sample::minutes).toArray();
-        Files.writeString(report.resolveSibling(base + ".svg"), SoakChart.svg(x, List.of(
-                new SoakChart.Series("TaskManager RSS (MB)", samples.stream().mapToDouble(Sample::rssMb).toArray()),
-                new SoakChart.Series("TaskManager heap used (MB)",
-                        samples.stream().mapToDouble(Sample::heapMb).toArray()),
-                new SoakChart.Series("Last checkpoint, end to end (ms)",
-                        samples.stream().mapToDouble(Sample::checkpointMs).toArray()),
-                new SoakChart.Series("Consumer lag (records not yet committed)",
-                        samples.stream().mapToDouble(Sample::lag).toArray()),
-                new SoakChart.Series("p99 latency, input timestamp to committed output (ms)",
-                        samples.stream().mapToDouble(Sample::p99Ms).toArray()))), StandardCharsets.UTF_8);
-        double rssFirst = samples.stream().filter(s -> s.minutes() >= WARM_UP_MINUTES).findFirst()
-                .map(Sample::rssMb).orElse(Double.NaN);
-        double rssLast = samples.isEmpty() ? Double.NaN : samples.get(samples.size() - 1).rssMb();
+        Files.writeString(
+                report.resolveSibling(base + ".svg"),
+                SoakChart.svg(
+                        x,
+                        List.of(
+                                new SoakChart.Series(
+                                        "TaskManager RSS (MB)",
+                                        samples.stream()
+                                                .mapToDouble(Sample::rssMb)
+                                                .toArray()),
+                                new SoakChart.Series(
+                                        "TaskManager heap used (MB)",
+                                        samples.stream()
+                                                .mapToDouble(Sample::heapMb)
+                                                .toArray()),
+                                new SoakChart.Series(
+                                        "Last checkpoint, end to end (ms)",
+                                        samples.stream()
+                                                .mapToDouble(Sample::checkpointMs)
+                                                .toArray()),
+                                new SoakChart.Series(
+                                        "Consumer lag (records not yet committed)",
+                                        samples.stream()
+                                                .mapToDouble(Sample::lag)
+                                                .toArray()),
+                                new SoakChart.Series(
+                                        "p99 latency, input timestamp to committed output (ms)",
+                                        samples.stream()
+                                                .mapToDouble(Sample::p99Ms)
+                                                .toArray()))),
+                StandardCharsets.UTF_8);
+        double rssFirst = samples.stream()
+                .filter(s -> s.minutes() >= WARM_UP_MINUTES)
+                .findFirst()
+                .map(Sample::rssMb)
+                .orElse(Double.NaN);
+        double rssLast =
+                samples.isEmpty() ? Double.NaN : samples.get(samples.size() - 1).rssMb();
         long p99Max = samples.stream().mapToLong(Sample::p99Ms).max().orElse(-1);
         double cpMax = samples.stream().mapToDouble(Sample::checkpointMs).max().orElse(-1);
         long lagMax = samples.stream().mapToLong(Sample::lag).max().orElse(-1);
-        String md = String.format(Locale.ROOT, """
+        String md = String.format(
+                Locale.ROOT,
+                """
                 # Soak: %.0f minutes at half capacity
 
                 Generated by `testcontainers/reliability/soak.sh` (SoakITCase) on %s. **The machine was shared**: a
@@ -245,11 +313,30 @@ class SoakITCase {
 
                 Rerun: `testcontainers/reliability/soak.sh [minutes]` (needs Docker and the offline images, like
                 the other container tests).
-                """, minutes, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES), CAPACITY_RECORDS,
-                capacity, rate, minutes, tally.inputs(), producedMinutes, tally.inputs() / (producedMinutes * 60), tally,
-                failures, WARM_UP_MINUTES, slope, rssFirst,
-                WARM_UP_MINUTES, rssLast, cpMax, lagMax, p99Max, base + ".svg", (int) SAMPLE_EVERY.toSeconds(),
-                base + ".csv", base + ".csv");
+                """,
+                minutes,
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES),
+                CAPACITY_RECORDS,
+                capacity,
+                rate,
+                minutes,
+                tally.inputs(),
+                producedMinutes,
+                tally.inputs() / (producedMinutes * 60),
+                tally,
+                failures,
+                WARM_UP_MINUTES,
+                slope,
+                rssFirst,
+                WARM_UP_MINUTES,
+                rssLast,
+                cpMax,
+                lagMax,
+                p99Max,
+                base + ".svg",
+                (int) SAMPLE_EVERY.toSeconds(),
+                base + ".csv",
+                base + ".csv");
         Files.writeString(report, md, StandardCharsets.UTF_8);
     }
 }

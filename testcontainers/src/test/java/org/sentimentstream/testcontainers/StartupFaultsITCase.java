@@ -1,7 +1,5 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.job.cli.Main;
 import org.sentimentstream.testcontainers.FaultyModels.Fault;
 import org.sentimentstream.testing.TestModels;
@@ -22,12 +20,13 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Faults an operator meets at startup stop the job before it consumes: a broken model, a model whose sha256 is not
@@ -69,7 +68,10 @@ class StartupFaultsITCase {
         Exit exit = run(topics, "--model", model.toString());
 
         assertThat(exit.code()).as(exit.err()).isEqualTo(2);
-        assertThat(exit.err()).contains("Invalid option '--model'").contains("Fix:").contains(expectedProblem(fault));
+        assertThat(exit.err())
+                .contains("Invalid option '--model'")
+                .contains("Fix:")
+                .contains(expectedProblem(fault));
         assertNothingConsumedOrWritten(topics);
     }
 
@@ -97,7 +99,9 @@ class StartupFaultsITCase {
         Exit exit = run(topics, "--model", TestModels.tinyModelDir().toString(), "--model-sha256", "0".repeat(64));
 
         assertThat(exit.code()).as(exit.err()).isEqualTo(2);
-        assertThat(exit.err()).contains("'sentiment.model-sha256' expects " + "0".repeat(64)).contains("Fix:");
+        assertThat(exit.err())
+                .contains("'sentiment.model-sha256' expects " + "0".repeat(64))
+                .contains("Fix:");
         assertNothingConsumedOrWritten(topics);
     }
 
@@ -109,12 +113,18 @@ class StartupFaultsITCase {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Exit exit = run(topics, "--bootstrap-servers", "127.0.0.1:" + closedPort, "--model",
+        Exit exit = run(
+                topics,
+                "--bootstrap-servers",
+                "127.0.0.1:" + closedPort,
+                "--model",
                 TestModels.tinyModelDir().toString());
 
         assertThat(exit.code()).as(exit.err()).isEqualTo(2);
-        assertThat(exit.err()).contains("Invalid option '--bootstrap-servers'").contains("no Kafka broker at 127.0.0.1:"
-                + closedPort).contains("Fix:");
+        assertThat(exit.err())
+                .contains("Invalid option '--bootstrap-servers'")
+                .contains("no Kafka broker at 127.0.0.1:" + closedPort)
+                .contains("Fix:");
         assertNothingConsumedOrWritten(topics);
     }
 
@@ -122,12 +132,18 @@ class StartupFaultsITCase {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void missingInputTopicStopsTheJob() throws Exception {
         KafkaTopics topics = topicsWithInput();
-        Exit exit = run(topics, "--input-topic", "no-such-topic-" + topics.suffix, "--model",
+        Exit exit = run(
+                topics,
+                "--input-topic",
+                "no-such-topic-" + topics.suffix,
+                "--model",
                 TestModels.tinyModelDir().toString());
 
         assertThat(exit.code()).as(exit.err()).isEqualTo(2);
-        assertThat(exit.err()).contains("Invalid option '--input-topic'").contains("'no-such-topic-" + topics.suffix
-                + "' does not exist").contains("Fix: create it");
+        assertThat(exit.err())
+                .contains("Invalid option '--input-topic'")
+                .contains("'no-such-topic-" + topics.suffix + "' does not exist")
+                .contains("Fix: create it");
         assertNothingConsumedOrWritten(topics);
     }
 
@@ -142,10 +158,15 @@ class StartupFaultsITCase {
 
         String refusal = rest.runJarRefused(jarId, FlinkSessionCluster.ENTRY_CLASS, args, 1);
 
-        assertThat(refusal).contains("Invalid option '--input-topic'").contains("does not exist").contains("Fix:");
+        assertThat(refusal)
+                .contains("Invalid option '--input-topic'")
+                .contains("does not exist")
+                .contains("Fix:");
         JsonNode jobs = rest.get("/jobs/overview").get("jobs");
         assertThat(jobs).as("jobs on the cluster").isEmpty();
-        assertThat(rest.get("/overview").get("taskmanagers").asInt()).as("the cluster still serves").isEqualTo(1);
+        assertThat(rest.get("/overview").get("taskmanagers").asInt())
+                .as("the cluster still serves")
+                .isEqualTo(1);
         assertNothingConsumedOrWritten(topics);
     }
 
@@ -189,10 +210,13 @@ class StartupFaultsITCase {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             Map<?, ?> offsets = admin.listConsumerGroupOffsets("startup-fault-" + topics.suffix)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
             assertThat(offsets).as("offsets committed by the job's group").isEmpty();
         }
-        assertThat(topics.countCommitted(topics.input)).as("the input held records to consume").isEqualTo(RECORDS);
+        assertThat(topics.countCommitted(topics.input))
+                .as("the input held records to consume")
+                .isEqualTo(RECORDS);
         assertThat(topics.countCommitted(topics.output)).as("outputs").isZero();
         assertThat(topics.countCommitted(topics.deadLetters)).as("dead letters").isZero();
     }

@@ -1,7 +1,5 @@
 package org.sentimentstream.testcontainers;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Exactly-once through a TaskManager failure: while a stream of 20,000 records is being scored, the TaskManager
@@ -59,19 +59,21 @@ class TaskManagerFailureITCase {
         KafkaTopics topics = new KafkaTopics(kafka.getBootstrapServers(), SLOTS);
         List<Review> reviews = ReviewRecords.generate("f", RECORDS, 50);
         String jarId = flink.rest().uploadJar(FlinkSessionCluster.clusterJobJar());
-        String jobId = flink.rest().runJar(jarId, FlinkSessionCluster.ENTRY_CLASS,
-                JobArguments.run(topics, "failover"), SLOTS);
+        String jobId = flink.rest()
+                .runJar(jarId, FlinkSessionCluster.ENTRY_CLASS, JobArguments.run(topics, "failover"), SLOTS);
         flink.rest().awaitAllTasksRunning(jobId, Duration.ofMinutes(2));
 
         AtomicInteger sent = new AtomicInteger();
-        CompletableFuture<Void> producing = CompletableFuture.runAsync(
-                () -> topics.producePaced(reviews, RECORDS_PER_SECOND, sent));
+        CompletableFuture<Void> producing =
+                CompletableFuture.runAsync(() -> topics.producePaced(reviews, RECORDS_PER_SECOND, sent));
 
         int committedBeforeKill = awaitCommittedOutputs(topics, 2_000, Duration.ofMinutes(3));
         int sentBeforeKill = sent.get();
         GenericContainer<?> taskManager = flink.taskManagers().get(0);
         flink.kill(taskManager);
-        LOG.info("Killed the TaskManager after {} records sent and {} committed outputs", sentBeforeKill,
+        LOG.info(
+                "Killed the TaskManager after {} records sent and {} committed outputs",
+                sentBeforeKill,
                 committedBeforeKill);
         assertThat(sentBeforeKill).as("killed while the stream flows").isLessThan(RECORDS);
         flink.startTaskManager();
@@ -85,7 +87,10 @@ class TaskManagerFailureITCase {
 
         DeliveryCheck.Tally tally = DeliveryCheck.tally(reviews, scored, deadLetters);
         long restored = flink.rest().restoredCheckpoint(jobId);
-        LOG.info("TaskManager failure: {}; the job restored checkpoint {} after {} failure(s)", tally, restored,
+        LOG.info(
+                "TaskManager failure: {}; the job restored checkpoint {} after {} failure(s)",
+                tally,
+                restored,
                 flink.rest().failures(jobId));
         assertThat(flink.rest().failures(jobId)).as("the job failed over").isPositive();
         assertThat(restored).as("the job restored a checkpoint").isPositive();
@@ -101,7 +106,9 @@ class TaskManagerFailureITCase {
             if (committed >= atLeast) {
                 return committed;
             }
-            assertThat(System.nanoTime()).as("%d of %d outputs committed", committed, atLeast).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("%d of %d outputs committed", committed, atLeast)
+                    .isLessThan(deadline);
         }
     }
 }

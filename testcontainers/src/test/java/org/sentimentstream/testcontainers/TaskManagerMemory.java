@@ -16,7 +16,9 @@ final class TaskManagerMemory {
 
     /** Resident set size of the TaskManager's JVM process, in bytes (VmRSS of /proc/<pid>/status). */
     static long rss(GenericContainer<?> taskManager) throws Exception {
-        Container.ExecResult r = taskManager.execInContainer("bash", "-c",
+        Container.ExecResult r = taskManager.execInContainer(
+                "bash",
+                "-c",
                 "for p in /proc/[0-9]*; do if tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q TaskManagerRunner;"
                         + " then grep VmRSS $p/status; fi; done");
         Matcher m = VM_RSS.matcher(r.getStdout());
@@ -28,7 +30,8 @@ final class TaskManagerMemory {
 
     /** A JVM metric of the only TaskManager, e.g. Status.JVM.Memory.Heap.Used. */
     static long jvmMetric(FlinkRestClient rest, String metric) throws Exception {
-        String id = rest.get("/taskmanagers").get("taskmanagers").get(0).get("id").asText();
+        String id =
+                rest.get("/taskmanagers").get("taskmanagers").get(0).get("id").asText();
         JsonNode values = rest.get("/taskmanagers/" + id + "/metrics?get=" + metric);
         return values.size() == 0 ? -1 : values.get(0).get("value").asLong();
     }
