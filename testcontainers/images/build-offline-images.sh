@@ -133,7 +133,18 @@ build_flink() {
   mkdir -p "$ctx" && cp -r "$HERE/flink/files" "$HERE/flink/Dockerfile" "$ctx/"
   maven_copy "$HERE/flink/pom.xml" "$ctx/libs"
   maven_copy "$HERE/flink/pom.xml" "$ctx/plugins/metrics-prometheus" dependency:copy@prometheus-plugin
+  debian_file libjemalloc2 usr/lib/x86_64-linux-gnu/libjemalloc.so.2 "$ctx/jemalloc"
   docker_build "$FLINK_OFFLINE_IMAGE" "$recipe" "$ctx"
+}
+
+debian_file() {  # package, file in it, target directory: from the host's apt mirror, as the images' base is
+  local deb="$WORK/deb-$1"
+  mkdir -p "$deb" "$3"
+  (cd "$deb" && { apt-get download -q "$1" >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && apt-get download -q "$1" >/dev/null; }; } \
+      && dpkg-deb -x "$1"_*.deb extracted)
+  cp "$deb/extracted/$2" "$3/"
+  rm -rf "$deb"
 }
 
 build_prometheus() {

@@ -35,7 +35,20 @@ apply_configuration() {
   echo "$lines" > "$CONF_DIR/config.yaml"
 }
 
+# As the official image does: jemalloc for the Flink processes unless DISABLE_JEMALLOC=true. glibc's per-thread
+# arenas keep native memory that sessions opened and closed on ever new threads freed (docs/reliability.md).
+maybe_enable_jemalloc() {
+  [[ "${DISABLE_JEMALLOC:-false}" == "false" ]] || return 0
+  local lib="/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so"
+  if [[ -f "$lib" ]]; then
+    export LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD:}$lib"
+  else
+    echo "WARNING: attempted to load jemalloc from $lib but the library couldn't be found. glibc will be used instead." >&2
+  fi
+}
+
 as_flink() {
+  maybe_enable_jemalloc
   if [[ "$(id -u)" == "0" ]]; then
     chown -R flink:flink "$FLINK_HOME/log" "$FLINK_HOME/conf" 2>/dev/null || true
     exec setpriv --reuid=flink --regid=flink --init-groups "$@"
