@@ -35,10 +35,14 @@ public final class JobConfig implements Serializable {
     /** Broker default of transaction.max.timeout.ms. */
     static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
-    private static final List<ConfigOption<?>> OPTIONS = Stream.of(
-                    KafkaOptions.ALL, InputOptions.ALL, PipelineOptions.ALL, SentimentOptions.ALL)
+    /** The job's own options; the inference ones are read and validated by {@link InferenceConfig}. */
+    private static final List<ConfigOption<?>> JOB_OPTIONS = Stream.of(
+                    KafkaOptions.ALL, InputOptions.ALL, PipelineOptions.ALL)
             .flatMap(List::stream)
             .toList();
+
+    private static final List<ConfigOption<?>> OPTIONS =
+            Stream.of(JOB_OPTIONS, SentimentOptions.ALL).flatMap(List::stream).toList();
 
     private static final List<String> RESERVED_KAFKA_PROPERTIES = List.of(
             "key.serializer",
@@ -105,7 +109,7 @@ public final class JobConfig implements Serializable {
                         "use one of " + known + ", or kafka.<client property> to pass a property to the Kafka clients");
             }
         }
-        OPTIONS.forEach(option -> InferenceConfig.read(options, option)); // each parses, or fails naming its key
+        JOB_OPTIONS.forEach(option -> InferenceConfig.read(options, option)); // each parses, or fails naming its key
         for (ConfigOption<String> topic :
                 List.of(KafkaOptions.INPUT_TOPIC, KafkaOptions.OUTPUT_TOPIC, KafkaOptions.DLQ_TOPIC)) {
             require(!get(topic).isBlank(), topic, "must not be blank", "name a Kafka topic");
