@@ -47,7 +47,7 @@ OUT = REPO / ".cache" / "distilbert-base-shape"
 FILES = ("model.onnx", "config.json", "tokenizer.json")
 
 # The same export, in the same contract, as the committed test model.
-sys.path.insert(0, str(REPO / "udf" / "src" / "test" / "python"))
+sys.path.insert(0, str(REPO / "testing" / "src" / "main" / "python"))
 from make_test_model import export_onnx  # noqa: E402
 
 

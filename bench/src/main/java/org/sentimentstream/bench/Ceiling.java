@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Raw ONNX Runtime, nothing else: pre-tokenized texts, {@link OnnxClassifier#classify} on ready batches (the
  * project's own tensor building and session options: graph optimisation ALL, no spinning). The ceiling of a
- * workload is the best batch size over length-sorted batches.
+ * workload is its best token budget over batches cut from the whole workload sorted by length: the batching that
+ * a batcher which saw every text in advance would choose.
  */
 final class Ceiling implements AutoCloseable {
 
@@ -27,6 +28,25 @@ final class Ceiling implements AutoCloseable {
         for (int i = 0; i < sessions; i++) {
             this.sessions.add(OnnxClassifier.open(model, threads, false));
         }
+    }
+
+    /** What a timed run did: records scored, wall seconds and CPU seconds of this JVM (JIT compiler excepted). */
+    record Timed(long records, double seconds, double cpuSeconds, double padding) {
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+
+        double recordsPerCpuSecond() {
+            return records / cpuSeconds;
+        }
+    }
+
+    /**
+     * The whole workload sorted by length and cut, as the project's {@link BatchPlanner} cuts, into batches of at
+     * most {@code maxTexts} texts and {@code budget} padded tokens.
+     */
+    static List<List<long[]>> budgetBatches(List<long[]> ids, int budget, int maxTexts) {
+        return new BatchPlanner(maxTexts, budget, new int[0]).plan(ids, a -> a.length);
     }
 
     /** Length-sorted batches of {@code size}. */
@@ -95,6 +115,52 @@ final class Ceiling implements AutoCloseable {
             throw error.get();
         }
         return records / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Runs the batches over and over for {@code seconds} (each session takes batch i, i + n, ... in turn, n being
+     * the number of sessions) and counts the records of completed batches.
+     */
+    Timed runFor(List<List<long[]>> batches, double seconds) throws Exception {
+        AtomicReference<Exception> error = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+        double[] cpuBefore = E2eHarness.CpuTime.sample();
+        long t0 = System.nanoTime();
+        long deadline = t0 + (long) (seconds * 1e9);
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < sessions.size(); s++) {
+            int session = s;
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            for (int b = session; System.nanoTime() < deadline; b += sessions.size()) {
+                                List<long[]> batch = batches.get(b % batches.size());
+                                sessions.get(session).classify(batch);
+                                records.addAndGet(batch.size());
+                            }
+                        } catch (Exception e) {
+                            error.set(e);
+                        }
+                    },
+                    "ceiling-" + s);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (error.get() != null) {
+            throw error.get();
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double[] cpuAfter = E2eHarness.CpuTime.sample();
+        // as for a job: this JVM's CPU less the JIT compiler's
+        double cpu = cpuAfter[E2eHarness.CpuTime.PROCESS]
+                - cpuBefore[E2eHarness.CpuTime.PROCESS]
+                - (cpuAfter[E2eHarness.CpuTime.JIT] - cpuBefore[E2eHarness.CpuTime.JIT]);
+        int[] lengths =
+                batches.stream().flatMap(List::stream).mapToInt(a -> a.length).toArray();
+        return new Timed(records.get(), wall, cpu, paddingEfficiency(batches, lengths));
     }
 
     static double paddingEfficiency(List<List<long[]>> batches, int[] realLengths) {

@@ -1,7 +1,6 @@
 package org.sentimentstream.bench;
 
 import org.sentimentstream.cli.local.LocalRun;
-import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.JobOutputReader;
 import org.sentimentstream.embedded.RetainingMetricReporter;
 import org.sentimentstream.job.config.JobConfig;
@@ -23,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Kafka -> job -> Kafka on one in-process KRaft broker and one MiniCluster (1 TaskManager, 2 slots) that live for
- * the whole benchmark; each measured job gets fresh topics, group and transactional ids. Like the {@code local}
+ * Kafka -> job -> Kafka on one KRaft broker (in a JVM of its own, {@link BrokerProcess}) and one MiniCluster (1
+ * TaskManager, 2 slots) that live for the whole benchmark; each measured job gets fresh topics, group and
+ * transactional ids. Like the {@code local}
  * command ({@code LocalRun}): throughput counts from the first record produced (the job is running and warmed up)
  * to the last record visible to a {@code read_committed} consumer; latency is producer timestamp to that moment.
  */
@@ -75,15 +76,33 @@ final class E2eHarness implements AutoCloseable {
         long realTokens;
         long computedTokens;
         long batches;
-        /** CPU seconds of this JVM (broker and Flink included) and of the batcher threads, during the timed part. */
+        /** CPU seconds of this JVM (Flink and the harness's producer and consumer), during the timed part. */
         double processCpuSeconds;
 
         double batcherCpuSeconds;
+        /** CPU seconds of the harness's own producer and consumer threads: not the job's work. */
+        double harnessCpuSeconds;
+        /** CPU seconds of the JIT compiler threads. */
+        double jitCpuSeconds;
+        /** CPU seconds of the broker's JVM. */
+        double brokerCpuSeconds;
         /** CPU seconds per {@link CpuTime#CATEGORIES} (threads that ended during the run are missing). */
         double[] cpuByCategory = new double[CpuTime.CATEGORIES.length];
 
         double recordsPerSecond() {
-            return records * 1000.0 / Math.max(1, lastCommittedMs - firstSentMs);
+            return records / seconds();
+        }
+
+        double seconds() {
+            return Math.max(1, lastCommittedMs - firstSentMs) / 1000.0;
+        }
+
+        /**
+         * CPU seconds of the job: this JVM's, less the harness's producer and consumer and less the JIT compiler,
+         * which compiles each new job's code paths (a TaskManager that runs one job for hours has done so).
+         */
+        double jobCpuSeconds() {
+            return processCpuSeconds - harnessCpuSeconds - jitCpuSeconds;
         }
 
         double paddingEfficiency() {
@@ -102,13 +121,13 @@ final class E2eHarness implements AutoCloseable {
     private static final AtomicInteger JOBS = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final EmbeddedKafkaBroker broker;
+    private final BrokerProcess broker;
     private final MiniCluster cluster;
     private final Duration checkpointInterval;
 
-    E2eHarness(Duration checkpointInterval) throws Exception {
+    E2eHarness(Duration checkpointInterval, Path brokerLog) throws Exception {
         this.checkpointInterval = checkpointInterval;
-        this.broker = EmbeddedKafkaBroker.start();
+        this.broker = BrokerProcess.start(brokerLog);
         Configuration conf = LocalRun.flinkConfiguration();
         conf.setString("restart-strategy.type", "none"); // a restarted job would blur the measurement
         this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
@@ -185,6 +204,7 @@ final class E2eHarness implements AutoCloseable {
             Outcome o = new Outcome();
             o.records = texts.size();
             double[] cpuBefore = CpuTime.sample();
+            double brokerBefore = broker.cpuSeconds();
             o.firstSentMs = System.currentTimeMillis();
             Thread sender = new Thread(
                     () -> {
@@ -208,7 +228,7 @@ final class E2eHarness implements AutoCloseable {
                         }
                         producer.flush();
                     },
-                    "bench-producer");
+                    CpuTime.PRODUCER_THREAD);
             sender.start();
             reader.await(texts.size(), jobAlive);
             sender.join();
@@ -216,6 +236,9 @@ final class E2eHarness implements AutoCloseable {
             double[] cpuAfter = CpuTime.sample();
             o.processCpuSeconds = cpuAfter[0] - cpuBefore[0];
             o.batcherCpuSeconds = cpuAfter[1] - cpuBefore[1];
+            o.harnessCpuSeconds = cpuAfter[CpuTime.HARNESS] - cpuBefore[CpuTime.HARNESS];
+            o.jitCpuSeconds = cpuAfter[CpuTime.JIT] - cpuBefore[CpuTime.JIT];
+            o.brokerCpuSeconds = broker.cpuSeconds() - brokerBefore;
             for (int c = 0; c < cpuAfter.length; c++) {
                 o.cpuByCategory[c] = cpuAfter[c] - cpuBefore[c];
             }
@@ -254,28 +277,37 @@ final class E2eHarness implements AutoCloseable {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, CpuTime.PRODUCER_THREAD);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**
      * CPU seconds of this JVM by where they went, from thread names: [0] the whole process, [1] the micro-batcher
      * threads (ONNX Runtime runs inside them with 1 intra-op thread), [2] Flink's task threads (source, parser,
-     * tokenizer in asyncInvoke, result writing, sinks, the source's fetcher), [3] the Kafka broker and every
-     * other Java thread (Flink's runtime, the benchmark's producer and consumer), [4] what no Java thread
-     * accounts for: JIT compiler, GC and ONNX Runtime's own pool threads (p1).
+     * tokenizer in asyncInvoke, result writing, sinks, the source's fetcher), [3] the harness: its producer and the
+     * {@code read_committed} consumer polled by the main thread, [4] every other Java thread (Flink's runtime),
+     * [5] the JIT compiler threads, [6] what else no Java thread accounts for: GC and native threads.
      */
     static final class CpuTime {
+        static final String PRODUCER_THREAD = "bench-producer";
         static final String[] CATEGORIES = {
             "process",
             "inference (batcher threads)",
             "Flink task threads",
-            "Kafka broker and other Java threads",
-            "JIT, GC, native threads"
+            "harness",
+            "Flink runtime",
+            "JIT compiler",
+            "GC, native"
         };
+        static final int PROCESS = 0;
+        static final int HARNESS = 3;
+        static final int JIT = 5;
+        /** Linux clock ticks per second, the unit of utime and stime in /proc/.../stat. */
+        private static final double CLOCK_TICKS = 100.0;
 
         static double[] sample() {
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            double[] out = new double[5];
+            double[] out = new double[CATEGORIES.length];
             double javaTotal = 0;
             for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info == null) {
@@ -290,22 +322,47 @@ final class E2eHarness implements AutoCloseable {
                 String name = info.getThreadName();
                 if (name.startsWith("sentiment-batcher")) {
                     out[1] += sec;
+                } else if (name.equals("main") || name.contains(PRODUCER_THREAD)) {
+                    out[HARNESS] += sec;
                 } else if (name.contains(" -> ")
                         || name.startsWith("Source")
                         || name.contains("sink: ")
-                        || name.startsWith("kafka-producer-network-thread | producer-bench")
-                        || name.startsWith("kafka-producer-network-thread | producer-sentiment")) {
+                        || name.startsWith("kafka-producer-network-thread")) {
                     out[2] += sec;
                 } else {
-                    out[3] += sec;
+                    out[4] += sec;
                 }
             }
-            out[0] = ((com.sun.management.OperatingSystemMXBean)
+            out[PROCESS] = ((com.sun.management.OperatingSystemMXBean)
                                     java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                             .getProcessCpuTime()
                     / 1e9;
-            out[4] = out[0] - javaTotal;
+            out[JIT] = compilerThreadSeconds();
+            out[6] = out[PROCESS] - javaTotal - out[JIT];
             return out;
+        }
+
+        /** The JIT compiler threads are not Java threads: their CPU time comes from /proc. */
+        private static double compilerThreadSeconds() {
+            double ticks = 0;
+            try (java.nio.file.DirectoryStream<Path> tasks =
+                    java.nio.file.Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+                for (Path task : tasks) {
+                    try {
+                        if (java.nio.file.Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                            String stat = java.nio.file.Files.readString(task.resolve("stat"));
+                            String[] f =
+                                    stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        }
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+            return ticks / CLOCK_TICKS;
         }
     }
 

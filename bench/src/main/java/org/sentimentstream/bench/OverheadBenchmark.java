@@ -61,7 +61,7 @@ public class OverheadBenchmark {
 
     @State(Scope.Benchmark)
     public static class Texts {
-        @Param({"sst2", "long"})
+        @Param({"phrase", "long"})
         public String workload;
 
         ReviewTokenizer tokenizer;
@@ -73,9 +73,8 @@ public class OverheadBenchmark {
         public void setUp() throws Exception {
             Path model = Path.of(System.getProperty("bench.model", ".cache/distilbert-base-shape"));
             tokenizer = ReviewTokenizer.open(model.resolve("tokenizer.json"), 128);
-            List<String> phrases = Workloads.bundledPhrases();
-            texts = PipelineBenchmark.buildWorkload(
-                    workload, phrases, 256, t -> tokenizer.encode(t).length());
+            texts = Workloads.pipeline(workload, t -> tokenizer.encode(t).length())
+                    .subList(0, 256);
             tokenized = new ArrayList<>();
             for (String t : texts) {
                 tokenized.add(tokenizer.encode(t));

@@ -1,43 +1,36 @@
 package org.sentimentstream.bench;
 
 import org.sentimentstream.udf.SentimentOptions;
-import org.sentimentstream.udf.internal.BatchPlanner;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
- * The ONNX Runtime ceiling, this project end to end (Kafka -> job -> Kafka, parallelism 1 and 2), the naive
- * per-record job (unpadded and padded to 128), int8 beside fp32, padding strategies, latency under an open-loop
- * load, and (in two child JVMs) TaskManager memory per-slot vs shared, in one process so that every configuration
- * meets the same machine. Configurations take turns round-robin, the first one rotating each round, and every
- * claim is a ratio within a round: the machine may be shared. Writes CSV files, a chart and the Markdown report
- * ({@link Report}). {@code --help} lists the options.
+ * The pipeline (Kafka -> job -> Kafka) against the raw ONNX Runtime ceiling with the same threads and model, and
+ * against the naive per-record job, for each model and workload; then latency under an open-loop load. Every
+ * measurement lasts at least {@code --seconds}; configurations take turns round-robin within each round, the
+ * first one rotating, and every claim is a ratio within a round, reported as the median and the range over the
+ * rounds. {@code --help} lists the options.
  */
 public final class PipelineBenchmark {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final String CEILING = "ceiling";
+    static final String PIPELINE = "pipeline";
+    static final String NAIVE = "naive";
+    static final String NAIVE_PADDED = "naive padded-128";
 
     @Command(
             name = "PipelineBenchmark",
@@ -45,73 +38,57 @@ public final class PipelineBenchmark {
             showDefaultValues = true,
             description = "The pipeline against the ONNX Runtime ceiling and the naive per-record job.")
     static final class Options implements Callable<Integer> {
-        static final Map<String, Integer> DEFAULT_RECORDS = Map.of("sst2", 400, "mix", 160, "long", 64);
-
-        @Option(names = "--model", description = "The fp32 model directory.")
-        Path model = Path.of(".cache/distilbert-base-shape");
 
         @Option(
-                names = "--variant",
+                names = "--model",
                 paramLabel = "NAME=DIR",
-                description = "Also measure this model (ceiling and pipeline), e.g. int8=.cache/...-int8.")
-        Map<String, Path> variants = new LinkedHashMap<>();
-
-        @Option(
-                names = "--records",
-                split = ",",
-                paramLabel = "WORKLOAD=N",
-                showDefaultValue = Visibility.NEVER,
-                description = "Records per workload (default sst2=400, mix=160, long=64).")
-        Map<String, Integer> records = new LinkedHashMap<>();
+                description = "A model to measure (repeatable). Default: compact-int8=models/sst2-minilm-l6 and"
+                        + " base-fp32=.cache/distilbert-base-shape.")
+        Map<String, Path> models = new LinkedHashMap<>();
 
         @Option(names = "--workloads", split = ",")
-        List<String> workloads = List.of("sst2", "mix", "long");
+        List<String> workloads = Workloads.PIPELINE;
 
-        @Option(
-                names = "--naive-padded-fraction",
-                description = "Share of each workload's records the naive job padded to 128 scores (it is slow).")
-        double naivePaddedFraction = 0.25;
+        @Option(names = "--seconds", description = "Shortest length of each measurement.")
+        double seconds = 20;
 
         @Option(names = "--rounds")
-        int rounds = 2;
+        int rounds = 3;
 
-        @Option(names = "--sweep-sizes", split = ",", description = "Batch sizes of the ceiling sweep.")
-        int[] sweepSizes = {1, 4, 8, 16};
+        @Option(names = "--parallelism", description = "Parallelism of the jobs; the ceiling gets as many sessions.")
+        int parallelism = 2;
 
-        @Option(names = "--sweep-records")
-        int sweepRecords = 120;
+        @Option(names = "--budgets", split = ",", description = "Token budgets of the ceiling's calibration.")
+        int[] budgets = {256, 512, 1024, 2048};
 
-        @Option(names = "--padding-rounds")
-        int paddingRounds = 1;
+        @Option(names = "--calibration-seconds")
+        double calibrationSeconds = 2;
+
+        @Option(names = "--naive-model", description = "The model of the naive jobs (default: the first).")
+        String naiveModel;
+
+        @Option(names = "--naive-workload")
+        String naiveWorkload = "phrase";
+
+        @Option(names = "--latency-model", description = "The model of the latency runs (default: the first).")
+        String latencyModel;
+
+        @Option(names = "--latency-workload")
+        String latencyWorkload = "phrase";
+
+        @Option(names = "--latency-load", description = "Offered load, % of the pipeline's measured capacity.")
+        int latencyLoad = 50;
 
         @Option(names = "--checkpoint-interval-ms")
         long checkpointIntervalMs = 1000;
 
-        @Option(names = "--delivery", description = "Delivery guarantee of the throughput runs.")
-        String delivery = "AT_LEAST_ONCE";
+        @Option(names = "--phases", split = ",")
+        List<String> phases = List.of("calibrate", "rounds", "latency");
 
-        @Option(
-                names = "--exactly-once-row",
-                arity = "1",
-                description = "Add a pipeline p2 row with EXACTLY_ONCE delivery.")
-        boolean exactlyOnceRow = true;
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job setting for every pipeline job.")
+        Map<String, String> settings = new LinkedHashMap<>();
 
-        @Option(names = "--latency-workload")
-        String latencyWorkload = "sst2";
-
-        @Option(names = "--latency-parallelism")
-        int latencyParallelism = 2;
-
-        @Option(names = "--loads", split = ",", description = "Offered loads, %% of the pipeline's capacity.")
-        int[] loads = {25, 50, 75, 100};
-
-        @Option(names = "--latency-seconds", description = "Length of each latency run at its offered rate.")
-        double latencySeconds = 5;
-
-        @Option(names = "--variant-parallelism")
-        int variantParallelism = 2;
-
-        @Option(names = "--out-dir", description = "Where the CSV files and the chart go.")
+        @Option(names = "--out-dir", description = "Where the CSV files go.")
         Path outDir = Path.of("docs/bench");
 
         @Option(names = "--report")
@@ -120,75 +97,35 @@ public final class PipelineBenchmark {
         @Option(names = "--jmh", description = "JMH results (CSV) to include, if the file exists.")
         Path jmh = Path.of("docs/bench/jmh.csv");
 
-        @Option(names = "--accuracy-dir", description = "Output of the eval command per model, if it exists.")
-        Path accuracyDir = Path.of(".cache/bench-eval");
-
         @Option(names = "--command", description = "The command line the report names as its source.")
         String command = "bench/run.sh";
 
-        @Option(names = "--phases", split = ",")
-        List<String> phases = List.of("memory", "ceiling", "e2e", "padding", "latency");
-
-        @Option(names = "--memory-mode", hidden = true, description = "Run as the memory probe's child JVM.")
-        String memoryMode;
-
-        @Option(names = "--memory-records")
-        int memoryRecords = 300;
-
-        @Option(
-                names = "--only",
-                split = ",",
-                description = "Run only the configurations whose name contains one of these (for diagnosis).")
-        List<String> only = List.of();
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job setting for every pipeline job.")
-        Map<String, String> settings = new LinkedHashMap<>();
-
-        @Option(
-                names = "--pipeline-variant",
-                paramLabel = "NAME:KEY=VALUE[,KEY=VALUE...]",
-                converter = PipelineVariant.Converter.class,
-                description = "An extra fp32 pipeline configuration, e.g. "
-                        + "big:parallelism=2,sentiment.max-batch-size=16 (parallelism defaults to 2).")
-        List<PipelineVariant> pipelineVariants = new ArrayList<>();
-
-        int records(String workload) {
-            return records.getOrDefault(workload, DEFAULT_RECORDS.get(workload));
-        }
-
-        Duration checkpointInterval() {
-            return Duration.ofMillis(checkpointIntervalMs);
-        }
-
         @Override
         public Integer call() throws Exception {
-            run(this);
+            if (models.isEmpty()) {
+                models.put("compact-int8", Path.of("models/sst2-minilm-l6"));
+                models.put("base-fp32", Path.of(".cache/distilbert-base-shape"));
+            }
+            String first = models.keySet().iterator().next();
+            naiveModel = naiveModel == null ? first : naiveModel;
+            latencyModel = latencyModel == null ? first : latencyModel;
+            settings.putIfAbsent("sentiment.delivery-guarantee", "AT_LEAST_ONCE");
+            new PipelineBenchmark(this).run();
             return 0;
         }
     }
 
-    /** An extra pipeline configuration: its name, parallelism and job settings. */
-    record PipelineVariant(String name, int parallelism, Map<String, String> settings) {
-        static final class Converter implements ITypeConverter<PipelineVariant> {
-            @Override
-            public PipelineVariant convert(String value) {
-                String[] nameAndSettings = value.split(":", 2);
-                if (nameAndSettings.length < 2) {
-                    throw new TypeConversionException("expected NAME:KEY=VALUE[,KEY=VALUE...], was " + value);
-                }
-                Map<String, String> settings = new LinkedHashMap<>();
-                for (String kv : nameAndSettings[1].split(",")) {
-                    String[] p = kv.split("=", 2);
-                    if (p.length < 2) {
-                        throw new TypeConversionException("expected KEY=VALUE, was " + kv);
-                    }
-                    settings.put(p[0], p[1]);
-                }
-                int parallelism = Integer.parseInt(settings.getOrDefault("parallelism", "2"));
-                settings.remove("parallelism");
-                return new PipelineVariant(nameAndSettings[0], parallelism, settings);
-            }
-        }
+    /** A model's workloads: the texts and their token ids, by workload name. */
+    private record Prepared(Map<String, List<String>> texts, Map<String, List<long[]>> ids) {}
+
+    private final Options o;
+    private final Results results = new Results();
+    private final Map<String, Prepared> prepared = new LinkedHashMap<>();
+    /** Records per second expected of each configuration ("model/workload/config"), to size its next run. */
+    private final Map<String, Double> expectedRate = new LinkedHashMap<>();
+
+    private PipelineBenchmark(Options o) {
+        this.o = o;
     }
 
     public static void main(String[] args) {
@@ -196,90 +133,27 @@ public final class PipelineBenchmark {
         System.exit(new CommandLine(new Options()).execute(args));
     }
 
-    static void run(Options o) throws Exception {
-        o.settings.putIfAbsent("sentiment.delivery-guarantee", o.delivery);
-        if (o.exactlyOnceRow
-                && o.pipelineVariants.stream().noneMatch(v -> v.name().startsWith("exactly-once"))) {
-            o.pipelineVariants.add(
-                    new PipelineVariant("exactly-once", 2, Map.of("sentiment.delivery-guarantee", "EXACTLY_ONCE")));
-        }
-        List<String> phrases = Workloads.bundledPhrases();
-        if (o.memoryMode != null) {
-            MemoryProbe.child(o, phrases);
-            return;
-        }
-        Results results = new Results();
-        results.startedAt = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
-                .withNano(0)
-                .toString();
+    private void run() throws Exception {
+        results.startedAt = ZonedDateTime.now(ZoneOffset.UTC).withNano(0).toString();
         results.loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        results.cores = Runtime.getRuntime().availableProcessors();
         long t0 = System.nanoTime();
-
-        ReviewTokenizer tokenizer = ReviewTokenizer.open(o.model.resolve("tokenizer.json"), 128);
-        Map<String, List<String>> workloads = new LinkedHashMap<>();
-        Map<String, List<long[]>> tokenized = new LinkedHashMap<>();
-        for (String w : o.workloads) {
-            List<String> texts = buildWorkload(
-                    w, phrases, o.records(w), t -> tokenizer.encode(t).length());
-            workloads.put(w, texts);
-            List<long[]> ids = new ArrayList<>();
-            for (String t : texts) {
-                ids.add(tokenizer.encode(t).ids());
-            }
-            tokenized.put(w, ids);
-            results.lengths.put(w, ids.stream().mapToInt(a -> a.length).toArray());
-            log("workload %s: %s", w, Workloads.lengthSummary(results.lengths.get(w)));
+        prepareWorkloads();
+        if (o.phases.contains("calibrate")) {
+            calibrate();
         }
-        List<String> warmupTexts = phrases.subList(phrases.size() - 16, phrases.size());
-
-        if (o.phases.contains("memory")) {
-            results.memory.addAll(MemoryProbe.runChildren(o));
-        }
-
-        int cores = Runtime.getRuntime().availableProcessors();
-        results.cores = cores;
-        try (E2eHarness harness = new E2eHarness(o.checkpointInterval())) {
-            Map<String, Integer> bestSize = new LinkedHashMap<>();
-            if (o.phases.contains("ceiling") || o.phases.contains("e2e")) {
-                try (Ceiling ceiling = new Ceiling(o.model, 1, cores)) {
-                    for (String w : o.workloads) {
-                        List<long[]> all = tokenized.get(w);
-                        List<long[]> ids = all.subList(0, Math.min(o.sweepRecords, all.size()));
-                        ceiling.run(Ceiling.sortedBatches(ids.subList(0, Math.min(32, ids.size())), 8)); // warm-up
-                        double best = 0;
-                        for (int size : o.sweepSizes) {
-                            double rps = ceiling.run(Ceiling.sortedBatches(ids, size));
-                            results.sweep.add(Results.Row.ceiling(
-                                    0, w, "ceiling sweep", "fp32", size, ids.size(), rps, Double.NaN));
-                            log("ceiling sweep %s batch %d: %.1f records/s", w, size, rps);
-                            if (rps > best) {
-                                best = rps;
-                                bestSize.put(w, size);
-                            }
-                        }
-                    }
+        try (E2eHarness harness =
+                new E2eHarness(Duration.ofMillis(o.checkpointIntervalMs), Path.of(".cache/bench-logs/broker.log"))) {
+            if (o.phases.contains("rounds") || o.phases.contains("latency")) {
+                warmUp(harness);
+            }
+            if (o.phases.contains("rounds")) {
+                for (int round = 1; round <= o.rounds; round++) {
+                    runRound(harness, round);
                 }
-            }
-            if (o.phases.contains("e2e") || o.phases.contains("latency")) {
-                // untimed: JIT-compile Flink's, Kafka's and our code paths before the first measured job
-                List<String> texts = workloads.get(o.workloads.get(0));
-                for (E2eHarness.Scoring s : List.of(E2eHarness.Scoring.PIPELINE, E2eHarness.Scoring.NAIVE_UNPADDED)) {
-                    harness.run(
-                            new E2eHarness.JobSpec("jit-warmup", s, 2, o.model.toString(), o.settings),
-                            warmupTexts,
-                            texts.subList(0, Math.min(200, texts.size())),
-                            0);
-                }
-                log("warm-up jobs done");
-            }
-            if (o.phases.contains("e2e")) {
-                runRounds(o, harness, workloads, tokenized, warmupTexts, bestSize, results);
-            }
-            if (o.phases.contains("padding")) {
-                runPadding(o, tokenized.get(o.workloads.contains("mix") ? "mix" : o.workloads.get(0)), results);
             }
             if (o.phases.contains("latency")) {
-                runLatency(o, harness, workloads.get(o.latencyWorkload), warmupTexts, results);
+                runLatency(harness);
             }
         }
         results.loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
@@ -288,334 +162,263 @@ public final class PipelineBenchmark {
         log("done in %.0f s; report %s", results.seconds, o.report);
     }
 
-    private static void runRounds(
-            Options o,
-            E2eHarness harness,
-            Map<String, List<String>> workloads,
-            Map<String, List<long[]>> tokenized,
-            List<String> warmup,
-            Map<String, Integer> bestSize,
-            Results results)
-            throws Exception {
-        int cores = Runtime.getRuntime().availableProcessors();
-        String fp32 = o.model.toString();
-        for (int round = 1; round <= o.rounds; round++) {
-            for (String w : o.workloads) {
-                List<String> texts = workloads.get(w);
-                List<String> naivePadded = texts.subList(0, Math.min(texts.size(), Math.max(16, (int)
-                        (texts.size() * o.naivePaddedFraction))));
-                int size = bestSize.getOrDefault(w, 16);
-                List<Runnable> configs = new ArrayList<>();
-                List<String> names = new ArrayList<>();
-                int r = round;
-                names.add("ceiling 1x" + cores);
-                configs.add(unchecked(() -> ceilingRow(
-                        results, r, w, "ceiling 1x" + cores, "fp32", o.model, 1, cores, size, tokenized.get(w))));
-                names.add("ceiling 2x1");
-                configs.add(unchecked(
-                        () -> ceilingRow(results, r, w, "ceiling 2x1", "fp32", o.model, 2, 1, size, tokenized.get(w))));
-                for (int p : new int[] {1, 2}) {
-                    names.add("pipeline p" + p);
-                    configs.add(unchecked(() -> e2eRow(
-                            results,
-                            harness,
-                            r,
-                            w,
-                            "pipeline p" + p,
-                            "fp32",
-                            new E2eHarness.JobSpec("pipeline", E2eHarness.Scoring.PIPELINE, p, fp32, o.settings),
-                            warmup,
-                            texts)));
+    private void prepareWorkloads() throws Exception {
+        for (Map.Entry<String, Path> model : o.models.entrySet()) {
+            try (ReviewTokenizer tokenizer = ReviewTokenizer.open(
+                    model.getValue().resolve("tokenizer.json"), SentimentOptions.MAX_SEQUENCE_LENGTH.defaultValue())) {
+                Map<String, List<String>> texts = new LinkedHashMap<>();
+                Map<String, List<long[]>> ids = new LinkedHashMap<>();
+                for (String w : o.workloads) {
+                    List<String> t =
+                            Workloads.pipeline(w, s -> tokenizer.encode(s).length());
+                    List<long[]> i = new ArrayList<>();
+                    for (String text : t) {
+                        i.add(tokenizer.encode(text).ids());
+                    }
+                    texts.put(w, t);
+                    ids.put(w, i);
+                    results.lengths.putIfAbsent(
+                            w, i.stream().mapToInt(a -> a.length).toArray());
                 }
-                names.add("naive-a p2");
-                configs.add(unchecked(() -> e2eRow(
-                        results,
-                        harness,
-                        r,
-                        w,
-                        "naive-a p2",
-                        "fp32",
-                        new E2eHarness.JobSpec("naive-a", E2eHarness.Scoring.NAIVE_UNPADDED, 2, fp32, o.settings),
-                        warmup,
-                        texts)));
-                names.add("naive-b p2");
-                configs.add(unchecked(() -> e2eRow(
-                        results,
-                        harness,
-                        r,
-                        w,
-                        "naive-b p2",
-                        "fp32",
-                        new E2eHarness.JobSpec("naive-b", E2eHarness.Scoring.NAIVE_PAD128, 2, fp32, o.settings),
-                        warmup,
-                        naivePadded)));
-                for (PipelineVariant v : o.pipelineVariants) {
-                    Map<String, String> settings = new LinkedHashMap<>(o.settings);
-                    settings.putAll(v.settings());
-                    int p = v.parallelism();
-                    String name = "pipeline p" + p + " " + v.name();
-                    names.add(name);
-                    configs.add(unchecked(() -> e2eRow(
-                            results,
-                            harness,
-                            r,
+                prepared.put(model.getKey(), new Prepared(texts, ids));
+            }
+        }
+        results.lengths.forEach((w, l) -> log("workload %s: %s", w, Workloads.lengthSummary(l)));
+    }
+
+    /**
+     * The ceiling's token budget per model and workload: raw ONNX Runtime, {@code parallelism} sessions of one
+     * thread, the whole workload sorted and cut to each budget; also one text per batch, which sizes the naive runs.
+     */
+    private void calibrate() throws Exception {
+        for (Map.Entry<String, Path> model : o.models.entrySet()) {
+            try (Ceiling ceiling = new Ceiling(model.getValue(), o.parallelism, 1)) {
+                for (String w : o.workloads) {
+                    List<long[]> ids = prepared.get(model.getKey()).ids().get(w);
+                    ceiling.runFor(Ceiling.chunks(ids.subList(0, Math.min(64, ids.size())), 8), 1); // warm-up
+                    Ceiling.Timed single = ceiling.runFor(Ceiling.chunks(ids, 1), o.calibrationSeconds);
+                    results.calibration.add(new Results.Calibration(
+                            model.getKey(),
                             w,
-                            name,
-                            "fp32",
-                            new E2eHarness.JobSpec("pipeline", E2eHarness.Scoring.PIPELINE, p, fp32, settings),
-                            warmup,
-                            texts)));
-                }
-                for (Map.Entry<String, Path> v : o.variants.entrySet()) {
-                    names.add("ceiling 1x" + cores + " " + v.getKey());
-                    names.add("pipeline p" + o.variantParallelism + " " + v.getKey());
-                    configs.add(unchecked(() -> ceilingRow(
-                            results,
-                            r,
-                            w,
-                            "ceiling 1x" + cores,
-                            v.getKey(),
-                            v.getValue(),
-                            1,
-                            cores,
-                            size,
-                            tokenized.get(w))));
-                    configs.add(unchecked(() -> e2eRow(
-                            results,
-                            harness,
-                            r,
-                            w,
-                            "pipeline p" + o.variantParallelism,
-                            v.getKey(),
-                            new E2eHarness.JobSpec(
-                                    "pipeline",
-                                    E2eHarness.Scoring.PIPELINE,
-                                    o.variantParallelism,
-                                    v.getValue().toString(),
-                                    o.settings),
-                            warmup,
-                            texts)));
-                }
-                int start = (round - 1) % configs.size();
-                for (int i = 0; i < configs.size(); i++) {
-                    int c = (start + i) % configs.size();
-                    if (o.only.isEmpty() || o.only.stream().anyMatch(names.get(c)::contains)) {
-                        configs.get(c).run();
+                            "1 text",
+                            0,
+                            single.recordsPerSecond(),
+                            single.recordsPerCpuSecond(),
+                            1));
+                    expectedRate.put(key(model.getKey(), w, NAIVE), single.recordsPerSecond());
+                    double mean = ids.stream().mapToInt(a -> a.length).average().orElse(1);
+                    expectedRate.put(key(model.getKey(), w, NAIVE_PADDED), single.recordsPerSecond() * mean / 128);
+                    double best = 0;
+                    for (int budget : o.budgets) {
+                        Ceiling.Timed t =
+                                ceiling.runFor(Ceiling.budgetBatches(ids, budget, maxTexts()), o.calibrationSeconds);
+                        results.calibration.add(new Results.Calibration(
+                                model.getKey(),
+                                w,
+                                "budget",
+                                budget,
+                                t.recordsPerSecond(),
+                                t.recordsPerCpuSecond(),
+                                t.padding()));
+                        log(
+                                "calibrate %s %s budget %d: %.1f records/s, %.1f per CPU-second",
+                                model.getKey(), w, budget, t.recordsPerSecond(), t.recordsPerCpuSecond());
+                        if (t.recordsPerCpuSecond() > best) {
+                            best = t.recordsPerCpuSecond();
+                            results.bestBudget.put(model.getKey() + "/" + w, budget);
+                            expectedRate.put(key(model.getKey(), w, CEILING), t.recordsPerSecond());
+                            expectedRate.put(key(model.getKey(), w, PIPELINE), t.recordsPerSecond());
+                        }
                     }
                 }
             }
         }
     }
 
-    private static void ceilingRow(
-            Results results,
-            int round,
-            String w,
-            String config,
-            String model,
-            Path dir,
-            int sessions,
-            int threads,
-            int size,
-            List<long[]> ids)
-            throws Exception {
-        try (Ceiling c = new Ceiling(dir, sessions, threads)) {
-            c.run(Ceiling.sortedBatches(ids.subList(0, Math.min(32, ids.size())), size)); // warm-up
-            double[] before = E2eHarness.CpuTime.sample();
-            long t0 = System.nanoTime();
-            double rps = c.run(Ceiling.sortedBatches(ids, size));
-            double wall = (System.nanoTime() - t0) / 1e9;
-            results.rows.add(new Results.Row(
-                    round,
-                    w,
-                    config,
-                    model,
-                    size,
-                    ids.size(),
-                    rps,
-                    Ceiling.paddingEfficiency(
-                            Ceiling.sortedBatches(ids, size),
-                            ids.stream().mapToInt(a -> a.length).toArray()),
-                    0,
-                    null,
-                    (E2eHarness.CpuTime.sample()[0] - before[0]) / wall,
-                    Double.NaN));
-            log("round %d %s %s [%s] batch %d: %.1f records/s", round, w, config, model, size, rps);
+    private int maxTexts() {
+        return Integer.parseInt(o.settings.getOrDefault(
+                SentimentOptions.MAX_BATCH_SIZE.key(), String.valueOf(SentimentOptions.MAX_BATCH_SIZE.defaultValue())));
+    }
+
+    /**
+     * Untimed: JIT-compiles Flink's, Kafka's and the project's code paths with a job of about {@code --seconds}
+     * per model (a measured job must not pay for compiling them, as the ceiling, nearly all native code, does not).
+     */
+    private void warmUp(E2eHarness harness) throws Exception {
+        for (Map.Entry<String, Path> model : o.models.entrySet()) {
+            String w = o.workloads.get(0);
+            List<String> pool = prepared.get(model.getKey()).texts().get(w);
+            int n = (int) Math.ceil(expectedRate.getOrDefault(key(model.getKey(), w, PIPELINE), 50.0) * o.seconds);
+            harness.run(spec(model.getKey(), PIPELINE, Map.of()), warmUpTexts(pool), cycle(pool, n), 0);
+        }
+        if (measuresNaive()) {
+            harness.run(
+                    spec(o.naiveModel, NAIVE, Map.of()),
+                    List.of(),
+                    prepared.get(o.naiveModel).texts().get(o.naiveWorkload).subList(0, 100),
+                    0);
+        }
+        log("warm-up jobs done");
+    }
+
+    private boolean measuresNaive() {
+        return o.models.containsKey(o.naiveModel) && o.workloads.contains(o.naiveWorkload);
+    }
+
+    private void runRound(E2eHarness harness, int round) throws Exception {
+        List<Runnable> configs = new ArrayList<>();
+        for (String model : o.models.keySet()) {
+            for (String w : o.workloads) {
+                configs.add(unchecked(() -> measureCeiling(round, model, w)));
+                configs.add(unchecked(() -> measureJob(harness, round, model, w, PIPELINE)));
+            }
+        }
+        if (measuresNaive()) {
+            configs.add(unchecked(() -> measureJob(harness, round, o.naiveModel, o.naiveWorkload, NAIVE)));
+            configs.add(unchecked(() -> measureJob(harness, round, o.naiveModel, o.naiveWorkload, NAIVE_PADDED)));
+        }
+        int start = (round - 1) % configs.size();
+        for (int i = 0; i < configs.size(); i++) {
+            configs.get((start + i) % configs.size()).run();
         }
     }
 
-    private static void e2eRow(
-            Results results,
-            E2eHarness harness,
-            int round,
-            String w,
-            String config,
-            String model,
-            E2eHarness.JobSpec spec,
-            List<String> warmup,
-            List<String> texts)
-            throws Exception {
-        E2eHarness.Outcome out = harness.run(spec, warmup, texts, 0);
-        double padding = switch (spec.scoring()) {
+    private void measureCeiling(int round, String model, String w) throws Exception {
+        List<long[]> ids = prepared.get(model).ids().get(w);
+        int budget = results.bestBudget.getOrDefault(model + "/" + w, SentimentOptions.MAX_BATCH_TOKENS.defaultValue());
+        try (Ceiling ceiling = new Ceiling(o.models.get(model), o.parallelism, 1)) {
+            List<List<long[]>> batches = Ceiling.budgetBatches(ids, budget, maxTexts());
+            ceiling.runFor(batches.subList(0, Math.min(4, batches.size())), 0.5); // warm-up
+            Ceiling.Timed t = ceiling.runFor(batches, o.seconds);
+            results.measurements.add(new Results.Measurement(
+                    round,
+                    model,
+                    w,
+                    CEILING,
+                    t.records(),
+                    t.seconds(),
+                    t.cpuSeconds(),
+                    Double.NaN,
+                    t.padding(),
+                    0,
+                    null));
+            log(
+                    "round %d %s %s %s (budget %d): %.1f records/s, %.1f per CPU-second, %.0f s",
+                    round, model, w, CEILING, budget, t.recordsPerSecond(), t.recordsPerCpuSecond(), t.seconds());
+        }
+    }
+
+    private void measureJob(E2eHarness harness, int round, String model, String w, String config) throws Exception {
+        List<String> pool = prepared.get(model).texts().get(w);
+        String key = key(model, w, config);
+        double rate = expectedRate.getOrDefault(key, 50.0);
+        // sized from the last measured rate, with a margin, so that the run lasts at least --seconds
+        int n = (int) Math.ceil(rate * o.seconds * 1.15);
+        List<String> texts = cycle(pool, n);
+        E2eHarness.Outcome out = harness.run(spec(model, config, Map.of()), warmUpTexts(pool), texts, 0);
+        expectedRate.put(
+                key, results.median(model, w, config, Results.Measurement::rps).orElse(out.recordsPerSecond()));
+        double padding = switch (config) {
             case PIPELINE -> out.paddingEfficiency();
-            case NAIVE_UNPADDED -> 1.0;
-            case NAIVE_PAD128 -> meanLength(results.lengths.get(w), texts.size()) / 128.0;
+            case NAIVE_PADDED -> meanLength(w) / 128.0;
+            default -> 1.0;
         };
-        double wall = (out.lastCommittedMs - out.firstSentMs) / 1000.0;
-        double inferenceShare = spec.scoring() == E2eHarness.Scoring.PIPELINE && out.batcherCpuSeconds > 0
-                ? out.batcherCpuSeconds / out.processCpuSeconds
-                : Double.NaN;
-        Results.Row row = new Results.Row(
+        Results.Measurement m = new Results.Measurement(
                 round,
+                model,
                 w,
                 config,
-                model,
-                0,
-                texts.size(),
-                out.recordsPerSecond(),
+                n,
+                out.seconds(),
+                out.jobCpuSeconds(),
+                out.brokerCpuSeconds,
                 padding,
                 out.batches,
-                out.cpuByCategory,
-                out.processCpuSeconds / wall,
-                inferenceShare);
-        results.rows.add(row);
+                out.cpuByCategory);
+        results.measurements.add(m);
+        expectedRate.put(
+                key, results.median(model, w, config, Results.Measurement::rps).orElse(m.rps()));
         log(
-                "round %d %s %s [%s]: %d records, %.1f records/s, padding %.3f, batches %d, cores %.2f,"
-                        + " batcher share %.2f",
-                round,
-                w,
-                config,
-                model,
-                texts.size(),
-                row.rps(),
-                row.padding(),
-                out.batches,
-                row.cores(),
-                row.inferenceShare());
+                "round %d %s %s %s: %d records, %.1f records/s, %.1f per job CPU-second, padding %.3f, %.0f s",
+                round, model, w, config, n, m.rps(), m.perCpuSecond(), padding, m.seconds());
     }
 
-    private static double meanLength(int[] lengths, int n) {
-        return Arrays.stream(lengths, 0, Math.min(n, lengths.length)).average().orElse(0);
+    /**
+     * Scored before the clock starts, so that a measurement holds neither the opening of the sessions nor the first,
+     * slow runs of each session, as the ceiling's does not.
+     */
+    private static List<String> warmUpTexts(List<String> pool) {
+        return pool.subList(pool.size() - 64, pool.size());
     }
 
-    /** Fixed 128 vs batch-longest (arrival order) vs the project's planner, raw ONNX Runtime, batch 8. */
-    private static void runPadding(Options o, List<long[]> ids, Results results) throws Exception {
-        int size = SentimentOptions.MAX_BATCH_SIZE.defaultValue();
-        int[] lengths = ids.stream().mapToInt(a -> a.length).toArray();
-        BatchPlanner planner =
-                new BatchPlanner(size, SentimentOptions.MAX_BATCH_TOKENS.defaultValue(), new int[] {16, 32, 64});
-        BatchPlanner noBuckets = new BatchPlanner(size, SentimentOptions.MAX_BATCH_TOKENS.defaultValue(), new int[0]);
-        Map<String, List<List<long[]>>> strategies = new LinkedHashMap<>();
-        strategies.put("fixed 128", Ceiling.fixedBatches(ids, size, 128));
-        strategies.put("batch-longest, arrival order", Ceiling.chunks(ids, size));
-        strategies.put("sorted window of 32, no buckets", Ceiling.plannedBatches(ids, 32, noBuckets));
-        strategies.put("sorted window of 32, buckets 16,32,64", Ceiling.plannedBatches(ids, 32, planner));
-        strategies.put("fully sorted (ceiling)", Ceiling.sortedBatches(ids, size));
-        int cores = Runtime.getRuntime().availableProcessors();
-        try (Ceiling c = new Ceiling(o.model, 1, cores)) {
-            c.run(Ceiling.chunks(ids.subList(0, 16), size));
-            for (int round = 1; round <= o.paddingRounds; round++) {
-                List<String> names = new ArrayList<>(strategies.keySet());
-                Collections.rotate(names, -(round - 1));
-                for (String name : names) {
-                    List<List<long[]>> batches = strategies.get(name);
-                    double eff = name.startsWith("fixed")
-                            ? Arrays.stream(lengths).average().orElse(0) / 128.0
-                            : Ceiling.paddingEfficiency(batches, lengths);
-                    double rps = c.run(batches);
-                    results.padding.add(Results.Row.ceiling(round, "mix", name, "fp32", size, ids.size(), rps, eff));
-                    log("padding round %d %s: %.1f records/s, efficiency %.3f", round, name, rps, eff);
-                }
-            }
-        }
+    private double meanLength(String w) {
+        int[] l = results.lengths.get(w);
+        return java.util.Arrays.stream(l).average().orElse(0);
     }
 
-    /** One open-loop run: its load (% of capacity), the system's name, its scoring and job settings. */
-    private record LatencyRun(int load, String system, E2eHarness.Scoring scoring, Map<String, String> settings) {}
-
-    /** Open-loop loads at fractions of the pipeline's measured capacity, for the pipeline and naive (a). */
-    private static void runLatency(
-            Options o, E2eHarness harness, List<String> pool, List<String> warmup, Results results) throws Exception {
-        String fp32 = o.model.toString();
-        String config = "pipeline p" + o.latencyParallelism;
-        double capacity = results.median(o.latencyWorkload, config, "fp32");
-        if (Double.isNaN(capacity)) {
-            E2eHarness.Outcome cap = harness.run(
-                    new E2eHarness.JobSpec(
-                            "capacity", E2eHarness.Scoring.PIPELINE, o.latencyParallelism, fp32, Map.of()),
-                    warmup,
-                    pool,
-                    0);
-            capacity = cap.recordsPerSecond();
-        }
+    /**
+     * Open-loop load at a share of the pipeline's measured capacity (its median rate in the rounds): with
+     * AT_LEAST_ONCE, then with EXACTLY_ONCE, whose output is visible only when a checkpoint commits it.
+     */
+    private void runLatency(E2eHarness harness) throws Exception {
+        String model = o.latencyModel;
+        String w = o.latencyWorkload;
+        List<String> pool = prepared.get(model).texts().get(w);
+        double capacity = results.median(model, w, PIPELINE, Results.Measurement::rps)
+                .orElse(expectedRate.getOrDefault(key(model, w, PIPELINE), 100.0));
         results.capacity = capacity;
-        log("latency: capacity %.1f records/s (%s, %s)", capacity, config, o.latencyWorkload);
-        Map<String, String> atLeastOnce = Map.of("sentiment.delivery-guarantee", "AT_LEAST_ONCE");
-        List<LatencyRun> runs = new ArrayList<>();
-        for (int load : o.loads) {
-            runs.add(new LatencyRun(load, "pipeline", E2eHarness.Scoring.PIPELINE, atLeastOnce));
-            runs.add(new LatencyRun(load, "naive-a", E2eHarness.Scoring.NAIVE_UNPADDED, atLeastOnce));
-        }
-        runs.add(new LatencyRun(
-                50,
-                "pipeline exactly-once 200 ms",
-                E2eHarness.Scoring.PIPELINE,
-                Map.of("sentiment.delivery-guarantee", "EXACTLY_ONCE", "sentiment.checkpoint-interval", "200 ms")));
-        runs.add(new LatencyRun(
-                50,
-                "pipeline exactly-once 1 s",
-                E2eHarness.Scoring.PIPELINE,
-                Map.of("sentiment.delivery-guarantee", "EXACTLY_ONCE")));
-        for (LatencyRun run : runs) {
-            double rate = capacity * run.load() / 100.0;
-            int n = (int) Math.max(100, rate * o.latencySeconds);
-            List<String> texts = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                texts.add(pool.get(i % pool.size()));
-            }
+        double rate = capacity * o.latencyLoad / 100.0;
+        int n = (int) Math.ceil(rate * o.seconds);
+        for (String guarantee : List.of("AT_LEAST_ONCE", "EXACTLY_ONCE")) {
             E2eHarness.Outcome out = harness.run(
-                    new E2eHarness.JobSpec(run.system(), run.scoring(), o.latencyParallelism, fp32, run.settings()),
-                    warmup,
-                    texts,
+                    spec(model, PIPELINE, Map.of("sentiment.delivery-guarantee", guarantee)),
+                    warmUpTexts(pool),
+                    cycle(pool, n),
                     rate);
             Results.Latency l = new Results.Latency(
-                    run.system(),
-                    run.load(),
+                    model,
+                    w,
+                    guarantee,
+                    o.checkpointIntervalMs,
+                    o.latencyLoad,
                     rate,
                     n,
                     out.recordsPerSecond(),
                     out.latencyPercentile(50),
                     out.latencyPercentile(95),
                     out.latencyPercentile(99),
-                    run.settings().get("sentiment.delivery-guarantee"),
-                    out.processCpuSeconds / Math.max(0.001, (out.lastCommittedMs - out.firstSentMs) / 1000.0));
+                    out.latencyPercentile(100));
             results.latency.add(l);
             log(
-                    "latency %s at %d%% (%.1f/s, %d records): achieved %.1f/s, p50 %d p95 %d p99 %d ms",
-                    l.system(), l.load(), rate, n, l.achieved(), l.p50(), l.p95(), l.p99());
+                    "latency %s %s %s at %d%% (%.1f/s, %d records): p50 %d p95 %d p99 %d max %d ms",
+                    model, w, guarantee, o.latencyLoad, rate, n, l.p50(), l.p95(), l.p99(), l.max());
         }
     }
 
-    /** sst2: the phrases; long: phrases joined to 60-127 tokens; mix: half phrases, a quarter each 2-3-phrase
-     *  reviews and long reviews, shuffled. */
-    static List<String> buildWorkload(
-            String name, List<String> phrases, int count, java.util.function.ToIntFunction<String> tokens) {
-        switch (name) {
-            case "sst2":
-                return new ArrayList<>(phrases.subList(0, Math.min(count, phrases.size() - 16)));
-            case "long":
-                return Workloads.longReviews(phrases, count, tokens);
-            case "mix": {
-                List<String> mix = new ArrayList<>();
-                mix.addAll(phrases.subList(1000, 1000 + count / 2));
-                mix.addAll(Workloads.shortReviews(phrases, count / 4));
-                mix.addAll(Workloads.longReviews(phrases.subList(0, 1000), count - mix.size(), tokens));
-                Collections.shuffle(mix, new Random(Workloads.SEED + 3));
-                return mix;
-            }
-            default:
-                throw new IllegalArgumentException("unknown workload " + name);
+    private E2eHarness.JobSpec spec(String model, String config, Map<String, String> extra) {
+        Map<String, String> settings = new LinkedHashMap<>(o.settings);
+        settings.putAll(extra);
+        E2eHarness.Scoring scoring = switch (config) {
+            case PIPELINE -> E2eHarness.Scoring.PIPELINE;
+            case NAIVE -> E2eHarness.Scoring.NAIVE_UNPADDED;
+            case NAIVE_PADDED -> E2eHarness.Scoring.NAIVE_PAD128;
+            default -> throw new IllegalArgumentException(config);
+        };
+        return new E2eHarness.JobSpec(
+                config, scoring, o.parallelism, o.models.get(model).toString(), settings);
+    }
+
+    private static String key(String model, String workload, String config) {
+        return model + "/" + workload + "/" + config;
+    }
+
+    /** {@code n} texts: the pool over and over. */
+    private static List<String> cycle(List<String> pool, int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(pool.get(i % pool.size()));
         }
+        return out;
     }
 
     interface ThrowingRunnable {
@@ -637,86 +440,5 @@ public final class PipelineBenchmark {
     static void log(String format, Object... args) {
         System.out.printf("[%tT] %s%n", System.currentTimeMillis(), String.format(format, args));
         System.out.flush();
-    }
-
-    /** TaskManager memory: one child JVM per session-sharing mode, the pipeline at parallelism 2 on 2 slots. */
-    static final class MemoryProbe {
-        static final String[] MODES = {"PER_SLOT", "SHARED"};
-        /** How the child's result line starts; the rest is a {@link Results.Memory} as JSON. */
-        static final String MEMORY_LINE = "MEMORY ";
-
-        static List<Results.Memory> runChildren(Options o) throws Exception {
-            List<Results.Memory> out = new ArrayList<>();
-            for (String mode : MODES) {
-                List<String> cmd = new ArrayList<>(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xms768m",
-                        "-Xmx768m",
-                        "-XX:+AlwaysPreTouch",
-                        "-Dlog4j.configurationFile=" + System.getProperty("log4j.configurationFile", ""),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        PipelineBenchmark.class.getName(),
-                        "--memory-mode",
-                        mode,
-                        "--model",
-                        o.model.toString(),
-                        "--memory-records",
-                        Integer.toString(o.memoryRecords)));
-                log("memory: child JVM %s", mode);
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                try (BufferedReader r =
-                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        if (line.startsWith(MEMORY_LINE)) {
-                            out.add(JSON.readValue(line.substring(MEMORY_LINE.length()), Results.Memory.class));
-                            log("memory %s: %s", mode, line);
-                        }
-                    }
-                }
-                if (p.waitFor() != 0) {
-                    throw new IllegalStateException("memory child " + mode + " failed: exit " + p.exitValue());
-                }
-            }
-            return out;
-        }
-
-        static void child(Options o, List<String> phrases) throws Exception {
-            try (E2eHarness harness = new E2eHarness(o.checkpointInterval())) {
-                List<String> texts = phrases.subList(0, o.memoryRecords);
-                // a tiny job first, so that Flink's and Kafka's own classes and buffers are in the baseline
-                harness.run(
-                        new E2eHarness.JobSpec(
-                                "probe",
-                                E2eHarness.Scoring.NAIVE_UNPADDED,
-                                1,
-                                Path.of("testing/src/main/resources/tiny-distilbert")
-                                        .toAbsolutePath()
-                                        .toString(),
-                                Map.of()),
-                        List.of(),
-                        phrases.subList(0, 8),
-                        0);
-                long before = SessionMemoryBenchmark.statusKb("VmRSS");
-                long[] after = new long[1];
-                E2eHarness.JobSpec spec = new E2eHarness.JobSpec(
-                        "memory",
-                        E2eHarness.Scoring.PIPELINE,
-                        2,
-                        o.model.toString(),
-                        Map.of(
-                                "sentiment.session-sharing",
-                                o.memoryMode,
-                                "sentiment.delivery-guarantee",
-                                "AT_LEAST_ONCE"),
-                        () -> after[0] = SessionMemoryBenchmark.statusKb("VmRSS")); // sessions still open
-                E2eHarness.Outcome out = harness.run(spec, List.of(), texts, 0);
-                long hwm = SessionMemoryBenchmark.statusKb("VmHWM");
-                System.out.println(MEMORY_LINE
-                        + JSON.writeValueAsString(
-                                new Results.Memory(o.memoryMode, before, after[0], hwm, out.records)));
-            }
-            System.out.flush();
-        }
     }
 }

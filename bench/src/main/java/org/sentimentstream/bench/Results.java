@@ -5,48 +5,58 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /** Everything one run measured. */
 final class Results {
 
     /**
-     * One measurement of one configuration. {@code cpuByCategory}: CPU seconds per {@link E2eHarness.CpuTime}
-     * category (end to end only, else null); {@code cores}: CPU seconds of the JVM per wall second;
-     * {@code inferenceShare}: batcher-thread CPU / JVM CPU (the pipeline, where ONNX Runtime runs in the batcher).
+     * One timed measurement of one configuration. {@code cpuSeconds}: for the ceiling this JVM's, for a job the
+     * job's (this JVM less the harness's producer and consumer); {@code brokerCpuSeconds}: the broker JVM's (jobs
+     * only, else NaN); {@code cpuByCategory}: see {@link E2eHarness.CpuTime} (jobs only, else null).
      */
-    record Row(
+    record Measurement(
             int round,
+            String model,
             String workload,
             String config,
-            String model,
-            int batchSize,
-            int records,
-            double rps,
+            long records,
+            double seconds,
+            double cpuSeconds,
+            double brokerCpuSeconds,
             double padding,
             long batches,
-            double[] cpuByCategory,
-            double cores,
-            double inferenceShare) {
-        /** A raw ONNX Runtime measurement, without CPU accounting. */
-        static Row ceiling(
-                int round,
-                String workload,
-                String config,
-                String model,
-                int batchSize,
-                int records,
-                double rps,
-                double padding) {
-            return new Row(
-                    round, workload, config, model, batchSize, records, rps, padding, 0, null, Double.NaN, Double.NaN);
+            double[] cpuByCategory) {
+
+        double rps() {
+            return records / seconds;
+        }
+
+        double perCpuSecond() {
+            return records / cpuSeconds;
+        }
+
+        double cores() {
+            return cpuSeconds / seconds;
         }
     }
 
-    /** One open-loop run; {@code cores}: JVM CPU seconds per wall second during the run. */
+    /** One point of the ceiling's token-budget calibration. */
+    record Calibration(
+            String model,
+            String workload,
+            String batching,
+            int budget,
+            double rps,
+            double perCpuSecond,
+            double padding) {}
+
+    /** One open-loop run; {@code p*} in milliseconds from the producer's timestamp to a read_committed consumer. */
     record Latency(
-            String system,
+            String model,
+            String workload,
+            String guarantee,
+            long checkpointMs,
             int load,
             double offered,
             int records,
@@ -54,11 +64,7 @@ final class Results {
             long p50,
             long p95,
             long p99,
-            String guarantee,
-            double cores) {}
-
-    /** Resident memory of one child JVM, before the job and after scoring. */
-    record Memory(String mode, long beforeKb, long afterKb, long hwmKb, long records) {}
+            long max) {}
 
     String startedAt;
     String loadBefore;
@@ -66,46 +72,45 @@ final class Results {
     double seconds;
     int cores;
     double capacity = Double.NaN;
+    /** Token lengths of each workload's texts, per model name. */
     final Map<String, int[]> lengths = new LinkedHashMap<>();
-    final List<Row> sweep = new ArrayList<>();
-    final List<Row> rows = new ArrayList<>();
-    final List<Row> padding = new ArrayList<>();
-    final List<Latency> latency = new ArrayList<>();
-    final List<Memory> memory = new ArrayList<>();
+    /** Best token budget of the ceiling, per model and workload ("model/workload"). */
+    final Map<String, Integer> bestBudget = new LinkedHashMap<>();
 
-    List<Row> rows(String workload, String config, String model) {
-        List<Row> out = new ArrayList<>();
-        for (Row r : rows) {
-            if (r.workload().equals(workload)
-                    && r.config().equals(config)
-                    && r.model().equals(model)) {
-                out.add(r);
+    final List<Calibration> calibration = new ArrayList<>();
+    final List<Measurement> measurements = new ArrayList<>();
+    final List<Latency> latency = new ArrayList<>();
+
+    List<Measurement> of(String model, String workload, String config) {
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement m : measurements) {
+            if (m.model().equals(model)
+                    && m.workload().equals(workload)
+                    && m.config().equals(config)) {
+                out.add(m);
             }
         }
         return out;
     }
 
-    double median(String workload, String config, String model) {
-        return Stats.median(
-                rows(workload, config, model).stream().mapToDouble(Row::rps).toArray());
+    OptionalDouble median(String model, String workload, String config, ToDoubleFunction<Measurement> value) {
+        List<Measurement> rows = of(model, workload, config);
+        return rows.isEmpty()
+                ? OptionalDouble.empty()
+                : OptionalDouble.of(
+                        Stats.median(rows.stream().mapToDouble(value).toArray()));
     }
 
-    OptionalDouble rps(int round, String workload, String config, String model) {
-        return rows(workload, config, model).stream()
-                .filter(r -> r.round() == round)
-                .mapToDouble(Row::rps)
-                .findFirst();
-    }
-
-    /** f(round) for each round that has rows, in round order, NaN values skipped. */
-    List<Double> perRound(ToDoubleFunction<Integer> f) {
-        TreeMap<Integer, Double> values = new TreeMap<>();
-        for (Row r : rows) {
-            double v = f.applyAsDouble(r.round());
-            if (!Double.isNaN(v)) {
-                values.put(r.round(), v);
+    /** Per round, value(a) / value(b) where both configurations were measured in that round. */
+    List<Double> ratios(String model, String workload, String a, String b, ToDoubleFunction<Measurement> value) {
+        List<Double> out = new ArrayList<>();
+        for (Measurement x : of(model, workload, a)) {
+            for (Measurement y : of(model, workload, b)) {
+                if (x.round() == y.round()) {
+                    out.add(value.applyAsDouble(x) / value.applyAsDouble(y));
+                }
             }
         }
-        return new ArrayList<>(values.values());
+        return out;
     }
 }

@@ -59,7 +59,7 @@ class MainTest {
                 .contains("--reviews")
                 .contains("--follow")
                 .contains("--parallelism");
-        assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 8."));
+        assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 64."));
         assertThat(helpOf(e.out(), "--input-format")).contains(squeezed("Default: JSON."));
         assertThat(helpOf(e.out(), "--model")).contains(squeezed("Flink key: sentiment.model"));
     }
@@ -77,9 +77,9 @@ class MainTest {
                 .doesNotContain("--bootstrap-servers")
                 .doesNotContain("--input-format")
                 .doesNotContain("--delivery-guarantee");
-        assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 8."));
+        assertThat(helpOf(e.out(), "--max-batch-size")).contains(squeezed("Default: 64."));
         assertThat(helpOf(e.out(), "--max-sequence-length")).contains(squeezed("Default: 128."));
-        assertThat(helpOf(e.out(), "--length-buckets")).contains(squeezed("Default: 16,32,64."));
+        assertThat(helpOf(e.out(), "--max-batch-tokens")).contains(squeezed("Default: 512."));
     }
 
     @Test

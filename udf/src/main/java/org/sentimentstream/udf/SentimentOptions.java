@@ -41,9 +41,9 @@ public final class SentimentOptions {
 
     public static final ConfigOption<Integer> MAX_BATCH_SIZE = ConfigOptions.key("sentiment.max-batch-size")
             .intType()
-            .defaultValue(8)
-            .withDescription("Most texts in one ONNX Runtime call. 8 measured best on 2 cores with the"
-                    + " DistilBERT-base shape (bench/RESULTS-udf-defaults.md).");
+            .defaultValue(64)
+            .withDescription("Most texts in one ONNX Runtime call: a cap beside the padded-token budget, which"
+                    + " sizes the batches.");
 
     public static final ConfigOption<Duration> MAX_BATCH_DELAY = ConfigOptions.key("sentiment.max-batch-delay")
             .durationType()
@@ -52,15 +52,18 @@ public final class SentimentOptions {
 
     public static final ConfigOption<Integer> MAX_BATCH_TOKENS = ConfigOptions.key("sentiment.max-batch-tokens")
             .intType()
-            .defaultValue(1024)
-            .withDescription("Most padded tokens (batch size x longest text) in one ONNX Runtime call. Bounds the"
-                    + " memory and latency of a batch of long texts.");
+            .defaultValue(512)
+            .withDescription("Most padded tokens (batch size x longest text) in one ONNX Runtime call: short texts"
+                    + " form large batches, long ones small. 512 measured best, or within a few percent of"
+                    + " it, for both the compact int8 model and the DistilBERT-base shape on 2 cores"
+                    + " (docs/benchmarks.md, calibration).");
 
     public static final ConfigOption<String> LENGTH_BUCKETS = ConfigOptions.key("sentiment.length-buckets")
             .stringType()
-            .defaultValue("16,32,64")
-            .withDescription("Token-length boundaries: a batch never mixes texts from different buckets, so short"
-                    + " reviews are not padded to a long one. Comma-separated, ascending.");
+            .defaultValue("")
+            .withDescription("Token-length boundaries, comma-separated, ascending: a batch never mixes texts from"
+                    + " different buckets. Empty (no buckets): batches are cut from the waiting texts sorted by"
+                    + " length, which keeps padding low without splitting them further.");
 
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("sentiment.intra-op-threads")
             .intType()

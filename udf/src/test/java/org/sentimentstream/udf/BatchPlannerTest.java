@@ -44,6 +44,22 @@ class BatchPlannerTest {
     }
 
     @Test
+    void aBatchIsFullAtItsSizeLimitOrWhenOneMoreTextOfItsLongestWouldPassTheBudget() {
+        BatchPlanner planner = new BatchPlanner(3, 20, NO_BUCKETS);
+        assertThat(planner.isFull(List.of(1, 2, 3), Integer::intValue))
+                .as("3 texts, the size limit")
+                .isTrue();
+        assertThat(planner.isFull(List.of(5, 5, 5), Integer::intValue)).isTrue();
+        assertThat(planner.isFull(List.of(4, 7), Integer::intValue))
+                .as("3 x 7 = 21 > 20")
+                .isTrue();
+        assertThat(planner.isFull(List.of(4, 6), Integer::intValue))
+                .as("3 x 6 = 18: another text of 6 fits")
+                .isFalse();
+        assertThat(planner.isFull(List.of(20), Integer::intValue)).isTrue();
+    }
+
+    @Test
     void neverMixesBuckets() {
         BatchPlanner planner = new BatchPlanner(100, 100_000, new int[] {16, 32, 64});
         assertThat(plan(planner, 40, 16, 17, 3, 64, 65, 32, 200, 1))

@@ -24,11 +24,11 @@ class InferenceConfigTest {
         assertThat(c.modelSha256()).isNull();
         assertThat(c.modelCacheDir()).isNull();
         assertThat(c.maxSequenceLength()).isEqualTo(128);
-        assertThat(c.maxBatchSize()).isEqualTo(8);
+        assertThat(c.maxBatchSize()).isEqualTo(64);
         assertThat(c.maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
-        assertThat(c.maxBatchTokens()).isEqualTo(1024);
+        assertThat(c.maxBatchTokens()).isEqualTo(512);
         assertThat(c.intraOpSpinning()).isFalse();
-        assertThat(c.lengthBuckets()).containsExactly(16, 32, 64);
+        assertThat(c.lengthBuckets()).isEmpty();
         assertThat(c.intraOpThreads()).isZero();
         assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.PER_SLOT);
         assertThat(InferenceConfig.from(new Configuration())).isEqualTo(c);

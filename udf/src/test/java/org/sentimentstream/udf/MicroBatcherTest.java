@@ -151,6 +151,37 @@ class MicroBatcherTest {
     }
 
     @Test
+    void whileFullBatchesRunAPartialOneWaitsForNewcomersToFillIt() throws Exception {
+        MicroBatcher b = batcher(2, FOREVER, 10_000);
+        List<CompletableFuture<float[]>> futures = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            futures.add(b.submit(text(5, i + 1), InferenceListener.NOOP));
+        }
+        get(futures.get(0));
+        get(futures.get(1));
+        assertThat(runner.lengths()).containsExactly(List.of(5, 5));
+        assertThat(futures.get(2))
+                .as("a batch of one text is partial: it waits")
+                .isNotDone();
+        assertThat(b.queued()).isEqualTo(1);
+        futures.add(b.submit(text(5, 4), InferenceListener.NOOP));
+        assertThat(get(futures.get(2))).containsExactly(15f, 5f);
+        assertThat(get(futures.get(3))).containsExactly(20f, 5f);
+        assertThat(runner.lengths()).containsExactly(List.of(5, 5), List.of(5, 5));
+    }
+
+    @Test
+    void aPartialBatchLeftAfterTheFullOnesRunsWhenItsDelayIsUp() throws Exception {
+        MicroBatcher b = batcher(2, Duration.ofMillis(20), 10_000);
+        List<CompletableFuture<float[]>> futures = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            futures.add(b.submit(text(4, i + 1), InferenceListener.NOOP));
+        }
+        assertThat(get(futures.get(2))).containsExactly(12f, 4f);
+        assertThat(runner.lengths()).containsExactly(List.of(4, 4), List.of(4));
+    }
+
+    @Test
     void theLongestQueuedTextCountsForThePaddedBudget() throws Exception {
         MicroBatcher b = batcher(100, FOREVER, 20);
         CompletableFuture<float[]> a = b.submit(text(2, 1), InferenceListener.NOOP);

@@ -67,7 +67,7 @@ class MainTest {
                 .contains(squeezed("Flink key: sentiment.bootstrap-servers"))
                 .doesNotContain(squeezed("Default:"));
         assertThat(helpOf(e.out(), "--max-batch-size"))
-                .contains(squeezed("Default: 8."))
+                .contains(squeezed("Default: 64."))
                 .contains(squeezed("Flink key: sentiment.max-batch-size"));
         assertThat(helpOf(e.out(), "--input-format")).contains(squeezed("Default: JSON."));
         assertThat(helpOf(e.out(), "--delivery-guarantee")).contains(squeezed("Default: exactly-once."));

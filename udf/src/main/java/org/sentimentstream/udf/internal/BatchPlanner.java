@@ -47,6 +47,18 @@ public final class BatchPlanner {
         return batches;
     }
 
+    /**
+     * Whether a batch of {@link #plan} is full: at its size limit, or one more text at least as long as its longest
+     * would pass the padded-token limit.
+     */
+    public <T> boolean isFull(List<T> batch, ToIntFunction<T> length) {
+        int longest = 0;
+        for (T item : batch) {
+            longest = Math.max(longest, length.applyAsInt(item));
+        }
+        return batch.size() >= maxBatchSize || (long) (batch.size() + 1) * longest > maxBatchTokens;
+    }
+
     int bucketOf(int length) {
         for (int i = 0; i < bucketBounds.length; i++) {
             if (length <= bucketBounds[i]) {

@@ -9,21 +9,34 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Collects tokenized texts from any number of threads and runs them through the model on its own thread. It
- * flushes when {@code maxBatchSize} texts wait, when their padded size would pass {@code maxBatchTokens}, or when
- * the oldest has waited {@code maxBatchDelay}; what it flushes is planned by the {@link BatchPlanner}. Every
- * submitted future is completed: with logits, with the batch's error, or as cancelled at close.
+ * Collects tokenized texts from any number of threads and runs them through the model on its own thread, in
+ * batches cut by the {@link BatchPlanner}: sorted by length, at most {@code maxBatchSize} texts and
+ * {@code maxBatchTokens} padded tokens each. While the waiting texts fill at least one batch, only full batches run
+ * and the rest wait to be sorted together with the texts that arrive meanwhile, so that a busy model gets full,
+ * evenly long batches; when none is full, everything waiting runs once the oldest text has waited
+ * {@code maxBatchDelay}. Every submitted future is completed: with logits, with the batch's error, or as cancelled
+ * at close.
  */
 public final class MicroBatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+
+    /**
+     * A text in a partial batch runs, whatever else waits, once it has waited this many times the batch delay: a
+     * rare length must not wait for full batches of the common ones for ever.
+     */
+    static final int STARVATION_DELAYS = 20;
 
     /** Runs one padded batch; returns logits in the batch's order. */
     @FunctionalInterface
@@ -106,7 +119,7 @@ public final class MicroBatcher implements AutoCloseable {
 
     private void loop() {
         while (true) {
-            List<Pending> flushed;
+            List<List<Pending>> flushed;
             lock.lock();
             try {
                 while (true) {
@@ -123,9 +136,7 @@ public final class MicroBatcher implements AutoCloseable {
                         changed.awaitNanos(maxDelayNanos - (now - queue.peekFirst().enqueuedNanos));
                     }
                 }
-                flushed = new ArrayList<>(queue);
-                queue.clear();
-                queuedMaxLength = 0;
+                flushed = takeBatches(System.nanoTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failAll(new IllegalStateException("the batcher thread was interrupted"));
@@ -133,10 +144,59 @@ public final class MicroBatcher implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            for (List<Pending> batch : planner.plan(flushed, p -> p.text.length())) {
+            for (List<Pending> batch : flushed) {
                 runBatch(batch);
             }
         }
+    }
+
+    /**
+     * The batches to run now, removed from the queue, oldest text first: the full ones if there are any (the texts
+     * of a partial batch keep waiting, unless one of them has waited {@link #STARVATION_DELAYS} delays), else all
+     * of them. Oldest first, because an ordered async operator emits nothing behind its oldest record. Called with
+     * the lock held.
+     */
+    private List<List<Pending>> takeBatches(long now) {
+        List<List<Pending>> planned = planner.plan(new ArrayList<>(queue), p -> p.text.length());
+        List<List<Pending>> run = new ArrayList<>();
+        for (List<Pending> batch : planned) {
+            if (closed || planner.isFull(batch, p -> p.text.length()) || waitedTooLong(batch, now)) {
+                run.add(batch);
+            }
+        }
+        if (run.isEmpty()) {
+            run = planned;
+        }
+        if (run.size() == planned.size()) {
+            queue.clear();
+        } else {
+            Set<Pending> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+            run.forEach(taken::addAll);
+            queue.removeIf(taken::contains);
+        }
+        queuedMaxLength = 0;
+        for (Pending p : queue) {
+            queuedMaxLength = Math.max(queuedMaxLength, p.text.length());
+        }
+        run.sort(Comparator.comparingLong(MicroBatcher::oldest));
+        return run;
+    }
+
+    private static long oldest(List<Pending> batch) {
+        long oldest = Long.MAX_VALUE;
+        for (Pending p : batch) {
+            oldest = Math.min(oldest, p.enqueuedNanos);
+        }
+        return oldest;
+    }
+
+    private boolean waitedTooLong(List<Pending> batch, long now) {
+        for (Pending p : batch) {
+            if (now - p.enqueuedNanos >= STARVATION_DELAYS * maxDelayNanos) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void runBatch(List<Pending> batch) {
