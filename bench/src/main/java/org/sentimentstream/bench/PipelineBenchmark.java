@@ -31,6 +31,8 @@ public final class PipelineBenchmark {
     static final String PIPELINE = "pipeline";
     static final String NAIVE = "naive";
     static final String NAIVE_PADDED = "naive padded-128";
+    /** A job's records: its expected rate x --seconds x this, so that it lasts at least --seconds. */
+    static final double MARGIN = 1.1;
 
     @Command(
             name = "PipelineBenchmark",
@@ -59,10 +61,10 @@ public final class PipelineBenchmark {
         int parallelism = 2;
 
         @Option(names = "--budgets", split = ",", description = "Token budgets of the ceiling's calibration.")
-        int[] budgets = {256, 512, 1024, 2048};
+        int[] budgets = {256, 512, 1024};
 
         @Option(names = "--calibration-seconds")
-        double calibrationSeconds = 2;
+        double calibrationSeconds = 1.5;
 
         @Option(names = "--naive-model", description = "The model of the naive jobs (default: the first).")
         String naiveModel;
@@ -241,14 +243,14 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Untimed: JIT-compiles Flink's, Kafka's and the project's code paths with a job of about {@code --seconds}
-     * per model (a measured job must not pay for compiling them, as the ceiling, nearly all native code, does not).
+     * Untimed: JIT-compiles Flink's, Kafka's and the project's code paths with a job of about half
+     * {@code --seconds} per model (a measured job must not pay for compiling them, as the ceiling, nearly all native code, does not).
      */
     private void warmUp(E2eHarness harness) throws Exception {
         for (Map.Entry<String, Path> model : o.models.entrySet()) {
             String w = o.workloads.get(0);
             List<String> pool = prepared.get(model.getKey()).texts().get(w);
-            int n = (int) Math.ceil(expectedRate.getOrDefault(key(model.getKey(), w, PIPELINE), 50.0) * o.seconds);
+            int n = (int) Math.ceil(expectedRate.getOrDefault(key(model.getKey(), w, PIPELINE), 50.0) * o.seconds / 2);
             harness.run(spec(model.getKey(), PIPELINE, Map.of()), warmUpTexts(pool), cycle(pool, n), 0);
         }
         if (measuresNaive()) {
@@ -312,10 +314,9 @@ public final class PipelineBenchmark {
         List<String> pool = prepared.get(model).texts().get(w);
         String key = key(model, w, config);
         double rate = expectedRate.getOrDefault(key, 50.0);
-        // sized from the last measured rate, with a margin, so that the run lasts at least --seconds
-        int n = (int) Math.ceil(rate * o.seconds * 1.15);
-        List<String> texts = cycle(pool, n);
-        E2eHarness.Outcome out = harness.run(spec(model, config, Map.of()), warmUpTexts(pool), texts, 0);
+        // sized from the rate measured so far, with a margin, so that the run lasts at least --seconds
+        int n = (int) Math.ceil(rate * o.seconds * MARGIN);
+        E2eHarness.Outcome out = harness.run(spec(model, config, Map.of()), warmUpTexts(pool), cycle(pool, n), 0);
         expectedRate.put(
                 key, results.median(model, w, config, Results.Measurement::rps).orElse(out.recordsPerSecond()));
         double padding = switch (config) {
@@ -328,7 +329,7 @@ public final class PipelineBenchmark {
                 model,
                 w,
                 config,
-                n,
+                out.records,
                 out.seconds(),
                 out.jobCpuSeconds(),
                 out.brokerCpuSeconds,
@@ -340,7 +341,7 @@ public final class PipelineBenchmark {
                 key, results.median(model, w, config, Results.Measurement::rps).orElse(m.rps()));
         log(
                 "round %d %s %s %s: %d records, %.1f records/s, %.1f per job CPU-second, padding %.3f, %.0f s",
-                round, model, w, config, n, m.rps(), m.perCpuSecond(), padding, m.seconds());
+                round, model, w, config, m.records(), m.rps(), m.perCpuSecond(), padding, m.seconds());
     }
 
     /**
@@ -348,7 +349,7 @@ public final class PipelineBenchmark {
      * slow runs of each session, as the ceiling's does not.
      */
     private static List<String> warmUpTexts(List<String> pool) {
-        return pool.subList(pool.size() - 64, pool.size());
+        return pool.subList(pool.size() - 16, pool.size());
     }
 
     private double meanLength(String w) {
