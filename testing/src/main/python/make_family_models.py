@@ -311,7 +311,7 @@ def make(name, data, texts, corpus):
     with torch.no_grad():
         head(model).bias.sub_(torch.cat([forward([c]) for c in cases]).median(dim=0).values)
         if multi_label:
-            head(model).bias.add_(torch.linspace(-1.5, 0.0, len(label_names)))
+            head(model).bias.add_(torch.linspace(-1.5, -0.1, len(label_names)))
     for c in cases:
         logits = forward([c])[0]
         c["logits"] = [float(x) for x in logits]
@@ -355,7 +355,10 @@ def make(name, data, texts, corpus):
 
     all_logits = np.array([c["logits"] for c in cases])
     if multi_label:
-        above = np.array([c["probabilities"] for c in cases]) > 0.5
+        probs = np.array([c["probabilities"] for c in cases])
+        # no text on the fence: tests compare the labels above 0.5 within the 1e-4 tolerance
+        assert np.abs(probs - 0.5).min() > 1e-4, np.abs(probs - 0.5).min()
+        above = probs > 0.5
         per_text = above.sum(1)
         assert (per_text == 0).any() and (per_text == 1).any() and (per_text >= 2).any(), per_text
         assert above.any(0).all() and (~above).any(0).all(), above.sum(0)

@@ -137,7 +137,7 @@ class ReferenceLogitsTest {
     void multiLabelResultsHoldTheLabelsAboveTheThreshold() throws Exception {
         List<ReferenceCase> cases = cases(TestModels.TINY_MULTILABEL);
         int[] labelsPerText = new int[9];
-        for (double threshold : new double[] {0.5, 0.8}) {
+        for (double threshold : new double[] {0.5, 0.7}) {
             try (SentimentScorer scorer = SentimentScorer.open(config(TestModels.TINY_MULTILABEL)
                     .set(SentimentOptions.MULTI_LABEL_THRESHOLD, threshold)
                     .build())) {
