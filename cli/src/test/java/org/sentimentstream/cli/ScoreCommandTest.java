@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -338,7 +338,12 @@ class ScoreCommandTest {
         Path output = dir.resolve(model + "-scored.jsonl");
         Files.write(input, lines, StandardCharsets.UTF_8);
 
-        Run run = score("--model", TestModels.dir(model).toString(), "--input", input.toString(), "--output",
+        Run run = score(
+                "--model",
+                TestModels.dir(model).toString(),
+                "--input",
+                input.toString(),
+                "--output",
                 output.toString());
 
         assertThat(run.exitCode).as(run.err).isZero();
@@ -348,6 +353,8 @@ class ScoreCommandTest {
             assertThat(rows.get(i).get("text").asText()).isEqualTo(cases.get(i).text);
             assertScoredLike(rows.get(i).get("sentiment"), cases.get(i));
         }
-        assertThat(run.err).contains("Scored " + rows.size() + " of " + rows.size()).contains(TestModels.identity(model));
+        assertThat(run.err)
+                .contains("Scored " + rows.size() + " of " + rows.size())
+                .contains(TestModels.identity(model));
     }
 }

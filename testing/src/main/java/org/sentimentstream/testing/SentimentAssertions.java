@@ -23,8 +23,8 @@ public final class SentimentAssertions {
 
     /** The logits of the reference case, and a label, score and probabilities consistent with them. */
     public static void assertSentiment(JsonNode sentiment, ReferenceCase expected) {
-        assertWellFormed(sentiment, expected.model, expected.labels, expected.multiLabel, expected.tokens,
-                expected.truncated);
+        assertWellFormed(
+                sentiment, expected.model, expected.labels, expected.multiLabel, expected.tokens, expected.truncated);
         JsonNode logits = sentiment.get("logits");
         for (int i = 0; i < expected.logits.length; i++) {
             assertThat(logits.get(i).asDouble())
@@ -32,7 +32,10 @@ public final class SentimentAssertions {
                     .isCloseTo(expected.logits[i], within(LOGIT_TOLERANCE));
         }
         for (int i = 0; expected.probabilities != null && i < expected.probabilities.length; i++) {
-            assertThat(sentiment.get("probabilities").get(expected.labels.get(i)).asDouble())
+            assertThat(sentiment
+                            .get("probabilities")
+                            .get(expected.labels.get(i))
+                            .asDouble())
                     .as("probability of %s for '%s'", expected.labels.get(i), expected)
                     .isCloseTo(expected.probabilities[i], within(LOGIT_TOLERANCE));
         }
@@ -43,8 +46,7 @@ public final class SentimentAssertions {
      * score of the larger one, the token count and truncation flag.
      */
     public static void assertWellFormed(JsonNode sentiment, int tokens, boolean truncated) {
-        assertWellFormed(
-                sentiment, TestModels.TINY, List.of("NEGATIVE", "POSITIVE"), false, tokens, truncated);
+        assertWellFormed(sentiment, TestModels.TINY, List.of("NEGATIVE", "POSITIVE"), false, tokens, truncated);
         assertThat(sentiment.get("model").asText()).isEqualTo(TinyModel.IDENTITY);
     }
 
@@ -54,12 +56,7 @@ public final class SentimentAssertions {
      * above the default threshold, the token count and truncation flag, the model's identity.
      */
     public static void assertWellFormed(
-            JsonNode sentiment,
-            String model,
-            List<String> labels,
-            boolean multiLabel,
-            int tokens,
-            boolean truncated) {
+            JsonNode sentiment, String model, List<String> labels, boolean multiLabel, int tokens, boolean truncated) {
         assertThat(sentiment).as("sentiment").isNotNull();
         assertThat(sentiment.isObject()).isTrue();
         JsonNode logits = sentiment.get("logits");

@@ -132,7 +132,8 @@ public final class TestModels {
      */
     public static String identity(String name) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir(name).resolve("model.onnx")));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(dir(name).resolve("model.onnx")));
             return name + "@sha256:" + HexFormat.of().formatHex(digest).substring(0, 12);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -182,7 +183,8 @@ public final class TestModels {
 
         @Override
         public String toString() {
-            return (model.equals(TINY) ? "" : model + ": ") + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
+            return (model.equals(TINY) ? "" : model + ": ")
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
         }
     }
 

@@ -49,7 +49,8 @@ class ModelContractTest {
     }
 
     private static ObjectNode configJson(Path dir) throws Exception {
-        return (ObjectNode) new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+        return (ObjectNode)
+                new ObjectMapper().readTree(dir.resolve("config.json").toFile());
     }
 
     private static void writeConfigJson(Path dir, ObjectNode root) throws Exception {
@@ -357,18 +358,22 @@ class ModelContractTest {
 
     @Test
     void robertaPositionLimitLeavesOutThePadOffset() throws Exception {
-        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_ROBERTA), null).maxPositions())
+        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_ROBERTA), null)
+                        .maxPositions())
                 .isEqualTo(512);
-        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_XLM_ROBERTA), null).maxPositions())
+        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_XLM_ROBERTA), null)
+                        .maxPositions())
                 .isEqualTo(512);
-        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_BERT), null).maxPositions())
+        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_BERT), null)
+                        .maxPositions())
                 .isEqualTo(512);
         Path roberta = copyOf(TestModels.TINY_ROBERTA);
         ObjectNode root = configJson(roberta);
         root.put("max_position_embeddings", 66); // 64 positions after the pad id and the offset of 2
         writeConfigJson(roberta, root);
-        assertThat(openFailure(
-                        config(roberta).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 65).build()))
+        assertThat(openFailure(config(roberta)
+                        .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 65)
+                        .build()))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'sentiment.max-sequence-length'")
                 .hasMessageContaining("use at most 64");

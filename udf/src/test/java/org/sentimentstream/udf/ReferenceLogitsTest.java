@@ -43,7 +43,9 @@ class ReferenceLogitsTest {
     }
 
     private static InferenceConfig.Builder config(String model) {
-        return InferenceConfig.builder().model(TestModels.dir(model).toString()).set(SentimentOptions.INTRA_OP_THREADS, 1);
+        return InferenceConfig.builder()
+                .model(TestModels.dir(model).toString())
+                .set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
 
     @ParameterizedTest
@@ -71,7 +73,8 @@ class ReferenceLogitsTest {
     @FieldSource("MODELS")
     void allTextsQueuedAtOnceInEveryBucket(String model) throws Exception {
         // A long delay makes the batcher flush by size and token budget only: mixed batches of every length.
-        InferenceConfig cfg = config(model).set(SentimentOptions.MAX_BATCH_SIZE, 8)
+        InferenceConfig cfg = config(model)
+                .set(SentimentOptions.MAX_BATCH_SIZE, 8)
                 .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200))
                 .build();
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
@@ -82,7 +85,8 @@ class ReferenceLogitsTest {
     @ParameterizedTest
     @FieldSource("MODELS")
     void withoutBucketsShortTextsBesideA128TokenText(String model) throws Exception {
-        InferenceConfig cfg = config(model).set(SentimentOptions.MAX_BATCH_SIZE, 64)
+        InferenceConfig cfg = config(model)
+                .set(SentimentOptions.MAX_BATCH_SIZE, 64)
                 .set(SentimentOptions.MAX_BATCH_TOKENS, 128 * 64)
                 .set(SentimentOptions.LENGTH_BUCKETS, "")
                 .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200))
@@ -98,7 +102,8 @@ class ReferenceLogitsTest {
     @FieldSource("MODELS")
     void randomBatchCompositions(String model) throws Exception {
         Random random = new Random(7);
-        InferenceConfig cfg = config(model).set(SentimentOptions.MAX_BATCH_SIZE, 5)
+        InferenceConfig cfg = config(model)
+                .set(SentimentOptions.MAX_BATCH_SIZE, 5)
                 .set(SentimentOptions.MAX_BATCH_TOKENS, 300)
                 .set(SentimentOptions.LENGTH_BUCKETS, "8,24")
                 .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(2))
@@ -115,7 +120,8 @@ class ReferenceLogitsTest {
     @Test
     void resultCarriesProbabilitiesTokensTruncationAndModel() throws Exception {
         ReferenceCase longest = longest(TestModels.TINY);
-        try (SentimentScorer scorer = SentimentScorer.open(config(TestModels.TINY).build())) {
+        try (SentimentScorer scorer =
+                SentimentScorer.open(config(TestModels.TINY).build())) {
             SentimentResult r = scorer.score(longest.text).get(30, TimeUnit.SECONDS);
             assertThat(r.truncated()).isTrue();
             assertThat(r.tokens()).isEqualTo(128);

@@ -33,10 +33,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -386,9 +386,8 @@ class SentimentPipelineITCase {
         }
     }
 
-    static final List<String> OTHER_FAMILIES = TestModels.ALL.stream()
-            .filter(m -> !m.equals(TestModels.TINY))
-            .toList();
+    static final List<String> OTHER_FAMILIES =
+            TestModels.ALL.stream().filter(m -> !m.equals(TestModels.TINY)).toList();
 
     /** The tiny model of each other family and head scores the stream like transformers. */
     @ParameterizedTest
@@ -400,7 +399,8 @@ class SentimentPipelineITCase {
         long base = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
         int i = 0;
         for (ReferenceCase c : TestModels.referenceCases(model)) {
-            ObjectNode value = JSON.createObjectNode().put("id", Integer.toString(i)).put("text", c.text);
+            ObjectNode value =
+                    JSON.createObjectNode().put("id", Integer.toString(i)).put("text", c.text);
             Input in = new Input(i++, JSON.writeValueAsBytes(value), base);
             if (c.text.isBlank()) {
                 in.reason = DeadLetterReason.BLANK_TEXT;
@@ -423,7 +423,8 @@ class SentimentPipelineITCase {
                 assertOutput(s, in, out);
             }
         }
-        assertThat(scored.keySet()).hasSize((int) s.inputs.stream().filter(in -> in.reason == null).count());
+        assertThat(scored.keySet())
+                .hasSize((int) s.inputs.stream().filter(in -> in.reason == null).count());
     }
 
     private static void produce(Scenario s) throws Exception {

@@ -229,14 +229,12 @@ class ReviewCodecTest {
         SentimentResult multi = SentimentResult.multiLabel(
                 List.of("joy", "anger", "fear"), new float[] {2.0f, -1.0f, 0.5f}, 0.5, 9, true, "emo@abc");
         ObjectNode in = new ObjectMapper().createObjectNode().put("text", "yay");
-        var sentiment = new ObjectMapper()
-                .readTree(ReviewCodec.write(in, multi))
-                .get("sentiment");
+        var sentiment =
+                new ObjectMapper().readTree(ReviewCodec.write(in, multi)).get("sentiment");
         List<String> fields = new java.util.ArrayList<>();
         sentiment.fieldNames().forEachRemaining(fields::add);
         assertThat(fields)
-                .containsExactly(
-                        "label", "score", "labels", "probabilities", "logits", "tokens", "truncated", "model");
+                .containsExactly("label", "score", "labels", "probabilities", "logits", "tokens", "truncated", "model");
         assertThat(sentiment.get("label").asText()).isEqualTo("joy");
         assertThat(sentiment.get("score").asDouble()).isEqualTo(1 / (1 + Math.exp(-2.0)));
         assertThat(sentiment.get("labels").toString()).isEqualTo("[\"joy\",\"fear\"]");

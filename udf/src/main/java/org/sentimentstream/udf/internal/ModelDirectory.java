@@ -159,7 +159,9 @@ public final class ModelDirectory {
                     + ". Fix: set it to the id of the tokenizer's padding token (tokenizer.json, added_tokens),"
                     + " e.g. 0 for BERT's [PAD], 1 for RoBERTa's and XLM-R's <pad>.");
         }
-        if (!padTokenId.canConvertToInt() || padTokenId.asInt() < 0 || (vocabSize > 0 && padTokenId.asInt() >= vocabSize)) {
+        if (!padTokenId.canConvertToInt()
+                || padTokenId.asInt() < 0
+                || (vocabSize > 0 && padTokenId.asInt() >= vocabSize)) {
             throw new ModelContractException(config + ": 'pad_token_id' " + padTokenId + " is not a token id"
                     + (vocabSize > 0 ? " below vocab_size " + vocabSize : "") + ". Fix: set it to the id of the"
                     + " tokenizer's padding token (tokenizer.json, added_tokens).");

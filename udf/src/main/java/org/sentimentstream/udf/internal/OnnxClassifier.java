@@ -50,8 +50,7 @@ public final class OnnxClassifier implements AutoCloseable {
     private final InputBuffer mask;
     private final InputBuffer tokenTypes; // null: the model has no token_type_ids input
 
-    private OnnxClassifier(
-            OrtEnvironment env, OrtSession session, Path file, int labels, int threads, long padId) {
+    private OnnxClassifier(OrtEnvironment env, OrtSession session, Path file, int labels, int threads, long padId) {
         this.env = env;
         this.session = session;
         this.file = file;

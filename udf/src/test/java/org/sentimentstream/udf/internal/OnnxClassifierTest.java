@@ -50,7 +50,8 @@ class OnnxClassifierTest {
     @FieldSource("MODELS")
     void buffersGrowAndAreReusedBetweenBatches(String model) throws Exception {
         List<ReferenceCase> cases = TestModels.referenceCases(model);
-        ReferenceCase longest = cases.stream().filter(c -> c.truncated).findFirst().orElseThrow();
+        ReferenceCase longest =
+                cases.stream().filter(c -> c.truncated).findFirst().orElseThrow();
         List<List<ReferenceCase>> batches = List.of(
                 cases.subList(0, 2), // small buffers
                 List.of(cases.get(2), longest, cases.get(3), cases.get(4)), // grown
@@ -78,12 +79,14 @@ class OnnxClassifierTest {
             Files.copy(TestModels.dir(TestModels.TINY_ROBERTA).resolve(file), dir.resolve(file));
         }
         ObjectMapper json = new ObjectMapper();
-        ObjectNode config = (ObjectNode) json.readTree(dir.resolve("config.json").toFile());
+        ObjectNode config =
+                (ObjectNode) json.readTree(dir.resolve("config.json").toFile());
         config.put("vocab_size", 5000).put("pad_token_id", 4000);
         json.writeValue(dir.resolve("config.json").toFile(), config);
         List<ReferenceCase> cases = TestModels.referenceCases(TestModels.TINY_ROBERTA);
         ReferenceCase a = cases.get(0);
-        ReferenceCase b = cases.stream().filter(c -> c.tokens != a.tokens).findFirst().orElseThrow();
+        ReferenceCase b =
+                cases.stream().filter(c -> c.tokens != a.tokens).findFirst().orElseThrow();
         try (OnnxClassifier classifier = open(dir)) {
             assertThat(classifier.classify(List.of(a.inputIds, a.inputIds))[1])
                     .containsExactly(a.logits, within(1e-4f));

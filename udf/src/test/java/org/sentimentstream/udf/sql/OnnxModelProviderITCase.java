@@ -250,9 +250,8 @@ class OnnxModelProviderITCase {
                 + "  WITH ('provider' = 'onnx', 'model' = '" + TestModels.dir(TestModels.TINY_MULTILABEL)
                 + "', 'multi-label-threshold' = '0.6')");
 
-        List<Row> out = collect(tEnv.executeSql(
-                        "SELECT text, label, score, labels, probabilities"
-                                + " FROM ML_PREDICT(TABLE texts, MODEL emotions, DESCRIPTOR(text))")
+        List<Row> out = collect(tEnv.executeSql("SELECT text, label, score, labels, probabilities"
+                        + " FROM ML_PREDICT(TABLE texts, MODEL emotions, DESCRIPTOR(text))")
                 .collect());
 
         assertThat(out).hasSize(cases.size());
@@ -279,6 +278,9 @@ class OnnxModelProviderITCase {
             }
             labelCounts.add(above.size());
         }
-        assertThat(labelCounts).as("texts with none, one and several labels").contains(0, 1).hasSizeGreaterThan(2);
+        assertThat(labelCounts)
+                .as("texts with none, one and several labels")
+                .contains(0, 1)
+                .hasSizeGreaterThan(2);
     }
 }
