@@ -341,8 +341,17 @@ class ModelContractTest {
                 .isInstanceOf(ModelContractException.class)
                 .hasMessageContaining(roberta.resolve("config.json").toString())
                 .hasMessageContaining("no 'pad_token_id'")
-                .hasMessageContaining("a roberta model counts its positions from it")
+                .hasMessageContaining("a roberta model pads with it and counts its positions from it")
                 .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void aBertLikeModelWithoutPadTokenIdPadsWithZero() throws Exception {
+        ObjectNode root = configJson();
+        root.remove("pad_token_id");
+        writeConfigJson(root);
+        assertThat(ModelDirectory.read(model, null).padTokenId()).isZero();
+        theUnbrokenCopyScoresLikeTheOriginal();
     }
 
     @Test

@@ -147,17 +147,18 @@ public final class ModelDirectory {
     }
 
     /**
-     * The id that pads a batch: the attention mask hides padding, but RoBERTa-like models derive position ids from
-     * where the pad id is, so it must be the model's own.
+     * The id that pads a batch. The attention mask hides padding from the other tokens, so for most models any id
+     * would do and a config without one pads with 0; RoBERTa-like models derive position ids from where the pad id
+     * is, so theirs must be the model's own.
      */
     private static long readPadTokenId(Path config, JsonNode padTokenId, int vocabSize, String modelType) {
+        if ((padTokenId == null || padTokenId.isNull()) && !PAD_OFFSET_POSITIONS.contains(modelType)) {
+            return 0;
+        }
         if (padTokenId == null || padTokenId.isNull()) {
-            throw new ModelContractException(config + ": no 'pad_token_id'; batches are padded with it"
-                    + (PAD_OFFSET_POSITIONS.contains(modelType)
-                            ? " and a " + modelType + " model counts its positions from it"
-                            : "")
-                    + ". Fix: set it to the id of the tokenizer's padding token (tokenizer.json, added_tokens),"
-                    + " e.g. 0 for BERT's [PAD], 1 for RoBERTa's and XLM-R's <pad>.");
+            throw new ModelContractException(config + ": no 'pad_token_id'; a " + modelType + " model pads with it"
+                    + " and counts its positions from it. Fix: set it to the id of the tokenizer's padding token"
+                    + " (tokenizer.json, added_tokens), e.g. 1 for RoBERTa's and XLM-R's <pad>.");
         }
         if (!padTokenId.canConvertToInt()
                 || padTokenId.asInt() < 0
