@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -318,5 +320,41 @@ class ScoreCommandTest {
 
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.err).contains("Invalid option '--max-batch-size'").contains("Fix:");
+    }
+
+    static final List<String> MODELS = TestModels.ALL;
+
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void scoresWithTheTinyModelOfEachFamily(String model) throws Exception {
+        List<ReferenceCase> cases = TestModels.referenceCases(model).stream()
+                .filter(c -> !c.text.isBlank())
+                .toList();
+        List<String> lines = new ArrayList<>();
+        for (ReferenceCase c : cases) {
+            lines.add(JSON.writeValueAsString(JSON.createObjectNode().put("text", c.text)));
+        }
+        Path input = dir.resolve(model + ".jsonl");
+        Path output = dir.resolve(model + "-scored.jsonl");
+        Files.write(input, lines, StandardCharsets.UTF_8);
+
+        Run run = score(
+                "--model",
+                TestModels.dir(model).toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString());
+
+        assertThat(run.exitCode).as(run.err).isZero();
+        List<JsonNode> rows = readJsonl(output);
+        assertThat(rows).hasSize(cases.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(rows.get(i).get("text").asText()).isEqualTo(cases.get(i).text);
+            assertScoredLike(rows.get(i).get("sentiment"), cases.get(i));
+        }
+        assertThat(run.err)
+                .contains("Scored " + rows.size() + " of " + rows.size())
+                .contains(TestModels.identity(model));
     }
 }

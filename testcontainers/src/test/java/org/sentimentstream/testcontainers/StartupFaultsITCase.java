@@ -99,7 +99,7 @@ class StartupFaultsITCase {
             case CORRUPT_MODEL_FILE:
                 return "ONNX Runtime cannot load it";
             case WRONG_INPUT_NAME:
-                return "the contract wants exactly [input_ids, attention_mask]";
+                return "the contract takes input_ids and attention_mask, and optionally token_type_ids";
             case WRONG_OUTPUT_NAME:
                 return "no output named 'logits'";
             case TOKENIZER_OF_A_LARGER_VOCABULARY:

@@ -4,50 +4,102 @@ import org.sentimentstream.testing.TestModels.ReferenceCase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** Checks of the {@code sentiment} object of an output against the transformers reference of the tiny model. */
+/** Checks of the {@code sentiment} object of an output against the transformers reference of a tiny model. */
 public final class SentimentAssertions {
 
     /** ONNX Runtime reproduces the reference logits within 1e-5; one reference case is a near tie between labels. */
     public static final double LOGIT_TOLERANCE = 1e-4;
 
+    /** The default multi-label threshold. */
+    private static final double THRESHOLD = 0.5;
+
     private SentimentAssertions() {}
 
     /** The logits of the reference case, and a label, score and probabilities consistent with them. */
     public static void assertSentiment(JsonNode sentiment, ReferenceCase expected) {
-        assertWellFormed(sentiment, expected.tokens, expected.truncated);
+        assertWellFormed(
+                sentiment, expected.model, expected.labels, expected.multiLabel, expected.tokens, expected.truncated);
         JsonNode logits = sentiment.get("logits");
-        assertThat(logits.get(0).asDouble())
-                .as("logit 0 of '%s'", expected)
-                .isCloseTo(expected.logits[0], within(LOGIT_TOLERANCE));
-        assertThat(logits.get(1).asDouble())
-                .as("logit 1 of '%s'", expected)
-                .isCloseTo(expected.logits[1], within(LOGIT_TOLERANCE));
+        for (int i = 0; i < expected.logits.length; i++) {
+            assertThat(logits.get(i).asDouble())
+                    .as("logit %d of '%s'", i, expected)
+                    .isCloseTo(expected.logits[i], within(LOGIT_TOLERANCE));
+        }
+        for (int i = 0; expected.probabilities != null && i < expected.probabilities.length; i++) {
+            assertThat(sentiment
+                            .get("probabilities")
+                            .get(expected.labels.get(i))
+                            .asDouble())
+                    .as("probability of %s for '%s'", expected.labels.get(i), expected)
+                    .isCloseTo(expected.probabilities[i], within(LOGIT_TOLERANCE));
+        }
     }
 
     /**
-     * A complete sentiment object of the tiny model: two logits, softmax probabilities of them, the label and
+     * A complete sentiment object of the tiny DistilBERT: two logits, softmax probabilities of them, the label and
      * score of the larger one, the token count and truncation flag.
      */
     public static void assertWellFormed(JsonNode sentiment, int tokens, boolean truncated) {
+        assertWellFormed(sentiment, TestModels.TINY, List.of("NEGATIVE", "POSITIVE"), false, tokens, truncated);
+        assertThat(sentiment.get("model").asText()).isEqualTo(TinyModel.IDENTITY);
+    }
+
+    /**
+     * A complete sentiment object of a tiny model: a logit per label, their softmax (single-label) or sigmoid
+     * (multi-label) probabilities, the label and score of the most probable, for a multi-label model the labels
+     * above the default threshold, the token count and truncation flag, the model's identity.
+     */
+    public static void assertWellFormed(
+            JsonNode sentiment, String model, List<String> labels, boolean multiLabel, int tokens, boolean truncated) {
         assertThat(sentiment).as("sentiment").isNotNull();
         assertThat(sentiment.isObject()).isTrue();
         JsonNode logits = sentiment.get("logits");
         assertThat(logits.isArray()).isTrue();
-        assertThat(logits.size()).isEqualTo(2);
-        double l0 = logits.get(0).asDouble();
-        double l1 = logits.get(1).asDouble();
-        double positive = 1 / (1 + Math.exp(l0 - l1));
-        assertThat(sentiment.get("label").asText()).isEqualTo(l1 > l0 ? "POSITIVE" : "NEGATIVE");
-        assertThat(sentiment.get("probabilities").size()).isEqualTo(2);
-        assertThat(sentiment.get("probabilities").get("POSITIVE").asDouble()).isCloseTo(positive, within(1e-6));
-        assertThat(sentiment.get("probabilities").get("NEGATIVE").asDouble()).isCloseTo(1 - positive, within(1e-6));
-        assertThat(sentiment.get("score").asDouble()).isCloseTo(Math.max(positive, 1 - positive), within(1e-6));
+        assertThat(logits.size()).isEqualTo(labels.size());
+        double[] p = new double[labels.size()];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < p.length; i++) {
+            max = Math.max(max, logits.get(i).asDouble());
+        }
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            double l = logits.get(i).asDouble();
+            p[i] = multiLabel ? 1 / (1 + Math.exp(-l)) : Math.exp(l - max);
+            sum += p[i];
+        }
+        int best = 0;
+        List<String> above = new ArrayList<>();
+        for (int i = 0; i < p.length; i++) {
+            p[i] = multiLabel ? p[i] : p[i] / sum;
+            best = p[i] > p[best] ? i : best;
+            if (p[i] > THRESHOLD) {
+                above.add(labels.get(i));
+            }
+        }
+        assertThat(sentiment.get("label").asText()).isEqualTo(labels.get(best));
+        assertThat(sentiment.get("probabilities").size()).isEqualTo(labels.size());
+        for (int i = 0; i < p.length; i++) {
+            assertThat(sentiment.get("probabilities").get(labels.get(i)).asDouble())
+                    .as("probability of %s", labels.get(i))
+                    .isCloseTo(p[i], within(1e-6));
+        }
+        assertThat(sentiment.get("score").asDouble()).isCloseTo(p[best], within(1e-6));
         assertThat(sentiment.get("tokens").asInt()).as("tokens").isEqualTo(tokens);
         assertThat(sentiment.get("truncated").asBoolean()).as("truncated").isEqualTo(truncated);
-        assertThat(sentiment.get("model").asText()).isEqualTo(TinyModel.IDENTITY);
-        assertThat(sentiment.size()).as("fields of %s", sentiment).isEqualTo(7);
+        assertThat(sentiment.get("model").asText()).isEqualTo(TestModels.identity(model));
+        if (multiLabel) {
+            List<String> got = new ArrayList<>();
+            sentiment.get("labels").forEach(l -> got.add(l.asText()));
+            assertThat(got).as("labels above %s", THRESHOLD).isEqualTo(above);
+            assertThat(sentiment.size()).as("fields of %s", sentiment).isEqualTo(8);
+        } else {
+            assertThat(sentiment.size()).as("fields of %s", sentiment).isEqualTo(7);
+        }
     }
 }

@@ -12,44 +12,101 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The committed tiny DistilBERT test model (random weights: not sentiment) and the logits Hugging Face
- * transformers computed for it, for the tests of every module (test scope).
+ * The committed tiny test models (random weights: not sentiment), one per model family and head, and the ids and
+ * logits Hugging Face transformers computed for them, for the tests of every module (test scope).
  */
 public final class TestModels {
 
+    /** DistilBERT with bert-base-uncased's WordPiece vocabulary; inputs input_ids and attention_mask. */
     public static final String TINY = "tiny-distilbert";
+
+    /** BERT with a WordPiece tokenizer and a token_type_ids input; 5 labels. */
+    public static final String TINY_BERT = "tiny-bert";
+
+    /** RoBERTa with a byte-level BPE tokenizer, pad_token_id 1 and 512 + 2 positions; 3 labels. */
+    public static final String TINY_ROBERTA = "tiny-roberta";
+
+    /** XLM-RoBERTa with a SentencePiece-style Unigram tokenizer; 6 labels. */
+    public static final String TINY_XLM_ROBERTA = "tiny-xlm-roberta";
+
+    /** DistilBERT with a multi-label head (sigmoid, 8 labels) and int32 inputs. */
+    public static final String TINY_MULTILABEL = "tiny-multilabel";
+
+    /** Every tiny model. */
+    public static final List<String> ALL = List.of(TINY, TINY_BERT, TINY_ROBERTA, TINY_XLM_ROBERTA, TINY_MULTILABEL);
+
     private static final String[] FILES = {"model.onnx", "tokenizer.json", "config.json", "reference.json"};
-    private static Path extracted;
+    private static final Map<String, Path> EXTRACTED = new HashMap<>();
+    private static final Map<String, List<ReferenceCase>> CASES = new HashMap<>();
 
     private TestModels() {}
 
-    /** The tiny model as a directory: straight from target/classes, or extracted from this module's jar. */
-    public static synchronized Path tinyModelDir() {
-        URL url = TestModels.class.getClassLoader().getResource(TINY + "/model.onnx");
+    /** The tiny DistilBERT as a directory. */
+    public static Path tinyModelDir() {
+        return dir(TINY);
+    }
+
+    /** A tiny model as a directory: straight from target/classes, or extracted from this module's jar. */
+    public static synchronized Path dir(String name) {
+        URL url = TestModels.class.getClassLoader().getResource(name + "/model.onnx");
         if (url == null) {
-            throw new IllegalStateException("the test model " + TINY + " is not on the classpath");
+            throw new IllegalStateException("the test model " + name + " is not on the classpath");
         }
         try {
             if ("file".equals(url.getProtocol())) {
                 return Paths.get(url.toURI()).getParent();
             }
+            Path extracted = EXTRACTED.get(name);
             if (extracted == null) {
                 // keep the folder name: it is the model's name in results
                 Path dir = Files.createDirectories(
-                        Files.createTempDirectory("models").resolve(TINY));
+                        Files.createTempDirectory("models").resolve(name));
                 for (String file : FILES) {
-                    try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(TINY + "/" + file)) {
+                    try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(name + "/" + file)) {
                         Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
                 extracted = dir;
+                EXTRACTED.put(name, dir);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "delete-test-model"));
             }
             return extracted;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * One of the tiny graphs that break the input contract in one way each ({@code extra-input.onnx},
+     * {@code float-mask.onnx}), as a file.
+     */
+    public static Path contractBreakingGraph(String file) {
+        String resource = "contract/" + file;
+        URL url = TestModels.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            throw new IllegalStateException("the test graph " + resource + " is not on the classpath");
+        }
+        try {
+            if ("file".equals(url.getProtocol())) {
+                return Paths.get(url.toURI());
+            }
+            Path copy = Files.createTempFile("contract", ".onnx");
+            copy.toFile().deleteOnExit();
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
@@ -69,15 +126,43 @@ public final class TestModels {
         }
     }
 
-    /** One text with the ids and logits transformers produced for it alone. */
+    /**
+     * What results of a tiny model carry as its identity: the folder name and the first 12 hex digits of the
+     * sha256 of its model.onnx.
+     */
+    public static String identity(String name) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(dir(name).resolve("model.onnx")));
+            return name + "@sha256:" + HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One text with the ids, logits and probabilities transformers produced for it alone. */
     public static final class ReferenceCase {
+        /** The tiny model this case belongs to, e.g. {@link #TINY}. */
+        public final String model;
+
         public final String text;
         public final long[] inputIds;
         public final int tokens;
         public final boolean truncated;
         public final float[] logits;
+        /** The model's probabilities (softmax, or sigmoid for a multi-label head); null where not recorded. */
+        public final double[] probabilities;
+        /** The model's labels in logit order. */
+        public final List<String> labels;
+        /** Whether the model is multi-label: a sigmoid per label. */
+        public final boolean multiLabel;
 
-        ReferenceCase(JsonNode node) {
+        ReferenceCase(String model, List<String> labels, boolean multiLabel, JsonNode node) {
+            this.model = model;
+            this.labels = labels;
+            this.multiLabel = multiLabel;
             text = node.get("text").asText();
             inputIds = new long[node.get("input_ids").size()];
             for (int i = 0; i < inputIds.length; i++) {
@@ -85,23 +170,50 @@ public final class TestModels {
             }
             tokens = node.get("tokens").asInt();
             truncated = node.get("truncated").asBoolean();
-            logits = new float[] {
-                (float) node.get("logits").get(0).asDouble(),
-                (float) node.get("logits").get(1).asDouble()
-            };
+            logits = new float[node.get("logits").size()];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) node.get("logits").get(i).asDouble();
+            }
+            JsonNode p = node.get("probabilities");
+            probabilities = p == null ? null : new double[p.size()];
+            for (int i = 0; p != null && i < p.size(); i++) {
+                probabilities[i] = p.get(i).asDouble();
+            }
         }
 
         @Override
         public String toString() {
-            return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+            return (model.equals(TINY) ? "" : model + ": ")
+                    + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
         }
     }
 
+    /** The tiny DistilBERT's reference cases. */
     public static List<ReferenceCase> referenceCases() {
-        try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(TINY + "/reference.json")) {
+        return referenceCases(TINY);
+    }
+
+    /** A tiny model's reference cases: every text of the reference, each with what transformers made of it. */
+    public static synchronized List<ReferenceCase> referenceCases(String name) {
+        List<ReferenceCase> cached = CASES.get(name);
+        if (cached != null) {
+            return new ArrayList<>(cached);
+        }
+        try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(name + "/reference.json")) {
+            if (in == null) {
+                throw new IllegalStateException("the test model " + name + " is not on the classpath");
+            }
             JsonNode root = new ObjectMapper().readTree(in);
+            List<String> labels = new ArrayList<>();
+            // tiny-distilbert's reference predates the labels field
+            root.path("labels").forEach(l -> labels.add(l.asText()));
+            if (labels.isEmpty()) {
+                labels.addAll(List.of("NEGATIVE", "POSITIVE"));
+            }
+            boolean multiLabel = root.path("multi_label").asBoolean(false);
             List<ReferenceCase> cases = new ArrayList<>();
-            root.get("cases").forEach(c -> cases.add(new ReferenceCase(c)));
+            root.get("cases").forEach(c -> cases.add(new ReferenceCase(name, List.copyOf(labels), multiLabel, c)));
+            CASES.put(name, List.copyOf(cases));
             return cases;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -23,6 +23,7 @@ import static org.sentimentstream.udf.SentimentOptions.MAX_SEQUENCE_LENGTH;
 import static org.sentimentstream.udf.SentimentOptions.MODEL;
 import static org.sentimentstream.udf.SentimentOptions.MODEL_CACHE_DIR;
 import static org.sentimentstream.udf.SentimentOptions.MODEL_SHA256;
+import static org.sentimentstream.udf.SentimentOptions.MULTI_LABEL_THRESHOLD;
 import static org.sentimentstream.udf.SentimentOptions.SESSION_SHARING;
 
 /**
@@ -42,7 +43,8 @@ public record InferenceConfig(
         List<Integer> lengthBuckets,
         int intraOpThreads,
         boolean intraOpSpinning,
-        SessionSharing sessionSharing)
+        SessionSharing sessionSharing,
+        double multiLabelThreshold)
         implements Serializable {
 
     public InferenceConfig {
@@ -91,6 +93,11 @@ public record InferenceConfig(
                 INTRA_OP_THREADS,
                 "must be 0 (automatic) or a positive thread count, was " + intraOpThreads,
                 "use 0");
+        require(
+                multiLabelThreshold > 0 && multiLabelThreshold < 1,
+                MULTI_LABEL_THRESHOLD,
+                "must be between 0 and 1 (exclusive), was " + multiLabelThreshold,
+                "use e.g. 0.5");
     }
 
     /** Reads the {@link SentimentOptions} (unset ones take their defaults) and validates them. */
@@ -106,7 +113,8 @@ public record InferenceConfig(
                 parseBuckets(read(config, LENGTH_BUCKETS)),
                 read(config, INTRA_OP_THREADS),
                 read(config, INTRA_OP_SPINNING),
-                read(config, SESSION_SHARING));
+                read(config, SESSION_SHARING),
+                read(config, MULTI_LABEL_THRESHOLD));
     }
 
     /**

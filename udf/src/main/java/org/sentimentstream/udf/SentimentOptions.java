@@ -85,6 +85,13 @@ public final class SentimentOptions {
             .withDescription("PER_SLOT: one ONNX Runtime session per parallel subtask. SHARED: one"
                     + " reference-counted session per TaskManager JVM, saving memory.");
 
+    public static final ConfigOption<Double> MULTI_LABEL_THRESHOLD = ConfigOptions.key(
+                    "sentiment.multi-label-threshold")
+            .doubleType()
+            .defaultValue(0.5)
+            .withDescription("For multi-label models (config.json problem_type multi_label_classification): the"
+                    + " sigmoid probability a label must pass to be among a text's labels.");
+
     /** Every option, in the order of the configuration reference. */
     public static final List<ConfigOption<?>> ALL = List.of(
             MODEL,
@@ -97,7 +104,8 @@ public final class SentimentOptions {
             LENGTH_BUCKETS,
             INTRA_OP_THREADS,
             INTRA_OP_SPINNING,
-            SESSION_SHARING);
+            SESSION_SHARING,
+            MULTI_LABEL_THRESHOLD);
 
     /** How ONNX Runtime sessions are shared among the parallel subtasks of one TaskManager. */
     public enum SessionSharing {

@@ -1,12 +1,17 @@
 package org.sentimentstream.udf;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The score of one text: the winning label with its probability, and everything it was derived from. */
+/**
+ * The score of one text: the winning label with its probability, and everything it was derived from. A single-label
+ * model's probabilities are the softmax of its logits; a multi-label model's are a sigmoid per label, and its
+ * {@link #predictedLabels()} are those above the threshold.
+ */
 public final class SentimentResult implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -19,11 +24,24 @@ public final class SentimentResult implements Serializable {
     private final int tokens;
     private final boolean truncated;
     private final String model;
+    private final List<String> predictedLabels; // null: single-label, the one label
 
+    /** The result of a single-label model: softmax probabilities. */
     public SentimentResult(List<String> labels, float[] logits, int tokens, boolean truncated, String model) {
+        this(labels, logits, softmax(logits), Double.NaN, tokens, truncated, model);
+    }
+
+    private SentimentResult(
+            List<String> labels,
+            float[] logits,
+            double[] probabilities,
+            double threshold,
+            int tokens,
+            boolean truncated,
+            String model) {
         this.labels = List.copyOf(labels);
         this.logits = logits.clone();
-        this.probabilities = softmax(logits);
+        this.probabilities = probabilities;
         int best = 0;
         for (int i = 1; i < probabilities.length; i++) {
             if (probabilities[i] > probabilities[best]) {
@@ -35,6 +53,30 @@ public final class SentimentResult implements Serializable {
         this.tokens = tokens;
         this.truncated = truncated;
         this.model = model;
+        if (Double.isNaN(threshold)) {
+            this.predictedLabels = null;
+        } else {
+            List<String> above = new ArrayList<>();
+            for (int i = 0; i < probabilities.length; i++) {
+                if (probabilities[i] > threshold) {
+                    above.add(labels.get(i));
+                }
+            }
+            this.predictedLabels = List.copyOf(above);
+        }
+    }
+
+    /**
+     * The result of a multi-label model: a sigmoid probability per label, and the labels whose probability is above
+     * {@code threshold}.
+     */
+    public static SentimentResult multiLabel(
+            List<String> labels, float[] logits, double threshold, int tokens, boolean truncated, String model) {
+        double[] p = new double[logits.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = 1 / (1 + Math.exp(-logits[i]));
+        }
+        return new SentimentResult(labels, logits, p, threshold, tokens, truncated, model);
     }
 
     /** Softmax in double precision, shifted by the maximum for stability. */
@@ -55,14 +97,27 @@ public final class SentimentResult implements Serializable {
         return p;
     }
 
-    /** The winning label, e.g. POSITIVE. */
+    /** The winning label (the most probable one), e.g. POSITIVE. */
     public String label() {
         return label;
     }
 
-    /** Softmax probability of {@link #label()}. */
+    /** Probability of {@link #label()}. */
     public double score() {
         return score;
+    }
+
+    /** Whether this is a multi-label model's result: sigmoid probabilities, any number of predicted labels. */
+    public boolean multiLabel() {
+        return predictedLabels != null;
+    }
+
+    /**
+     * A multi-label model's labels above the threshold, in label order (none, one or several); a single-label
+     * model's {@link #label()}.
+     */
+    public List<String> predictedLabels() {
+        return predictedLabels != null ? predictedLabels : List.of(label);
     }
 
     /** Label names in logit order (the model's id2label). */
@@ -70,7 +125,7 @@ public final class SentimentResult implements Serializable {
         return labels;
     }
 
-    /** Softmax probability per label, in label order. */
+    /** Probability per label, in label order: softmax, or a sigmoid each for a multi-label model. */
     public Map<String, Double> probabilities() {
         Map<String, Double> byLabel = new LinkedHashMap<>();
         for (int i = 0; i < labels.size(); i++) {
@@ -83,7 +138,7 @@ public final class SentimentResult implements Serializable {
         return logits.clone();
     }
 
-    /** Tokens the model saw, including [CLS] and [SEP]. */
+    /** Tokens the model saw, its special tokens (e.g. [CLS] and [SEP]) included. */
     public int tokens() {
         return tokens;
     }
@@ -100,7 +155,8 @@ public final class SentimentResult implements Serializable {
 
     @Override
     public String toString() {
-        return label + " " + String.format("%.4f", score) + " logits=" + Arrays.toString(logits) + " tokens=" + tokens
+        return label + " " + String.format("%.4f", score) + (multiLabel() ? " labels=" + predictedLabels : "")
+                + " logits=" + Arrays.toString(logits) + " tokens=" + tokens
                 + (truncated ? " truncated" : "") + " model=" + model;
     }
 }

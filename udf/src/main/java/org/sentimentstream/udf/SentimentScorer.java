@@ -27,12 +27,14 @@ public final class SentimentScorer implements AutoCloseable {
     private final ReviewTokenizer tokenizer;
     private final OnnxClassifier classifier;
     private final MicroBatcher batcher;
+    private final double multiLabelThreshold;
 
     private SentimentScorer(
             ModelDirectory model, ReviewTokenizer tokenizer, OnnxClassifier classifier, InferenceConfig config) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.classifier = classifier;
+        this.multiLabelThreshold = config.multiLabelThreshold();
         this.batcher = new MicroBatcher("sentiment-batcher-" + model.identity(), classifier::classify, config);
     }
 
@@ -97,12 +99,22 @@ public final class SentimentScorer implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return batcher.submit(tokens, listener)
-                .thenApply(logits -> new SentimentResult(
-                        model.labels(), logits, tokens.length(), tokens.truncated(), model.identity()));
+        return batcher.submit(tokens, listener).thenApply(logits -> result(logits, tokens));
     }
 
-    /** Token ids the model sees for a text, [CLS] and [SEP] included. */
+    private SentimentResult result(float[] logits, TokenizedText tokens) {
+        return model.multiLabel()
+                ? SentimentResult.multiLabel(
+                        model.labels(),
+                        logits,
+                        multiLabelThreshold,
+                        tokens.length(),
+                        tokens.truncated(),
+                        model.identity())
+                : new SentimentResult(model.labels(), logits, tokens.length(), tokens.truncated(), model.identity());
+    }
+
+    /** Token ids the model sees for a text, its special tokens (e.g. [CLS] and [SEP]) included. */
     public long[] tokenIds(String text) {
         return tokenizer.encode(text).ids().clone();
     }

@@ -266,4 +266,23 @@ class InferenceConfigTest {
                 .hasMessageContaining("Fix:");
         return t.getMessage();
     }
+
+    @Test
+    void multiLabelThresholdBetweenZeroAndOne() {
+        assertThat(InferenceConfig.builder().build().multiLabelThreshold()).isEqualTo(0.5);
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.MULTI_LABEL_THRESHOLD, 0.3)
+                        .build()
+                        .multiLabelThreshold())
+                .isEqualTo(0.3);
+        for (double bad : new double[] {0, 1, -0.5, 1.5, Double.NaN}) {
+            assertThat(assertInvalid(
+                            "sentiment.multi-label-threshold",
+                            () -> InferenceConfig.builder()
+                                    .set(SentimentOptions.MULTI_LABEL_THRESHOLD, bad)
+                                    .build()))
+                    .contains("must be between 0 and 1")
+                    .contains("was " + bad);
+        }
+    }
 }

@@ -38,6 +38,25 @@ class ModelContractTest {
         }
     }
 
+    /** A copy of another tiny model, named like it. */
+    private Path copyOf(String name) throws Exception {
+        Path dir = temp.resolve(name);
+        Files.createDirectories(dir);
+        for (String file : List.of("model.onnx", "tokenizer.json", "config.json")) {
+            Files.copy(TestModels.dir(name).resolve(file), dir.resolve(file));
+        }
+        return dir;
+    }
+
+    private static ObjectNode configJson(Path dir) throws Exception {
+        return (ObjectNode)
+                new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+    }
+
+    private static void writeConfigJson(Path dir, ObjectNode root) throws Exception {
+        new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), root);
+    }
+
     private static InferenceConfig.Builder config(Path dir) {
         return InferenceConfig.builder().model(dir.toString()).set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
@@ -261,6 +280,158 @@ class ModelContractTest {
                 .hasMessageContaining("tokenizer.json")
                 .hasMessageContaining("token ids run up to 30521")
                 .hasMessageContaining("vocab_size 1000")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void regressionHeadIsRefused() throws Exception {
+        ObjectNode root = configJson();
+        root.put("problem_type", "regression");
+        writeConfigJson(root);
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("config.json").toString())
+                .hasMessageContaining("'problem_type' is \"regression\"")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void oneLabelWithoutProblemTypeIsARegressionHeadAndRefused() throws Exception {
+        ObjectNode root = configJson();
+        root.putObject("id2label").put("0", "SCORE");
+        writeConfigJson(root);
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("config.json").toString())
+                .hasMessageContaining("regression head")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void unknownProblemTypeIsRefused() throws Exception {
+        ObjectNode root = configJson();
+        root.put("problem_type", "token_classification");
+        writeConfigJson(root);
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining("unknown 'problem_type' \"token_classification\"")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void multiLabelHeadWithTheWrongNumberOfLabelsIsRefused() throws Exception {
+        Path multi = copyOf(TestModels.TINY_MULTILABEL);
+        ObjectNode root = configJson(multi);
+        ((ObjectNode) root.get("id2label")).remove("7");
+        writeConfigJson(multi, root);
+        assertThat(openFailure(config(multi).build()))
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(multi.resolve("model.onnx").toString())
+                .hasMessageContaining("'logits' has 8 columns")
+                .hasMessageContaining("names 7 labels");
+    }
+
+    @Test
+    void missingPadTokenIdIsRefused() throws Exception {
+        Path roberta = copyOf(TestModels.TINY_ROBERTA);
+        ObjectNode root = configJson(roberta);
+        root.remove("pad_token_id");
+        writeConfigJson(roberta, root);
+        assertThat(openFailure(config(roberta).build()))
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(roberta.resolve("config.json").toString())
+                .hasMessageContaining("no 'pad_token_id'")
+                .hasMessageContaining("a roberta model pads with it and counts its positions from it")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void aBertLikeModelWithoutPadTokenIdPadsWithZero() throws Exception {
+        ObjectNode root = configJson();
+        root.remove("pad_token_id");
+        writeConfigJson(root);
+        assertThat(ModelDirectory.read(model, null).padTokenId()).isZero();
+        theUnbrokenCopyScoresLikeTheOriginal();
+    }
+
+    @Test
+    void padTokenIdOutsideTheVocabularyIsRefused() throws Exception {
+        ObjectNode root = configJson();
+        root.put("pad_token_id", 30522);
+        writeConfigJson(root);
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining("'pad_token_id' 30522 is not a token id below vocab_size 30522")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void robertaPositionLimitLeavesOutThePadOffset() throws Exception {
+        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_ROBERTA), null)
+                        .maxPositions())
+                .isEqualTo(512);
+        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_XLM_ROBERTA), null)
+                        .maxPositions())
+                .isEqualTo(512);
+        assertThat(ModelDirectory.read(TestModels.dir(TestModels.TINY_BERT), null)
+                        .maxPositions())
+                .isEqualTo(512);
+        Path roberta = copyOf(TestModels.TINY_ROBERTA);
+        ObjectNode root = configJson(roberta);
+        root.put("max_position_embeddings", 66); // 64 positions after the pad id and the offset of 2
+        writeConfigJson(roberta, root);
+        assertThat(openFailure(config(roberta)
+                        .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 65)
+                        .build()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'sentiment.max-sequence-length'")
+                .hasMessageContaining("use at most 64");
+        try (SentimentScorer scorer = SentimentScorer.open(
+                config(roberta).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 64).build())) {
+            SentimentResult r = scorer.score("good ".repeat(200)).get(30, TimeUnit.SECONDS);
+            assertThat(r.tokens()).isEqualTo(64);
+            assertThat(r.truncated()).isTrue();
+        }
+    }
+
+    @Test
+    void theLongestTextsTheRobertaPositionsAllowAreScored() throws Exception {
+        try (SentimentScorer scorer = SentimentScorer.open(config(TestModels.dir(TestModels.TINY_ROBERTA))
+                .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 512)
+                .set(SentimentOptions.MAX_BATCH_TOKENS, 1024)
+                .build())) {
+            SentimentResult r = scorer.score("good ".repeat(600)).get(30, TimeUnit.SECONDS);
+            assertThat(r.tokens()).isEqualTo(512);
+            assertThat(r.truncated()).isTrue();
+        }
+    }
+
+    @Test
+    void anInputBeyondTheThreeOptimumNamesIsRefused() throws Exception {
+        Files.copy(
+                TestModels.contractBreakingGraph("extra-input.onnx"),
+                model.resolve("model.onnx"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("model.onnx").toString())
+                .hasMessageContaining("inputs are [attention_mask, input_ids, position_ids]")
+                .hasMessageContaining("the contract takes input_ids and attention_mask, and optionally token_type_ids")
+                .hasMessageContaining("Fix:");
+    }
+
+    @Test
+    void aFloatInputIsRefused() throws Exception {
+        Files.copy(
+                TestModels.contractBreakingGraph("float-mask.onnx"),
+                model.resolve("model.onnx"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(openFailure())
+                .isInstanceOf(ModelContractException.class)
+                .hasMessageContaining(model.resolve("model.onnx").toString())
+                .hasMessageContaining("input 'attention_mask' is")
+                .hasMessageContaining("FLOAT")
+                .hasMessageContaining("the contract wants int64 or int32")
                 .hasMessageContaining("Fix:");
     }
 }

@@ -3,8 +3,9 @@ package org.sentimentstream.udf;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,84 +19,98 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The full scoring path (DJL tokenizer, micro-batcher, ONNX Runtime session) reproduces the logits that Hugging
- * Face transformers computed in PyTorch for each text alone, whatever batch the text lands in.
+ * The full scoring path (DJL tokenizer, micro-batcher, ONNX Runtime session) reproduces the ids, logits and
+ * probabilities that Hugging Face transformers computed in PyTorch for each text alone, whatever batch the text
+ * lands in, for the tiny model of every family and head.
  */
 class ReferenceLogitsTest {
 
     private static final float TOLERANCE = 1e-4f;
-    private static List<ReferenceCase> cases;
-    private static ReferenceCase longest;
 
-    @BeforeAll
-    static void load() {
-        cases = TestModels.referenceCases();
-        longest = cases.stream().filter(c -> c.truncated).findFirst().orElseThrow();
+    static final List<String> MODELS = TestModels.ALL;
+
+    private static List<ReferenceCase> cases(String model) {
+        List<ReferenceCase> cases = TestModels.referenceCases(model);
         assertThat(cases).hasSizeGreaterThanOrEqualTo(100);
-        assertThat(longest.tokens).isEqualTo(128);
+        return cases;
     }
 
-    private static InferenceConfig.Builder config() {
+    private static ReferenceCase longest(String model) {
+        ReferenceCase longest =
+                cases(model).stream().filter(c -> c.truncated).findFirst().orElseThrow();
+        assertThat(longest.tokens).isEqualTo(128);
+        return longest;
+    }
+
+    private static InferenceConfig.Builder config(String model) {
         return InferenceConfig.builder()
-                .model(TestModels.tinyModelDir().toString())
+                .model(TestModels.dir(model).toString())
                 .set(SentimentOptions.INTRA_OP_THREADS, 1);
     }
 
-    @Test
-    void tokenIdsEqualTransformers() throws Exception {
-        try (SentimentScorer scorer = SentimentScorer.open(config().build())) {
-            for (ReferenceCase c : cases) {
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void tokenIdsEqualTransformers(String model) throws Exception {
+        try (SentimentScorer scorer = SentimentScorer.open(config(model).build())) {
+            for (ReferenceCase c : cases(model)) {
                 assertThat(scorer.tokenIds(c.text)).as("ids of %s", c).containsExactly(c.inputIds);
             }
         }
     }
 
-    @Test
-    void eachTextAlone() throws Exception {
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void eachTextAlone(String model) throws Exception {
         try (SentimentScorer scorer = SentimentScorer.open(
-                config().set(SentimentOptions.MAX_BATCH_SIZE, 1).build())) {
-            for (ReferenceCase c : cases) {
+                config(model).set(SentimentOptions.MAX_BATCH_SIZE, 1).build())) {
+            for (ReferenceCase c : cases(model)) {
                 assertMatches(c, scorer.score(c.text).get(30, TimeUnit.SECONDS));
             }
         }
     }
 
-    @Test
-    void allTextsQueuedAtOnceInEveryBucket() throws Exception {
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void allTextsQueuedAtOnceInEveryBucket(String model) throws Exception {
         // A long delay makes the batcher flush by size and token budget only: mixed batches of every length.
-        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 8)
+        InferenceConfig cfg = config(model)
+                .set(SentimentOptions.MAX_BATCH_SIZE, 8)
                 .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200))
                 .build();
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
-            scoreConcurrentlyAndCheck(scorer, cases);
+            scoreConcurrentlyAndCheck(scorer, cases(model));
         }
     }
 
-    @Test
-    void withoutBucketsShortTextsBesideA128TokenText() throws Exception {
-        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 64)
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void withoutBucketsShortTextsBesideA128TokenText(String model) throws Exception {
+        InferenceConfig cfg = config(model)
+                .set(SentimentOptions.MAX_BATCH_SIZE, 64)
                 .set(SentimentOptions.MAX_BATCH_TOKENS, 128 * 64)
                 .set(SentimentOptions.LENGTH_BUCKETS, "")
                 .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(200))
                 .build();
-        List<ReferenceCase> mixed = new ArrayList<>(cases.subList(0, 30));
-        mixed.add(longest);
+        List<ReferenceCase> mixed = new ArrayList<>(cases(model).subList(0, 30));
+        mixed.add(longest(model));
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
             scoreConcurrentlyAndCheck(scorer, mixed);
         }
     }
 
-    @Test
-    void randomBatchCompositions() throws Exception {
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void randomBatchCompositions(String model) throws Exception {
         Random random = new Random(7);
-        InferenceConfig cfg = config().set(SentimentOptions.MAX_BATCH_SIZE, 5)
+        InferenceConfig cfg = config(model)
+                .set(SentimentOptions.MAX_BATCH_SIZE, 5)
                 .set(SentimentOptions.MAX_BATCH_TOKENS, 300)
                 .set(SentimentOptions.LENGTH_BUCKETS, "8,24")
                 .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(2))
                 .build();
         try (SentimentScorer scorer = SentimentScorer.open(cfg)) {
             for (int round = 0; round < 5; round++) {
-                List<ReferenceCase> shuffled = new ArrayList<>(cases);
+                List<ReferenceCase> shuffled = cases(model);
                 Collections.shuffle(shuffled, random);
                 scoreConcurrentlyAndCheck(scorer, shuffled.subList(0, 20 + random.nextInt(60)));
             }
@@ -104,7 +119,9 @@ class ReferenceLogitsTest {
 
     @Test
     void resultCarriesProbabilitiesTokensTruncationAndModel() throws Exception {
-        try (SentimentScorer scorer = SentimentScorer.open(config().build())) {
+        ReferenceCase longest = longest(TestModels.TINY);
+        try (SentimentScorer scorer =
+                SentimentScorer.open(config(TestModels.TINY).build())) {
             SentimentResult r = scorer.score(longest.text).get(30, TimeUnit.SECONDS);
             assertThat(r.truncated()).isTrue();
             assertThat(r.tokens()).isEqualTo(128);
@@ -117,7 +134,46 @@ class ReferenceLogitsTest {
             assertThat(pPos).isCloseTo(expectedPos, within(1e-4));
             assertThat(r.score()).isEqualTo(Math.max(pNeg, pPos));
             assertThat(r.label()).isEqualTo(pPos > pNeg ? "POSITIVE" : "NEGATIVE");
+            assertThat(r.multiLabel()).isFalse();
+            assertThat(r.predictedLabels()).containsExactly(r.label());
         }
+    }
+
+    @Test
+    void multiLabelResultsHoldTheLabelsAboveTheThreshold() throws Exception {
+        List<ReferenceCase> cases = cases(TestModels.TINY_MULTILABEL);
+        int[] labelsPerText = new int[9];
+        for (double threshold : new double[] {0.5, 0.7}) {
+            try (SentimentScorer scorer = SentimentScorer.open(config(TestModels.TINY_MULTILABEL)
+                    .set(SentimentOptions.MULTI_LABEL_THRESHOLD, threshold)
+                    .build())) {
+                for (ReferenceCase c : cases) {
+                    SentimentResult r = scorer.score(c.text).get(30, TimeUnit.SECONDS);
+                    assertMatches(c, r);
+                    assertThat(r.multiLabel()).isTrue();
+                    List<String> above = new ArrayList<>();
+                    int best = 0;
+                    for (int i = 0; i < c.labels.size(); i++) {
+                        // a text near the threshold could go either way within the logit tolerance
+                        assertThat(Math.abs(c.probabilities[i] - threshold)).isGreaterThan(1e-4);
+                        if (c.probabilities[i] > threshold) {
+                            above.add(c.labels.get(i));
+                        }
+                        best = c.probabilities[i] > c.probabilities[best] ? i : best;
+                    }
+                    assertThat(r.predictedLabels()).as("labels of %s", c).isEqualTo(above);
+                    assertThat(r.label()).isEqualTo(c.labels.get(best));
+                    assertThat(r.score()).isCloseTo(c.probabilities[best], within(1e-4));
+                    if (threshold == 0.5) {
+                        labelsPerText[above.size()]++;
+                    }
+                }
+            }
+        }
+        // the reference has texts with no label, one label and several labels above 0.5
+        assertThat(labelsPerText[0]).isPositive();
+        assertThat(labelsPerText[1]).isPositive();
+        assertThat(labelsPerText[2] + labelsPerText[3]).isPositive();
     }
 
     private static void scoreConcurrentlyAndCheck(SentimentScorer scorer, List<ReferenceCase> batch) throws Exception {
@@ -134,5 +190,12 @@ class ReferenceLogitsTest {
         assertThat(actual.logits()).as("logits of %s", expected).containsExactly(expected.logits, within(TOLERANCE));
         assertThat(actual.tokens()).as("tokens of %s", expected).isEqualTo(expected.tokens);
         assertThat(actual.truncated()).as("truncation of %s", expected).isEqualTo(expected.truncated);
+        assertThat(actual.labels()).as("labels of %s", expected).isEqualTo(expected.labels);
+        assertThat(actual.multiLabel()).as("head of %s", expected).isEqualTo(expected.multiLabel);
+        for (int i = 0; expected.probabilities != null && i < expected.probabilities.length; i++) {
+            assertThat(actual.probabilities().get(expected.labels.get(i)))
+                    .as("probability of %s for %s", expected.labels.get(i), expected)
+                    .isCloseTo(expected.probabilities[i], within((double) TOLERANCE));
+        }
     }
 }

@@ -149,6 +149,10 @@ public final class ReviewCodec implements Serializable {
         ObjectNode s = JSON.createObjectNode();
         s.put("label", result.label());
         s.put("score", result.score());
+        if (result.multiLabel()) {
+            var labels = s.putArray("labels");
+            result.predictedLabels().forEach(labels::add);
+        }
         ObjectNode probabilities = s.putObject("probabilities");
         result.probabilities().forEach(probabilities::put);
         var logits = s.putArray("logits");

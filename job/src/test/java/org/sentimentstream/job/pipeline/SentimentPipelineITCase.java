@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -382,6 +384,47 @@ class SentimentPipelineITCase {
                 assertOutput(s, in, out);
             }
         }
+    }
+
+    static final List<String> OTHER_FAMILIES =
+            TestModels.ALL.stream().filter(m -> !m.equals(TestModels.TINY)).toList();
+
+    /** The tiny model of each other family and head scores the stream like transformers. */
+    @ParameterizedTest
+    @FieldSource("OTHER_FAMILIES")
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void eachModelFamilyScoresTheStream(String model) throws Exception {
+        Scenario s = new Scenario("AT_LEAST_ONCE");
+        s.settings.put("sentiment.model", TestModels.dir(model).toString());
+        long base = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+        int i = 0;
+        for (ReferenceCase c : TestModels.referenceCases(model)) {
+            ObjectNode value =
+                    JSON.createObjectNode().put("id", Integer.toString(i)).put("text", c.text);
+            Input in = new Input(i++, JSON.writeValueAsBytes(value), base);
+            if (c.text.isBlank()) {
+                in.reason = DeadLetterReason.BLANK_TEXT;
+            } else {
+                in.fields = value;
+                in.reference = c;
+            }
+            s.inputs.add(in);
+        }
+
+        produce(s);
+        runToCompletion(s);
+
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> scored = readAll(s.outputTopic);
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> deadLetters = readAll(s.dlqTopic);
+        for (Input in : s.inputs) {
+            List<ConsumerRecord<byte[], byte[]>> outputs = (in.reason == null ? scored : deadLetters).get(in.key);
+            assertThat(outputs).as("outputs of %s", in.key).isNotEmpty();
+            for (ConsumerRecord<byte[], byte[]> out : outputs) {
+                assertOutput(s, in, out);
+            }
+        }
+        assertThat(scored.keySet())
+                .hasSize((int) s.inputs.stream().filter(in -> in.reason == null).count());
     }
 
     private static void produce(Scenario s) throws Exception {

@@ -223,4 +223,29 @@ class ReviewCodecTest {
                 .isTrue();
         return new String(json, StandardCharsets.UTF_8);
     }
+
+    @Test
+    void aMultiLabelResultAddsItsLabelsAboveTheThresholdAndSigmoidProbabilities() throws Exception {
+        SentimentResult multi = SentimentResult.multiLabel(
+                List.of("joy", "anger", "fear"), new float[] {2.0f, -1.0f, 0.5f}, 0.5, 9, true, "emo@abc");
+        ObjectNode in = new ObjectMapper().createObjectNode().put("text", "yay");
+        var sentiment =
+                new ObjectMapper().readTree(ReviewCodec.write(in, multi)).get("sentiment");
+        List<String> fields = new java.util.ArrayList<>();
+        sentiment.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields)
+                .containsExactly("label", "score", "labels", "probabilities", "logits", "tokens", "truncated", "model");
+        assertThat(sentiment.get("label").asText()).isEqualTo("joy");
+        assertThat(sentiment.get("score").asDouble()).isEqualTo(1 / (1 + Math.exp(-2.0)));
+        assertThat(sentiment.get("labels").toString()).isEqualTo("[\"joy\",\"fear\"]");
+        assertThat(sentiment.get("probabilities").get("anger").asDouble()).isEqualTo(1 / (1 + Math.exp(1.0)));
+        assertThat(sentiment.get("probabilities").get("fear").asDouble()).isEqualTo(1 / (1 + Math.exp(-0.5)));
+        assertThat(sentiment.get("truncated").asBoolean()).isTrue();
+        // a single-label result keeps its seven fields, without labels
+        assertThat(new ObjectMapper()
+                        .readTree(ReviewCodec.write(in, RESULT))
+                        .get("sentiment")
+                        .toString())
+                .isEqualTo(SENTIMENT);
+    }
 }

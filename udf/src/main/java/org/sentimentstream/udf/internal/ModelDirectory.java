@@ -16,13 +16,15 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A model directory laid out like the Hugging Face repository: {@code model.onnx}, {@code tokenizer.json} and
- * {@code config.json}. Reading it checks the files and the label map; the ONNX graph itself is checked when
- * the session opens ({@link OnnxClassifier}).
+ * {@code config.json}. Reading it checks the files and what config.json says of the head (its labels and
+ * {@code problem_type}), the padding token and the position limit; the ONNX graph itself is checked when the
+ * session opens ({@link OnnxClassifier}).
  */
 public final class ModelDirectory {
 
@@ -30,18 +32,46 @@ public final class ModelDirectory {
     public static final String TOKENIZER_FILE = "tokenizer.json";
     public static final String CONFIG_FILE = "config.json";
 
+    /**
+     * Model types whose position ids count from {@code pad_token_id + 1} (transformers'
+     * {@code create_position_ids_from_input_ids}): {@code max_position_embeddings} includes that offset, e.g. 514
+     * for RoBERTa's 512 positions.
+     */
+    private static final Set<String> PAD_OFFSET_POSITIONS = Set.of(
+            "roberta",
+            "xlm-roberta",
+            "xlm-roberta-xl",
+            "camembert",
+            "roberta-prelayernorm",
+            "data2vec-text",
+            "longformer",
+            "mpnet",
+            "ibert",
+            "xmod");
+
     private static final Map<String, String> SHA256_BY_FILE = new ConcurrentHashMap<>();
 
     private final Path dir;
     private final String name;
     private final List<String> labels;
+    private final boolean multiLabel;
+    private final long padTokenId;
     private final int maxPositions;
     private final String sha256;
 
-    private ModelDirectory(Path dir, String name, List<String> labels, int maxPositions, String sha256) {
+    private ModelDirectory(
+            Path dir,
+            String name,
+            List<String> labels,
+            boolean multiLabel,
+            long padTokenId,
+            int maxPositions,
+            String sha256) {
         this.dir = dir;
         this.name = name;
         this.labels = labels;
+        this.multiLabel = multiLabel;
+        this.padTokenId = padTokenId;
         this.maxPositions = maxPositions;
         this.sha256 = sha256;
     }
@@ -66,13 +96,78 @@ public final class ModelDirectory {
             throw new ModelContractException(config + ": not valid JSON (" + e.getMessage() + ").", e);
         }
         List<String> labels = readLabels(config, root.get("id2label"));
-        checkVocabulary(
-                dir.resolve(TOKENIZER_FILE), config, root.path("vocab_size").asInt(0));
+        boolean multiLabel = isMultiLabel(config, root.get("problem_type"), labels.size());
+        int vocabSize = root.path("vocab_size").asInt(0);
+        checkVocabulary(dir.resolve(TOKENIZER_FILE), config, vocabSize);
+        String modelType = root.path("model_type").asText("");
+        long padTokenId = readPadTokenId(config, root.get("pad_token_id"), vocabSize, modelType);
         int maxPositions = root.path("max_position_embeddings").asInt(512);
+        if (PAD_OFFSET_POSITIONS.contains(modelType)) {
+            maxPositions -= (int) padTokenId + 1;
+        }
         String displayName = name != null
                 ? name
                 : dir.toAbsolutePath().normalize().getFileName().toString();
-        return new ModelDirectory(dir, displayName, labels, maxPositions, sha256Of(dir.resolve(MODEL_FILE)));
+        return new ModelDirectory(
+                dir, displayName, labels, multiLabel, padTokenId, maxPositions, sha256Of(dir.resolve(MODEL_FILE)));
+    }
+
+    /**
+     * Softmax over the labels for single-label heads, a sigmoid per label for multi-label ones; as in transformers,
+     * a head without {@code problem_type} is single-label unless it has one output, which makes it a regression.
+     */
+    private static boolean isMultiLabel(Path config, JsonNode problemType, int labelCount) {
+        String type = problemType == null || problemType.isNull() ? "" : problemType.asText();
+        switch (type) {
+            case "multi_label_classification":
+                return true;
+            case "single_label_classification":
+                if (labelCount < 2) {
+                    throw new ModelContractException(config + ": a single_label_classification head with one label"
+                            + " in 'id2label' has nothing to choose from. Fix: list every class in 'id2label', or"
+                            + " set \"problem_type\": \"multi_label_classification\" for a yes/no sigmoid head.");
+                }
+                return false;
+            case "":
+                if (labelCount < 2) {
+                    throw new ModelContractException(config + ": 'id2label' has one label and there is no"
+                            + " 'problem_type', which transformers reads as a regression head: it predicts a"
+                            + " number, not a label. Fix: use a text-classification model, or set \"problem_type\""
+                            + " to \"multi_label_classification\" if its one logit is a yes/no sigmoid.");
+                }
+                return false;
+            case "regression":
+                throw new ModelContractException(config + ": 'problem_type' is \"regression\": the model predicts"
+                        + " a number, not a label. Fix: use a text-classification model (problem_type"
+                        + " single_label_classification or multi_label_classification).");
+            default:
+                throw new ModelContractException(config + ": unknown 'problem_type' \"" + type + "\". Fix: use"
+                        + " single_label_classification (softmax) or multi_label_classification (sigmoid).");
+        }
+    }
+
+    /**
+     * The id that pads a batch. The attention mask hides padding from the other tokens, so for most models any id
+     * would do and a config without one pads with 0; RoBERTa-like models derive position ids from where the pad id
+     * is, so theirs must be the model's own.
+     */
+    private static long readPadTokenId(Path config, JsonNode padTokenId, int vocabSize, String modelType) {
+        if ((padTokenId == null || padTokenId.isNull()) && !PAD_OFFSET_POSITIONS.contains(modelType)) {
+            return 0;
+        }
+        if (padTokenId == null || padTokenId.isNull()) {
+            throw new ModelContractException(config + ": no 'pad_token_id'; a " + modelType + " model pads with it"
+                    + " and counts its positions from it. Fix: set it to the id of the tokenizer's padding token"
+                    + " (tokenizer.json, added_tokens), e.g. 1 for RoBERTa's and XLM-R's <pad>.");
+        }
+        if (!padTokenId.canConvertToInt()
+                || padTokenId.asInt() < 0
+                || (vocabSize > 0 && padTokenId.asInt() >= vocabSize)) {
+            throw new ModelContractException(config + ": 'pad_token_id' " + padTokenId + " is not a token id"
+                    + (vocabSize > 0 ? " below vocab_size " + vocabSize : "") + ". Fix: set it to the id of the"
+                    + " tokenizer's padding token (tokenizer.json, added_tokens).");
+        }
+        return padTokenId.asLong();
     }
 
     private static List<String> readLabels(Path config, JsonNode id2label) {
@@ -169,6 +264,17 @@ public final class ModelDirectory {
         return labels;
     }
 
+    /** Whether the head is multi-label ({@code problem_type} multi_label_classification): a sigmoid per label. */
+    public boolean multiLabel() {
+        return multiLabel;
+    }
+
+    /** The token id that pads a batch. */
+    public long padTokenId() {
+        return padTokenId;
+    }
+
+    /** Tokens a text may have, special tokens included: {@code max_position_embeddings} less any offset. */
     public int maxPositions() {
         return maxPositions;
     }

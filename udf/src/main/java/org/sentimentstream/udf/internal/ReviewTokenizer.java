@@ -7,10 +7,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * WordPiece tokenization with the model's own {@code tokenizer.json} through DJL's binding of the Hugging Face
- * tokenizers library, so that ids equal those of transformers. Padding is off: batches are padded later, to
- * their own longest text ({@link OnnxClassifier}). DJL ignores the truncation and padding settings inside
- * tokenizer.json, so they are passed explicitly.
+ * Tokenization with the model's own {@code tokenizer.json} (WordPiece, byte-level BPE, Unigram: whatever model,
+ * normalizer, pre-tokenizer and post-processor it defines, with its special tokens) through DJL's binding of the
+ * Hugging Face tokenizers library, so that ids equal those of transformers. Padding is off: batches are padded
+ * later, to their own longest text ({@link OnnxClassifier}). DJL ignores the truncation and padding settings inside
+ * tokenizer.json, so they are passed explicitly; truncation keeps the special tokens the post-processor adds.
  */
 public final class ReviewTokenizer implements AutoCloseable {
 

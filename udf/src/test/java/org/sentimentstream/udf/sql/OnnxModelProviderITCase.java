@@ -1,6 +1,8 @@
 package org.sentimentstream.udf.sql;
 
 import org.sentimentstream.embedded.RetainingMetricReporter;
+import org.sentimentstream.testing.TestModels;
+import org.sentimentstream.testing.TestModels.ReferenceCase;
 import org.sentimentstream.udf.ScoringRuntime;
 
 import org.apache.flink.table.api.DataTypes;
@@ -26,6 +28,7 @@ import java.util.Set;
 import static org.apache.flink.table.api.Expressions.$;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.sentimentstream.udf.sql.SqlTesting.TEXTS;
 import static org.sentimentstream.udf.sql.SqlTesting.assertLabelAndScore;
 import static org.sentimentstream.udf.sql.SqlTesting.assertLogits;
@@ -195,6 +198,7 @@ class OnnxModelProviderITCase {
                 "'length-buckets' = '64,32'     | Invalid model option 'length-buckets'",
                 "'session-sharing' = 'GLOBAL'   | 'session-sharing'",
                 "'model-sha256' = 'abc'         | Invalid model option 'model-sha256'",
+                "'multi-label-threshold' = '1'  | Invalid model option 'multi-label-threshold': must be between 0 and 1",
                 "'max-batch-sise' = '16'        | max-batch-sise",
                 "'task' = 'embedding'           | 'task'",
             })
@@ -215,6 +219,7 @@ class OnnxModelProviderITCase {
                 "sentiment STRING           | unknown OUTPUT column 'sentiment'",
                 "label STRING, score STRING | OUTPUT column 'score' has type STRING. Fix: declare it as score DOUBLE",
                 "logits ARRAY<INT>          | OUTPUT column 'logits'",
+                "labels STRING              | OUTPUT column 'labels' has type STRING. Fix: declare it as labels ARRAY<STRING>",
                 "label STRING NOT NULL      | drop NOT NULL",
             })
     void aBadOutputColumnFailsThePlanWithAMessageNamingIt(String output, String expected) {
@@ -225,5 +230,57 @@ class OnnxModelProviderITCase {
                     tEnv.executeSql("SELECT * FROM ML_PREDICT(TABLE reviews, MODEL bad, DESCRIPTOR(text))");
                 })
                 .satisfies(e -> assertThat(messages(e)).contains(expected));
+    }
+
+    @Test
+    void aMultiLabelModelFillsTheLabelsColumnWithTheLabelsAboveTheThreshold() throws Exception {
+        StreamTableEnvironment tEnv = tableEnv(1);
+        List<ReferenceCase> cases = TestModels.referenceCases(TestModels.TINY_MULTILABEL).stream()
+                .filter(c -> !blank(c.text))
+                .limit(40)
+                .toList();
+        tEnv.createTemporaryView(
+                "texts",
+                tEnv.fromValues(
+                        DataTypes.ROW(DataTypes.FIELD("text", DataTypes.STRING())),
+                        cases.stream().map(c -> Row.of(c.text)).toArray()));
+        tEnv.executeSql("CREATE TEMPORARY MODEL emotions\n"
+                + "  INPUT (text STRING)\n"
+                + "  OUTPUT (label STRING, score DOUBLE, labels ARRAY<STRING>, probabilities MAP<STRING, DOUBLE>)\n"
+                + "  WITH ('provider' = 'onnx', 'model' = '" + TestModels.dir(TestModels.TINY_MULTILABEL)
+                + "', 'multi-label-threshold' = '0.6')");
+
+        List<Row> out = collect(tEnv.executeSql("SELECT text, label, score, labels, probabilities"
+                        + " FROM ML_PREDICT(TABLE texts, MODEL emotions, DESCRIPTOR(text))")
+                .collect());
+
+        assertThat(out).hasSize(cases.size());
+        Set<Integer> labelCounts = new HashSet<>();
+        for (Row row : out) {
+            ReferenceCase c = cases.stream()
+                    .filter(r -> r.text.equals(row.getField("text")))
+                    .findFirst()
+                    .orElseThrow();
+            List<String> above = new java.util.ArrayList<>();
+            int best = 0;
+            for (int i = 0; i < c.labels.size(); i++) {
+                if (c.probabilities[i] > 0.6) {
+                    above.add(c.labels.get(i));
+                }
+                best = c.probabilities[i] > c.probabilities[best] ? i : best;
+            }
+            assertThat(row.<String[]>getFieldAs("labels")).as("labels of %s", c).containsExactlyElementsOf(above);
+            assertThat(row.<String>getFieldAs("label")).isEqualTo(c.labels.get(best));
+            assertThat(row.<Double>getFieldAs("score")).isCloseTo(c.probabilities[best], within(1e-4));
+            Map<String, Double> probabilities = row.getFieldAs("probabilities");
+            for (int i = 0; i < c.labels.size(); i++) {
+                assertThat(probabilities.get(c.labels.get(i))).isCloseTo(c.probabilities[i], within(1e-4));
+            }
+            labelCounts.add(above.size());
+        }
+        assertThat(labelCounts)
+                .as("texts with none, one and several labels")
+                .contains(0, 1)
+                .hasSizeGreaterThan(2);
     }
 }

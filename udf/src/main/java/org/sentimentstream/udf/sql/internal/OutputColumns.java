@@ -36,10 +36,18 @@ public final class OutputColumns implements Serializable {
     /** One output column: its name, the SQL types it may have, and its value in Flink's internal data format. */
     public enum Column {
         LABEL("label", "STRING", "the winning label, e.g. POSITIVE"),
-        SCORE("score", "DOUBLE", "softmax probability of the label"),
-        PROBABILITIES("probabilities", "MAP<STRING, DOUBLE>", "softmax probability per label"),
+        SCORE("score", "DOUBLE", "probability of the label (softmax; sigmoid for a multi-label model)"),
+        LABELS(
+                "labels",
+                "ARRAY<STRING>",
+                "a multi-label model's labels above multi-label-threshold (none, one or several);"
+                        + " a single-label model's label"),
+        PROBABILITIES(
+                "probabilities",
+                "MAP<STRING, DOUBLE>",
+                "probability per label (softmax; a sigmoid each for a multi-label model)"),
         LOGITS("logits", "ARRAY<FLOAT>", "the model's raw logits, in label order"),
-        TOKENS("tokens", "INT", "tokens the model saw, [CLS] and [SEP] included"),
+        TOKENS("tokens", "INT", "tokens the model saw, its special tokens (e.g. [CLS] and [SEP]) included"),
         TRUNCATED("truncated", "BOOLEAN", "whether the text was cut at max-sequence-length"),
         MODEL("model", "STRING", "model identity: name and short sha256 of model.onnx");
 
@@ -57,6 +65,8 @@ public final class OutputColumns implements Serializable {
     /** How one declared column is converted: the column and whether it was declared FLOAT instead of DOUBLE. */
     private enum Conversion {
         LABEL(r -> StringData.fromString(r.label())),
+        LABELS(r -> new GenericArrayData(
+                r.predictedLabels().stream().map(StringData::fromString).toArray())),
         MODEL(r -> StringData.fromString(r.model())),
         SCORE_DOUBLE(SentimentResult::score),
         SCORE_FLOAT(r -> (float) r.score()),
@@ -133,6 +143,12 @@ public final class OutputColumns implements Serializable {
                 break;
             case MODEL:
                 conversion = type.is(LogicalTypeFamily.CHARACTER_STRING) ? Conversion.MODEL : null;
+                break;
+            case LABELS:
+                conversion = type.is(LogicalTypeRoot.ARRAY)
+                                && ((ArrayType) type).getElementType().is(LogicalTypeFamily.CHARACTER_STRING)
+                        ? Conversion.LABELS
+                        : null;
                 break;
             case SCORE:
                 conversion = type.is(LogicalTypeRoot.DOUBLE)
