@@ -7,6 +7,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.table.functions.FunctionContext;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a scoring operator holds per parallel subtask, for the DataStream function and both SQL functions alike:
@@ -45,14 +46,7 @@ public final class ScoringRuntime implements AutoCloseable {
      * is counted.
      */
     public CompletableFuture<SentimentResult> score(String text) {
-        CompletableFuture<SentimentResult> outcome = new CompletableFuture<>();
-        outcome.whenComplete((result, error) -> {
-            if (error == null) {
-                metrics.onScored(result.truncated());
-            } else {
-                metrics.onError();
-            }
-        });
+        CountedOutcome outcome = new CountedOutcome();
         lease.scorer().score(text, metrics).whenComplete((result, error) -> {
             if (error == null) {
                 outcome.complete(result);
@@ -61,6 +55,32 @@ public final class ScoringRuntime implements AutoCloseable {
             }
         });
         return outcome;
+    }
+
+    /**
+     * A record's outcome that is counted by whichever completion wins, before any dependent runs: dependents run
+     * most recently registered first, so a counting dependent could run after the caller's own.
+     */
+    private final class CountedOutcome extends CompletableFuture<SentimentResult> {
+        private final AtomicBoolean decided = new AtomicBoolean();
+
+        @Override
+        public boolean complete(SentimentResult result) {
+            if (!decided.compareAndSet(false, true)) {
+                return false;
+            }
+            metrics.onScored(result.truncated());
+            return super.complete(result);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable error) {
+            if (!decided.compareAndSet(false, true)) {
+                return false;
+            }
+            metrics.onError();
+            return super.completeExceptionally(error);
+        }
     }
 
     /** Like {@link #score}, but a text that is not {@link SentimentScorer#isScorable scorable} completes with null, counted, not queued. */

@@ -73,7 +73,7 @@ class MainTest {
         assertThat(helpOf(e.out(), "--delivery-guarantee")).contains(squeezed("Default: exactly-once."));
         assertThat(helpOf(e.out(), "--transaction-timeout")).contains(squeezed("Default: 600 s."));
         assertThat(helpOf(e.out(), "--max-batch-delay")).contains(squeezed("Default: 5 ms."));
-        assertThat(helpOf(e.out(), "--async-capacity")).contains(squeezed("Default: 128."));
+        assertThat(helpOf(e.out(), "--async-capacity")).contains(squeezed("Default: 256."));
         assertThat(helpOf(e.out(), "--text-field")).contains(squeezed("Default: text."));
         assertThat(e.out()).contains("--kafka.<property>=<value>");
     }
