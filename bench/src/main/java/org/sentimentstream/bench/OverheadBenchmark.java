@@ -73,7 +73,7 @@ public class OverheadBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
-            Path model = Path.of(System.getProperty("bench.model", ".cache/distilbert-base-shape"));
+            Path model = Path.of(System.getProperty("bench.model", "models/sst2-minilm-l6"));
             tokenizer = ReviewTokenizer.open(model.resolve("tokenizer.json"), 128);
             texts = Workloads.pipeline(workload, t -> tokenizer.encode(t).length())
                     .subList(0, 256);
