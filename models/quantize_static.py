@@ -173,6 +173,22 @@ class Reader:
         self.i = 0
 
 
+def _histograms_of_varying_shapes():
+    """onnxruntime's HistogramCollector (Percentile, Entropy) stacks the calibration batches with np.asarray,
+    which fails when texts have different lengths; it only needs the values, so hand it them flattened."""
+    from onnxruntime.quantization import calibrate
+    collect = calibrate.HistogramCollector.collect
+    if getattr(collect, "flattens", False):
+        return
+
+    def flat(self, name_to_arr):
+        return collect(self, {k: np.concatenate([np.asarray(a).ravel() for a in v]) if isinstance(v, list) else v
+                              for k, v in name_to_arr.items()})
+
+    flat.flattens = True
+    calibrate.HistogramCollector.collect = flat
+
+
 def weight_matmuls(model_path, exclude_classifier=False):
     """MatMul nodes whose second input is an initializer (projections, FFN, pooler, classifier)."""
     import onnx
@@ -187,7 +203,7 @@ def weight_matmuls(model_path, exclude_classifier=False):
 
 
 def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classifier=True, reduce_range=True,
-                 percentile=99.999):
+                 percentile=99.999, matmul_output=False, embeddings_full_range=True):
     """quantize_static in QDQ format: per-channel int8 (QInt8) weights, uint8 activations with constant scales
     from calibration, word/position embedding Gathers int8. reduce_range keeps weights to 7 bits, which avoids
     the u8 x s8 saturation of AVX2 kernels without VNNI (what the dynamic model used too)."""
@@ -197,7 +213,7 @@ def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classi
 
     out.parent.mkdir(parents=True, exist_ok=True)
     pre = out.with_suffix(".pre.onnx")
-    quant_pre_process(str(fp32), str(pre), skip_symbolic_shape=False)
+    quant_pre_process(str(fp32), str(pre), skip_symbolic_shape=True)
     g = onnx.load(str(pre)).graph
     inits = {t.name for t in g.initializer}
     matmuls, _ = weight_matmuls(pre, exclude_classifier=not classifier)
@@ -208,8 +224,18 @@ def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classi
                and "embeddings" in n.input[0]]
     nodes += gathers
     extra = {"CalibMovingAverage": False}
+    if not matmul_output:
+        # DQ -> MatMul -> float: ORT runs it as MatMulIntegerToFloat and adds the bias in float, as the
+        # dynamic model does, instead of rounding each projection's output to 8 bits
+        extra["OpTypesToExcludeOutputQuantization"] = ["MatMul", "Gemm"]
+    if embeddings_full_range:
+        # a Gather has no u8 x s8 saturation to avoid: the embedding tables keep all 8 bits
+        extra["TensorQuantOverrides"] = {
+            g_.input[0]: [{"reduce_range": False}] for g_ in g.node if g_.name in gathers}
     if method == "Percentile":
         extra["CalibPercentile"] = percentile
+    if method != "MinMax":
+        _histograms_of_varying_shapes()
     quantize_static(
         str(pre), str(out), Reader(tok, texts),
         quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul", "Gemm", "Gather"],
@@ -279,6 +305,8 @@ def cmd_dequantize(a):
 
 VARIANTS = {
     # name: quantize_qdq keyword arguments
+    "minmax-matmul-output": {"method": "MinMax", "matmul_output": True, "embeddings_full_range": False},
+    "minmax-embeddings-7bit": {"method": "MinMax", "embeddings_full_range": False},
     "minmax": {"method": "MinMax"},
     "percentile": {"method": "Percentile"},
     "entropy": {"method": "Entropy"},
