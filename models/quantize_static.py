@@ -42,6 +42,7 @@ CALIB_SIZE = 600
 # float too. Named by the exporter: /m/bert/encoder/layer.N/attention/self/MatMul(_1).
 ATTENTION_MATMUL = "/attention/self/MatMul"
 CLASSIFIER = "/m/classifier/"
+POOLER = "/m/bert/pooler/"
 
 
 def log(*a):
@@ -203,7 +204,8 @@ def weight_matmuls(model_path, exclude_classifier=False):
 
 
 def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classifier=True, reduce_range=True,
-                 percentile=99.999, matmul_output=False, embeddings_full_range=True):
+                 percentile=99.999, matmul_output=False, embeddings_full_range=True, head=True,
+                 float_residuals=False, fuse_bias=False):
     """quantize_static in QDQ format: per-channel int8 (QInt8) weights, uint8 activations with constant scales
     from calibration, word/position embedding Gathers int8. reduce_range keeps weights to 7 bits, which avoids
     the u8 x s8 saturation of AVX2 kernels without VNNI (what the dynamic model used too)."""
@@ -217,7 +219,7 @@ def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classi
     g = onnx.load(str(pre)).graph
     inits = {t.name for t in g.initializer}
     matmuls, _ = weight_matmuls(pre, exclude_classifier=not classifier)
-    nodes = list(matmuls)
+    nodes = [x for x in matmuls if head or not x.startswith((POOLER, CLASSIFIER))]
     if attention:
         nodes += [n.name for n in g.node if n.op_type == "MatMul" and ATTENTION_MATMUL in n.name]
     gathers = [n.name for n in g.node if n.op_type == "Gather" and n.input[0] in inits
@@ -246,7 +248,90 @@ def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classi
     pre.unlink(missing_ok=True)
     for f in out.parent.glob("augmented_model*.onnx"):
         f.unlink()
+    if float_residuals:
+        keep_residuals_float(out)
+    if fuse_bias:
+        matmul_integer_to_float(out)
     return out
+
+
+def matmul_integer_to_float(path):
+    """Writes each Q -> DQ -> MatMul(x, DQ(W)) -> Add(bias) as ORT's MatMulIntegerToFloat(x_q, W_q, scales,
+    zero points, bias), the kernel ORT itself would pick, with the same constants and so the same arithmetic.
+    ORT 1.28-1.30 fuse the QDQ form into MatMulIntegerToFloat but leave the bias Add out of it, and that
+    separate Add pass over every projection's output made the QDQ model ~10% slower than the dynamic one
+    (whose DynamicQuantizeMatMul takes the bias)."""
+    import onnx
+    from onnx import helper, numpy_helper
+    m = onnx.load(str(path))
+    g = m.graph
+    inits = {t.name for t in g.initializer}
+    producer = {o: n for n in g.node for o in n.output}
+    consumers = collections.defaultdict(list)
+    for n in g.node:
+        for i in n.input:
+            consumers[i].append(n)
+    replace, drop = {}, set()
+    for mm in [n for n in g.node if n.op_type == "MatMul"]:
+        a_dq, w_dq = producer.get(mm.input[0]), producer.get(mm.input[1])
+        if not (a_dq and w_dq and a_dq.op_type == w_dq.op_type == "DequantizeLinear"):
+            continue
+        if w_dq.input[0] not in inits or a_dq.input[0] not in producer:
+            continue
+        adds = consumers[mm.output[0]]
+        if len(adds) != 1 or adds[0].op_type != "Add":
+            continue
+        add = adds[0]
+        bias = [i for i in add.input if i != mm.output[0]][0]
+        if bias not in inits:
+            continue
+        fused = helper.make_node(
+            "MatMulIntegerToFloat",
+            [a_dq.input[0], w_dq.input[0], a_dq.input[1], w_dq.input[1], a_dq.input[2], w_dq.input[2], bias],
+            [add.output[0]], name=mm.name + "_integer", domain="com.microsoft")
+        replace[id(mm)] = fused
+        drop.add(id(add))
+    nodes = [replace.get(id(n), n) for n in g.node if id(n) not in drop]
+    used = {i for n in nodes for i in n.input} | {o.name for o in g.output}
+    nodes = [n for n in nodes if n.op_type != "DequantizeLinear" or any(o in used for o in n.output)]
+    del g.node[:]
+    g.node.extend(nodes)
+    if not any(o.domain == "com.microsoft" for o in m.opset_import):
+        m.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    onnx.save(m, str(path))
+    log(f"  {len(replace)} MatMul + bias Add written as MatMulIntegerToFloat")
+
+
+def keep_residuals_float(path):
+    """quantize_static hands every consumer of a quantised LayerNorm output the dequantised copy, the residual
+    Add included; give the consumers other than MatMul the float tensor back, as the dynamic model has it: the
+    residual stream then carries no rounding, and ORT runs fewer DequantizeLinear nodes."""
+    import onnx
+    m = onnx.load(str(path))
+    g = m.graph
+    producer = {o: n for n in g.node for o in n.output}
+    rewired = 0
+    for dq in [n for n in g.node if n.op_type == "DequantizeLinear"]:
+        q = producer.get(dq.input[0])
+        if q is None or q.op_type != "QuantizeLinear":
+            continue
+        src = producer.get(q.input[0])
+        if src is None or src.op_type != "LayerNormalization":
+            continue
+        for c in g.node:
+            if c.op_type in ("MatMul", "Gemm"):
+                continue
+            for k, i in enumerate(c.input):
+                if i == dq.output[0]:
+                    c.input[k] = q.input[0]
+                    rewired += 1
+    used = {i for n in g.node for i in n.input} | {o.name for o in g.output}
+    dead = [n for n in g.node if n.op_type == "DequantizeLinear" and not any(o in used for o in n.output)]
+    for n in dead:
+        g.node.remove(n)
+    onnx.checker.check_model(m)
+    onnx.save(m, str(path))
+    log(f"  {rewired} LayerNorm consumers other than MatMul read the float tensor; {len(dead)} DequantizeLinear removed")
 
 
 # --------------------------------------------------------------------------- evaluation helpers
@@ -314,6 +399,11 @@ VARIANTS = {
     "percentile-noclassifier": {"method": "Percentile", "classifier": False},
     "entropy-noclassifier": {"method": "Entropy", "classifier": False},
     "minmax-attention": {"method": "MinMax", "attention": True},
+    "minmax-residual": {"method": "MinMax", "float_residuals": True},
+    "percentile-residual": {"method": "Percentile", "float_residuals": True},
+    "minmax-residual-head": {"method": "MinMax", "float_residuals": True, "head": False},
+    "percentile-residual-head": {"method": "Percentile", "float_residuals": True, "head": False},
+    "percentile-residual-fused": {"method": "Percentile", "float_residuals": True, "fuse_bias": True},
     "percentile-attention": {"method": "Percentile", "attention": True},
 }
 
@@ -368,12 +458,13 @@ def cmd_batch(a):
 
 def cmd_bench(a):
     """Static vs dynamic, interleaved rounds in one process: SST-2 dev sentences sorted by length, cut into
-    batches of b; each measurement runs whole passes over the batches for at least a.seconds."""
+    batches of b; each measurement cycles through the batches for at least a.seconds; the order of the models
+    alternates from round to round."""
     tok = tokenizer()
     _, (dv_x, _) = data()
     texts = sorted(dv_x, key=lambda t: len(tok.encode(t).ids))
-    models = {"dynamic": SHIPPED, "static": Path(a.static)}
-    out = {}
+    models = {"dynamic": Path(a.dynamic), "static": Path(a.static)}
+    out = {"models": {k: str(p) for k, p in models.items()}, "rounds": a.rounds, "seconds": a.seconds}
     for threads in a.threads:
         sess = {k: tc.session(p, threads) for k, p in models.items()}
         for bs in a.batches:
@@ -384,11 +475,12 @@ def cmd_bench(a):
             rates = {k: [] for k in sess}
             for r in range(a.rounds):
                 for k in (list(sess) if r % 2 == 0 else list(sess)[::-1]):
-                    n, t0 = 0, time.perf_counter()
+                    n, i, t0 = 0, 0, time.perf_counter()
                     while time.perf_counter() - t0 < a.seconds:
-                        for ids, mask in batches:
-                            sess[k].run(["logits"], {"input_ids": ids, "attention_mask": mask})
-                        n += len(texts)
+                        ids, mask = batches[i % len(batches)]
+                        sess[k].run(["logits"], {"input_ids": ids, "attention_mask": mask})
+                        n += len(ids)
+                        i += 1
                     rates[k].append(n / (time.perf_counter() - t0))
             ratio = [s / d for s, d in zip(rates["static"], rates["dynamic"])]
             row = {k: {"median": float(np.median(v)), "min": float(min(v)), "max": float(max(v))}
@@ -399,7 +491,7 @@ def cmd_bench(a):
             log(f"threads {threads} batch {bs}: dynamic {row['dynamic']['median']:.1f} texts/s, static "
                 f"{row['static']['median']:.1f} texts/s, ratio {row['ratio_static_over_dynamic']['median']:.3f} "
                 f"(min {min(ratio):.3f}, max {max(ratio):.3f}, {a.rounds} rounds)")
-            (QDQ_DIR / "bench.json").write_text(json.dumps(out, indent=2) + "\n")
+            (QDQ_DIR / a.out).write_text(json.dumps(out, indent=2) + "\n")
 
 
 def cmd_install(a):
@@ -425,6 +517,8 @@ def main():
     b.add_argument("--n", type=int, default=200)
     be = sub.add_parser("bench")
     be.add_argument("static")
+    be.add_argument("--dynamic", default=str(SHIPPED))
+    be.add_argument("--out", default="bench.json")
     be.add_argument("--threads", type=int, nargs="+", default=[2, 1])
     be.add_argument("--batches", type=int, nargs="+", default=[1, 8, 32])
     be.add_argument("--rounds", type=int, default=5)
