@@ -24,6 +24,7 @@ public final class TestModels {
     public static final String TINY = "tiny-distilbert";
     /** The shipped compact model, relative to the repository root. */
     public static final String COMPACT = "models/sst2-minilm-l6";
+
     private static final String[] FILES = {"model.onnx", "tokenizer.json", "config.json", "reference.json"};
     private static Path extracted;
 

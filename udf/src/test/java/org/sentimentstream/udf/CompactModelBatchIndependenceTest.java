@@ -85,7 +85,9 @@ class CompactModelBatchIndependenceTest {
                 alone.put(text, scorer.score(text).get(60, TimeUnit.SECONDS).logits());
             }
             // the model separates sentiment: a constant model would be batch-independent trivially
-            assertThat(scorer.score("a wonderful , moving film .").get(60, TimeUnit.SECONDS).label())
+            assertThat(scorer.score("a wonderful , moving film .")
+                            .get(60, TimeUnit.SECONDS)
+                            .label())
                     .isEqualTo("POSITIVE");
             assertThat(scorer.score("awful .").get(60, TimeUnit.SECONDS).label())
                     .isEqualTo("NEGATIVE");
@@ -154,8 +156,9 @@ class CompactModelBatchIndependenceTest {
             float[] single = alone.get(text);
             worst = Math.max(worst, Math.max(Math.abs(batched[0] - single[0]), Math.abs(batched[1] - single[1])));
             assertThat(batched)
-                    .as("logits of '%s' (text %d of %d queued together, %s) vs alone", text, i + 1, texts.size(),
-                            composition)
+                    .as(
+                            "logits of '%s' (text %d of %d queued together, %s) vs alone",
+                            text, i + 1, texts.size(), composition)
                     .containsExactly(single, within(TOLERANCE));
         }
         return batches;
