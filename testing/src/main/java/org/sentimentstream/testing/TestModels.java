@@ -44,6 +44,9 @@ public final class TestModels {
     /** Every tiny model. */
     public static final List<String> ALL = List.of(TINY, TINY_BERT, TINY_ROBERTA, TINY_XLM_ROBERTA, TINY_MULTILABEL);
 
+    /** The shipped compact model, relative to the repository root. */
+    public static final String COMPACT = "models/sst2-minilm-l6";
+
     private static final String[] FILES = {"model.onnx", "tokenizer.json", "config.json", "reference.json"};
     private static final Map<String, Path> EXTRACTED = new HashMap<>();
     private static final Map<String, List<ReferenceCase>> CASES = new HashMap<>();
@@ -112,6 +115,21 @@ public final class TestModels {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The shipped compact model (real sentiment, int8) in the checkout: found from the working directory of the
+     * test, which is a module's directory or the repository root.
+     */
+    public static Path compactModelDir() {
+        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path model = dir.resolve(COMPACT);
+            if (Files.isRegularFile(model.resolve("model.onnx"))) {
+                return model;
+            }
+        }
+        throw new IllegalStateException(
+                COMPACT + " not found above " + Paths.get("").toAbsolutePath() + "; run the tests in the checkout");
     }
 
     private static void deleteQuietly(Path dir) {
