@@ -54,9 +54,9 @@ public final class SentimentOptions {
             .intType()
             .defaultValue(512)
             .withDescription("Most padded tokens (batch size x longest text) in one ONNX Runtime call: short texts"
-                    + " form large batches, long ones small. 512 measured best, or within a few percent of"
-                    + " it, for both the compact int8 model and the DistilBERT-base shape on 2 cores"
-                    + " (docs/benchmarks.md, calibration).");
+                    + " form large batches, long ones small. Between the budgets measured best on 2 cores"
+                    + " for short and for long texts, with the compact int8 model and the DistilBERT-base"
+                    + " shape (docs/benchmarks.md, calibration).");
 
     public static final ConfigOption<String> LENGTH_BUCKETS = ConfigOptions.key("sentiment.length-buckets")
             .stringType()
