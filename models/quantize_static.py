@@ -20,10 +20,12 @@ produces the same kind of artifact.
 """
 import argparse
 import collections
+import contextlib
 import hashlib
 import json
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -238,13 +240,16 @@ def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classi
         extra["CalibPercentile"] = percentile
     if method != "MinMax":
         _histograms_of_varying_shapes()
-    quantize_static(
-        str(pre), str(out), Reader(tok, texts),
-        quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul", "Gemm", "Gather"],
-        nodes_to_quantize=nodes, per_channel=True, reduce_range=reduce_range,
-        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-        calibrate_method=getattr(CalibrationMethod, method), extra_options=extra,
-    )
+    # the calibrator writes its augmented model (with an external-data file) and shape-inference scratch files
+    # into the working directory: keep them out of the checkout
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
+        quantize_static(
+            str(pre.resolve()), str(out.resolve()), Reader(tok, texts),
+            quant_format=QuantFormat.QDQ, op_types_to_quantize=["MatMul", "Gemm", "Gather"],
+            nodes_to_quantize=nodes, per_channel=True, reduce_range=reduce_range,
+            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+            calibrate_method=getattr(CalibrationMethod, method), extra_options=extra,
+        )
     pre.unlink(missing_ok=True)
     for f in out.parent.glob("augmented_model*.onnx"):
         f.unlink()
