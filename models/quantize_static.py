@@ -217,7 +217,8 @@ def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classi
 
     out.parent.mkdir(parents=True, exist_ok=True)
     pre = out.with_suffix(".pre.onnx")
-    quant_pre_process(str(fp32), str(pre), skip_symbolic_shape=True)
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
+        quant_pre_process(str(Path(fp32).resolve()), str(pre.resolve()), skip_symbolic_shape=True)
     g = onnx.load(str(pre)).graph
     inits = {t.name for t in g.initializer}
     matmuls, _ = weight_matmuls(pre, exclude_classifier=not classifier)
@@ -240,8 +241,8 @@ def quantize_qdq(fp32, out, tok, texts, method="MinMax", attention=False, classi
         extra["CalibPercentile"] = percentile
     if method != "MinMax":
         _histograms_of_varying_shapes()
-    # the calibrator writes its augmented model (with an external-data file) and shape-inference scratch files
-    # into the working directory: keep them out of the checkout
+    # the calibrator (and the pre-processing above) write an external-data file and shape-inference scratch
+    # files into the working directory: keep them out of the checkout
     with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
         quantize_static(
             str(pre.resolve()), str(out.resolve()), Reader(tok, texts),
