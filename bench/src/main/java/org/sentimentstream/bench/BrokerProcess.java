@@ -25,8 +25,6 @@ import java.util.concurrent.TimeUnit;
 final class BrokerProcess implements AutoCloseable {
 
     private static final String READY = "BOOTSTRAP ";
-    /** Linux clock ticks per second, the unit of utime and stime in /proc/PID/stat. */
-    private static final double CLOCK_TICKS = 100.0;
 
     private final Process process;
     private final String bootstrapServers;
@@ -86,10 +84,7 @@ final class BrokerProcess implements AutoCloseable {
     /** CPU seconds the broker JVM has used so far (user + system). */
     double cpuSeconds() {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            // the command name (field 2) may hold spaces: count fields after its closing parenthesis
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS;
+            return ProcStat.cpuSeconds(Path.of("/proc", Long.toString(process.pid()), "stat"));
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

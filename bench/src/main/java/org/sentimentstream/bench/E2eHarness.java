@@ -302,8 +302,6 @@ final class E2eHarness implements AutoCloseable {
         static final int PROCESS = 0;
         static final int HARNESS = 3;
         static final int JIT = 5;
-        /** Linux clock ticks per second, the unit of utime and stime in /proc/.../stat. */
-        private static final double CLOCK_TICKS = 100.0;
 
         static double[] sample() {
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -344,16 +342,13 @@ final class E2eHarness implements AutoCloseable {
 
         /** The JIT compiler threads are not Java threads: their CPU time comes from /proc. */
         private static double compilerThreadSeconds() {
-            double ticks = 0;
+            double seconds = 0;
             try (java.nio.file.DirectoryStream<Path> tasks =
                     java.nio.file.Files.newDirectoryStream(Path.of("/proc/self/task"))) {
                 for (Path task : tasks) {
                     try {
                         if (java.nio.file.Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-                            String stat = java.nio.file.Files.readString(task.resolve("stat"));
-                            String[] f =
-                                    stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                            seconds += ProcStat.cpuSeconds(task.resolve("stat"));
                         }
                     } catch (java.io.IOException | RuntimeException e) {
                         // the thread ended meanwhile
@@ -362,7 +357,7 @@ final class E2eHarness implements AutoCloseable {
             } catch (java.io.IOException e) {
                 return 0;
             }
-            return ticks / CLOCK_TICKS;
+            return seconds;
         }
     }
 

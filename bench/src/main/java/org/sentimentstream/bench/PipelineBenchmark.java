@@ -318,8 +318,6 @@ public final class PipelineBenchmark {
         // sized from the rate measured so far, with a margin, so that the run lasts at least --seconds
         int n = (int) Math.ceil(rate * o.seconds * MARGIN);
         E2eHarness.Outcome out = harness.run(spec(model, config, Map.of()), warmUpTexts(pool), cycle(pool, n), 0);
-        expectedRate.put(
-                key, results.median(model, w, config, Results.Measurement::rps).orElse(out.recordsPerSecond()));
         double padding = switch (config) {
             case PIPELINE -> out.paddingEfficiency();
             case NAIVE_PADDED -> meanLength(w) / 128.0;
