@@ -64,15 +64,7 @@ final class FuzzRecords {
                 .filter(c -> !c.text.isBlank())
                 .toList();
         List<byte[]> samples = SampleReviews.malformedRecords();
-        List<DeadLetterReason> sampleReasons = List.of(
-                DeadLetterReason.INVALID_UTF8,
-                DeadLetterReason.INVALID_JSON,
-                DeadLetterReason.NOT_AN_OBJECT,
-                DeadLetterReason.NOT_AN_OBJECT,
-                DeadLetterReason.MISSING_TEXT,
-                DeadLetterReason.NULL_TEXT,
-                DeadLetterReason.NON_STRING_TEXT,
-                DeadLetterReason.BLANK_TEXT);
+        List<DeadLetterReason> sampleReasons = ReviewRecords.malformedReasons();
         String hugeText = hugeText(random);
         List<Kind> kinds = List.of(
                 new Kind(

@@ -39,18 +39,7 @@ public final class ReviewRecords {
                 .filter(c -> !c.text.isBlank())
                 .toList();
         List<byte[]> malformed = SampleReviews.malformedRecords();
-        List<DeadLetterReason> reasons = List.of(
-                DeadLetterReason.INVALID_UTF8,
-                DeadLetterReason.INVALID_JSON,
-                DeadLetterReason.NOT_AN_OBJECT,
-                DeadLetterReason.NOT_AN_OBJECT,
-                DeadLetterReason.MISSING_TEXT,
-                DeadLetterReason.NULL_TEXT,
-                DeadLetterReason.NON_STRING_TEXT,
-                DeadLetterReason.BLANK_TEXT);
-        if (malformed.size() != reasons.size()) {
-            throw new IllegalStateException("SampleReviews.malformedRecords() changed: update the reasons here");
-        }
+        List<DeadLetterReason> reasons = malformedReasons();
         List<Review> reviews = new ArrayList<>(count);
         int bad = 0;
         for (int i = 0; i < count; i++) {
@@ -65,6 +54,23 @@ public final class ReviewRecords {
             }
         }
         return reviews;
+    }
+
+    /** The dead-letter reason of each of {@link SampleReviews#malformedRecords()}, in its order. */
+    static List<DeadLetterReason> malformedReasons() {
+        List<DeadLetterReason> reasons = List.of(
+                DeadLetterReason.INVALID_UTF8,
+                DeadLetterReason.INVALID_JSON,
+                DeadLetterReason.NOT_AN_OBJECT,
+                DeadLetterReason.NOT_AN_OBJECT,
+                DeadLetterReason.MISSING_TEXT,
+                DeadLetterReason.NULL_TEXT,
+                DeadLetterReason.NON_STRING_TEXT,
+                DeadLetterReason.BLANK_TEXT);
+        if (SampleReviews.malformedRecords().size() != reasons.size()) {
+            throw new IllegalStateException("SampleReviews.malformedRecords() changed: update the reasons here");
+        }
+        return reasons;
     }
 
     private static byte[] bytes(ObjectNode json) {
