@@ -1,6 +1,7 @@
 package org.sentimentstream.bench;
 
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.embedded.TopicReadiness;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -12,6 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,7 @@ final class BrokerProcess implements AutoCloseable {
             topics.add(new NewTopic(name, partitions, (short) 1));
         }
         admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        TopicReadiness.await(admin, List.of(names), Duration.ofSeconds(60));
     }
 
     /** CPU seconds the broker JVM has used so far (user + system). */

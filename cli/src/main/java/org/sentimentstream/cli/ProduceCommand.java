@@ -1,6 +1,7 @@
 package org.sentimentstream.cli;
 
 import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.embedded.TopicReadiness;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -105,6 +107,7 @@ final class ProduceCommand implements Callable<Integer> {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
                     .all()
                     .get(60, TimeUnit.SECONDS);
+            TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(60));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrapServers, e);

@@ -6,7 +6,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -361,35 +360,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     }
                 }
             }
-            awaitLeaders(admin, topics);
+            TopicReadiness.await(admin, topics, ADMIN_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics " + topics, e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("Timed out creating topics " + topics, e);
         }
-    }
-
-    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
-        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                Map<String, TopicDescription> descriptions =
-                        admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
-                boolean ready = descriptions.size() == topics.size()
-                        && descriptions.values().stream()
-                                .flatMap(d -> d.partitions().stream())
-                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (ready) {
-                    return;
-                }
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                last = e; // e.g. UnknownTopicOrPartition until the broker has seen the metadata
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("Topics " + topics + " have no partition leaders after " + ADMIN_TIMEOUT, last);
     }
 
     /** Shuts the broker down, waits for it, and deletes the data directory. Idempotent. */

@@ -108,6 +108,54 @@ class EmbeddedKafkaBrokerTest {
         assertPortFree(controllerPort);
     }
 
+    /**
+     * Right after {@code createTopics} every partition takes writes: the producer's first batches need no retry. A
+     * write in the moment between the metadata naming a leader and the leader serving the partition would be
+     * retried (NOT_LEADER_OR_FOLLOWER), and left an idempotent producer stuck on OUT_OF_ORDER_SEQUENCE_NUMBER
+     * until its delivery timeout.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void createdTopicsTakeWritesAtOnce() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            Map<String, Object> props = kafka.clientProperties();
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                for (int round = 0; round < 10; round++) {
+                    String topic = "fresh-" + round + "-" + UUID.randomUUID();
+                    kafka.createTopics(4, topic);
+                    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+                    for (int i = 0; i < 40; i++) {
+                        sent.add(producer.send(new ProducerRecord<>(topic, i % 4, "k" + i, "v" + i)));
+                    }
+                    producer.flush();
+                    for (var f : sent) {
+                        f.get(30, TimeUnit.SECONDS);
+                    }
+                }
+                assertThat(metric(producer, "record-retry-total"))
+                        .as("retried records")
+                        .isZero();
+                assertThat(metric(producer, "record-error-total"))
+                        .as("failed records")
+                        .isZero();
+            }
+        }
+    }
+
+    private static double metric(KafkaProducer<?, ?> producer, String name) {
+        return producer.metrics().entrySet().stream()
+                .filter(e ->
+                        e.getKey().name().equals(name) && e.getKey().group().equals("producer-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .findFirst()
+                .orElseThrow();
+    }
+
     private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
         return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }

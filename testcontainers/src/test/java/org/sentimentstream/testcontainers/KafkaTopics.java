@@ -1,6 +1,7 @@
 package org.sentimentstream.testcontainers;
 
 import org.sentimentstream.embedded.ReadCommittedConsumer;
+import org.sentimentstream.embedded.TopicReadiness;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -12,7 +13,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,32 +51,7 @@ public final class KafkaTopics {
                             .toList())
                     .all()
                     .get(60, TimeUnit.SECONDS);
-            awaitLeaders(admin, names);
-        }
-    }
-
-    /** Producing before every partition has a leader earns NOT_LEADER_OR_FOLLOWER retries: wait for them. */
-    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!haveLeaders(admin, topics)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions of " + topics + " have no leader after 60 s");
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /** False also while the broker's metadata does not know a just-created topic yet. */
-    private static boolean haveLeaders(Admin admin, List<String> topics) throws Exception {
-        try {
-            return admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
-                    .flatMap(d -> d.partitions().stream())
-                    .noneMatch(info -> info.leader() == null || info.leader().isEmpty());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return false;
-            }
-            throw e;
+            TopicReadiness.await(admin, names, Duration.ofSeconds(60));
         }
     }
 
