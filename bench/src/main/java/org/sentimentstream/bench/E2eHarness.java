@@ -139,11 +139,34 @@ final class E2eHarness implements AutoCloseable {
     }
 
     /**
-     * Runs one job: starts it, scores {@code warmup} records and waits until they are committed, then produces
-     * {@code texts} either all at once ({@code ratePerSecond <= 0}) or open-loop at that rate (timestamps are the
-     * scheduled send times, so a producer that falls behind does not hide latency), and waits for all of them.
+     * Throughput: starts the job, scores {@code warmup} records and waits until they are committed, then produces
+     * {@code texts} at once and counts what the job has scored when {@code windowSeconds} have passed since the
+     * first was sent (or, if all are scored before, when the last is). Sized so that they outlast the window, the
+     * measurement lasts exactly the window.
      */
-    Outcome run(JobSpec spec, List<String> warmup, List<String> texts, double ratePerSecond) throws Exception {
+    Outcome throughput(JobSpec spec, List<String> warmup, List<String> texts, double windowSeconds) throws Exception {
+        return run(spec, warmup, texts, 0, windowSeconds, 0);
+    }
+
+    /**
+     * Latency: as {@link #throughput}, but {@code texts} are produced open-loop at {@code ratePerSecond}
+     * (timestamps are the scheduled send times, so a producer that falls behind does not hide latency) and all of
+     * them are awaited; the latencies are those of the records sent after the first {@code settleSeconds}, so that
+     * they are the steady state of a running job rather than the start of a new one.
+     */
+    Outcome latency(JobSpec spec, List<String> warmup, List<String> texts, double ratePerSecond, double settleSeconds)
+            throws Exception {
+        return run(spec, warmup, texts, ratePerSecond, 0, (int) Math.ceil(ratePerSecond * settleSeconds));
+    }
+
+    private Outcome run(
+            JobSpec spec,
+            List<String> warmup,
+            List<String> texts,
+            double ratePerSecond,
+            double windowSeconds,
+            int firstMeasured)
+            throws Exception {
         int k = JOBS.incrementAndGet();
         String in = "in-" + k;
         String out = "out-" + k;
@@ -185,8 +208,14 @@ final class E2eHarness implements AutoCloseable {
                         "the job ended early: " + job.getJobStatus().get());
             }
         };
+        List<Long> measuredLatencies = new ArrayList<>();
+        JobOutputReader.Handler keepLatency = (r, scored) -> {
+            if (scored && sendIndex(r.key()) >= firstMeasured) {
+                measuredLatencies.add(System.currentTimeMillis() - r.timestamp());
+            }
+        };
         try (KafkaProducer<byte[], byte[]> producer = producer();
-                JobOutputReader reader = new JobOutputReader(broker.bootstrapServers(), out, dlq, (r, scored) -> {})) {
+                JobOutputReader reader = new JobOutputReader(broker.bootstrapServers(), out, dlq, keepLatency)) {
             LocalRun.waitUntilRunning(job);
             for (int i = 0; i < warmup.size(); i++) {
                 producer.send(record(in, i, "w" + i, warmup.get(i), System.currentTimeMillis()));
@@ -201,8 +230,8 @@ final class E2eHarness implements AutoCloseable {
             long computedBefore = RetainingMetricReporter.sum("computedTokens");
             long batchesBefore = RetainingMetricReporter.sum("batches");
 
+            measuredLatencies.clear();
             Outcome o = new Outcome();
-            o.records = texts.size();
             double[] cpuBefore = CpuTime.sample();
             double brokerBefore = broker.cpuSeconds();
             o.firstSentMs = System.currentTimeMillis();
@@ -230,10 +259,13 @@ final class E2eHarness implements AutoCloseable {
                     },
                     CpuTime.PRODUCER_THREAD);
             sender.start();
-            reader.await(texts.size(), jobAlive);
-            sender.join();
-            o.lastCommittedMs = reader.lastArrivalMs();
+            boolean all = windowSeconds > 0
+                    ? reader.awaitUntil(texts.size(), o.firstSentMs + (long) (windowSeconds * 1000), jobAlive)
+                    : awaitAll(reader, texts.size(), jobAlive);
+            o.lastCommittedMs = all ? reader.lastArrivalMs() : System.currentTimeMillis();
+            o.records = reader.total();
             double[] cpuAfter = CpuTime.sample();
+            sender.join();
             o.processCpuSeconds = cpuAfter[0] - cpuBefore[0];
             o.batcherCpuSeconds = cpuAfter[1] - cpuBefore[1];
             o.harnessCpuSeconds = cpuAfter[CpuTime.HARNESS] - cpuBefore[CpuTime.HARNESS];
@@ -245,7 +277,7 @@ final class E2eHarness implements AutoCloseable {
             if (spec.afterScoring() != null) {
                 spec.afterScoring().run();
             }
-            o.latenciesMs.addAll(reader.latenciesMs());
+            o.latenciesMs.addAll(measuredLatencies);
             if (reader.deadLetters() > 0) {
                 throw new IllegalStateException(spec.name() + ": " + reader.deadLetters() + " dead letters");
             }
@@ -261,6 +293,18 @@ final class E2eHarness implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
+    }
+
+    private static boolean awaitAll(JobOutputReader reader, int expected, JobOutputReader.Check jobAlive)
+            throws Exception {
+        reader.await(expected, jobAlive);
+        return true;
+    }
+
+    /** The index of a measured record from its key ({@code r<index>}); -1 for a warm-up record ({@code w<index>}). */
+    private static int sendIndex(byte[] key) {
+        String k = new String(key, StandardCharsets.UTF_8);
+        return k.startsWith("r") ? Integer.parseInt(k.substring(1)) : -1;
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, int i, String id, String text, long ts) {

@@ -264,6 +264,8 @@ final class Report {
         }
         values.put("calibration", rows);
         values.put("calibrationSeconds", f1(o.calibrationSeconds));
+        values.put("calibrationPasses", o.calibrationPasses);
+        values.put("settleSeconds", f0(PipelineBenchmark.LATENCY_SETTLE_SECONDS));
     }
 
     private void latency() {

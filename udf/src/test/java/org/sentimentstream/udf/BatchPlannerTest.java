@@ -31,7 +31,8 @@ class BatchPlannerTest {
     @Test
     void respectsMaxBatchSize() {
         BatchPlanner planner = new BatchPlanner(3, 10_000, NO_BUCKETS);
-        assertThat(plan(planner, 7, 1, 6, 2, 5, 3, 4)).containsExactly(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7));
+        // [4, 5], [6, 7] pad to 10 + 14 tokens, one fewer than [4, 5, 6], [7] with 18 + 7
+        assertThat(plan(planner, 7, 1, 6, 2, 5, 3, 4)).containsExactly(List.of(1, 2, 3), List.of(4, 5), List.of(6, 7));
     }
 
     @Test
@@ -63,7 +64,61 @@ class BatchPlannerTest {
     void neverMixesBuckets() {
         BatchPlanner planner = new BatchPlanner(100, 100_000, new int[] {16, 32, 64});
         assertThat(plan(planner, 40, 16, 17, 3, 64, 65, 32, 200, 1))
-                .containsExactly(List.of(1, 3, 16), List.of(17, 32), List.of(40, 64), List.of(65, 200));
+                .containsExactly(List.of(1, 3, 16), List.of(17, 32), List.of(40, 64), List.of(65), List.of(200));
+    }
+
+    @Test
+    void aFewLongTextsGetABatchOfTheirOwnRatherThanPaddingTheRest() {
+        BatchPlanner planner = new BatchPlanner(64, 512, NO_BUCKETS);
+        List<Integer> tens = Collections.nCopies(10, 10);
+        List<Integer> thirties = Collections.nCopies(5, 30);
+        List<Integer> lengths = new ArrayList<>(thirties);
+        lengths.addAll(tens);
+        // 15 x 30 = 450 padded tokens for 250 real ones in one batch; 10 x 10 + 5 x 30 = 250 in two
+        assertThat(planner.plan(lengths, Integer::intValue)).containsExactly(tens, thirties);
+        // a text or two a little longer than the rest pad less than a batch of their own costs
+        assertThat(plan(planner, 10, 10, 10, 10, 11, 12)).containsExactly(List.of(10, 10, 10, 10, 11, 12));
+    }
+
+    @Test
+    void padsNoMoreThanCuttingInOrderWouldOnRandomInputs() {
+        Random random = new Random(5);
+        BatchPlanner planner = new BatchPlanner(64, 512, NO_BUCKETS);
+        for (int round = 0; round < 100; round++) {
+            List<Integer> lengths = IntStream.range(0, 1 + random.nextInt(300))
+                    .mapToObj(i -> 4 + (int) Math.min(124, Math.abs(random.nextGaussian()) * 30))
+                    .collect(Collectors.toCollection(ArrayList::new));
+            long planned = cost(planner.plan(lengths, Integer::intValue));
+            long inOrder = cost(cutInOrder(lengths, 64, 512));
+            assertThat(planned).isLessThanOrEqualTo(inOrder);
+        }
+    }
+
+    /** Padded tokens plus the planner's cost per batch. */
+    private static long cost(List<List<Integer>> batches) {
+        return batches.stream()
+                        .mapToLong(b -> (long) b.size() * Collections.max(b))
+                        .sum()
+                + (long) batches.size() * BatchPlanner.BATCH_COST_TOKENS;
+    }
+
+    /** The plain cut: sorted, a new batch whenever the next text would pass a limit. */
+    private static List<List<Integer>> cutInOrder(List<Integer> lengths, int maxSize, int maxTokens) {
+        List<Integer> sorted = new ArrayList<>(lengths);
+        Collections.sort(sorted);
+        List<List<Integer>> batches = new ArrayList<>();
+        List<Integer> current = new ArrayList<>();
+        for (int len : sorted) {
+            if (!current.isEmpty() && (current.size() == maxSize || (current.size() + 1L) * len > maxTokens)) {
+                batches.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(len);
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
     }
 
     @Test
