@@ -32,10 +32,10 @@ public final class PipelineBenchmark {
     static final String NAIVE = "naive";
     static final String NAIVE_PADDED = "naive padded-128";
     /**
-     * A job's records: its expected rate x --seconds x this, so that they outlast its measurement window (the
-     * first round's expectation comes from the calibration, which may be well off).
+     * A job's records: its expected rate x --seconds x this, so that it lasts at least --seconds even when it runs
+     * faster than expected (the first round's expectation comes from the calibration, which may be well off).
      */
-    static final double MARGIN = 1.6;
+    static final double MARGIN = 1.25;
     /** Seconds of open-loop load before the latencies that count: a running job's, not a starting one's. */
     static final double LATENCY_SETTLE_SECONDS = 10;
 
@@ -273,14 +273,13 @@ public final class PipelineBenchmark {
             String w = o.workloads.get(0);
             List<String> pool = prepared.get(model.getKey()).texts().get(w);
             int n = (int) Math.ceil(expectedRate.getOrDefault(key(model.getKey(), w, PIPELINE), 50.0) * o.seconds / 2);
-            harness.throughput(spec(model.getKey(), PIPELINE, Map.of()), warmUpTexts(pool), cycle(pool, n), 0);
+            harness.throughput(spec(model.getKey(), PIPELINE, Map.of()), warmUpTexts(pool), cycle(pool, n));
         }
         if (measuresNaive()) {
             harness.throughput(
                     spec(o.naiveModel, NAIVE, Map.of()),
                     List.of(),
-                    prepared.get(o.naiveModel).texts().get(o.naiveWorkload).subList(0, 100),
-                    0);
+                    prepared.get(o.naiveModel).texts().get(o.naiveWorkload).subList(0, 100));
         }
         log("warm-up jobs done");
     }
@@ -336,10 +335,9 @@ public final class PipelineBenchmark {
         List<String> pool = prepared.get(model).texts().get(w);
         String key = key(model, w, config);
         double rate = expectedRate.getOrDefault(key, 50.0);
-        // sized from the rate measured so far, with a margin, so that the records outlast the --seconds window
+        // sized from the rate measured so far, with a margin, so that the run lasts at least --seconds
         int n = (int) Math.ceil(rate * o.seconds * MARGIN);
-        E2eHarness.Outcome out =
-                harness.throughput(spec(model, config, Map.of()), warmUpTexts(pool), cycle(pool, n), o.seconds);
+        E2eHarness.Outcome out = harness.throughput(spec(model, config, Map.of()), warmUpTexts(pool), cycle(pool, n));
         double padding = switch (config) {
             case PIPELINE -> out.paddingEfficiency();
             case NAIVE_PADDED -> meanLength(w) / 128.0;

@@ -50,24 +50,10 @@ public final class JobOutputReader implements AutoCloseable {
 
     /** Polls until {@link #total()} reaches {@code expected}; {@code check} runs about once a second meanwhile. */
     public void await(int expected, Check check) throws Exception {
-        if (!awaitUntil(expected, System.currentTimeMillis() + TIMEOUT.toMillis(), check)) {
-            throw new IllegalStateException("timed out waiting for output: " + total() + " of " + expected);
-        }
-    }
-
-    /**
-     * Polls until {@link #total()} reaches {@code expected} or the clock reaches {@code untilMs} (epoch
-     * milliseconds), whichever comes first; returns whether {@code expected} was reached. {@code check} runs about
-     * once a second meanwhile.
-     */
-    public boolean awaitUntil(int expected, long untilMs, Check check) throws Exception {
+        long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
         long lastCheck = System.currentTimeMillis();
         while (total() < expected) {
-            long left = untilMs - System.currentTimeMillis();
-            if (left <= 0) {
-                return false;
-            }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(Math.min(20, left)))) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                 long now = System.currentTimeMillis();
                 lastArrivalMs = now;
                 boolean isScored = r.topic().equals(scoredTopic);
@@ -84,8 +70,10 @@ public final class JobOutputReader implements AutoCloseable {
                 lastCheck = now;
                 check.run();
             }
+            if (now > deadline) {
+                throw new IllegalStateException("timed out waiting for output: " + total() + " of " + expected);
+            }
         }
-        return true;
     }
 
     /** Forgets what has been read so far (counts and latencies), e.g. after a warm-up. */

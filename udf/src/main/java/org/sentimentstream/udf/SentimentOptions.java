@@ -63,7 +63,7 @@ public final class SentimentOptions {
             .defaultValue("")
             .withDescription("Token-length boundaries, comma-separated, ascending: a batch never mixes texts from"
                     + " different buckets. Empty (no buckets): batches are cut from the waiting texts sorted by"
-                    + " length, which keeps padding low without splitting them further.");
+                    + " length, where they pad least, which keeps padding low without splitting them further.");
 
     public static final ConfigOption<Integer> INTRA_OP_THREADS = ConfigOptions.key("sentiment.intra-op-threads")
             .intType()
