@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The pipeline against the ONNX Runtime ceiling and the naive per-record job, and the report of it, in one command
 # so that every number in docs/benchmarks.md comes from one run on one machine.
-#   bench/run.sh            # ~20 min on a 2-core machine; writes docs/benchmarks.md and docs/bench/*.csv
+#   bench/run.sh            # ~23 min on a 2-core machine; writes docs/benchmarks.md and docs/bench/*.csv
 # Environment:
 #   SENTIMENT_MODEL_DIR     also measure this model (e.g. the real DistilBERT SST-2 export) beside the two others
 #   BENCH_ARGS              extra PipelineBenchmark options (see: java ... PipelineBenchmark --help)
