@@ -66,7 +66,7 @@ class CompactModelBatchIndependenceTest {
                 .set(SentimentOptions.INTRA_OP_THREADS, 2);
     }
 
-    /** Batches that fill by size alone: no length buckets, a token budget no batch reaches, a long delay. */
+    /** Batches limited by size: no length buckets, a token budget no batch reaches, a long delay. */
     private static InferenceConfig batchesOf(int size) {
         return config().set(SentimentOptions.MAX_BATCH_SIZE, size)
                 .set(SentimentOptions.LENGTH_BUCKETS, "")
@@ -114,11 +114,15 @@ class CompactModelBatchIndependenceTest {
             try (SentimentScorer scorer = SentimentScorer.open(batchesOf(size))) {
                 for (List<String> order : orders) {
                     List<int[]> batches = scoreAndCheck(scorer, order, "batches of " + size);
-                    // the batches really mixed texts of different lengths, padded to the longest
+                    // the batches really mixed texts of different lengths, padded to the longest (the planner
+                    // gives texts much longer than their neighbours a batch of their own, so not every batch is full)
                     assertThat(batches).anySatisfy(b -> {
-                        assertThat(b[0]).isEqualTo(Math.min(size, TEXTS.size()));
+                        assertThat(b[0]).isGreaterThanOrEqualTo(2);
                         assertThat(b[2]).isGreaterThan(b[1]);
                     });
+                    assertThat(batches.stream().mapToInt(b -> b[0]).max().orElse(0))
+                            .as("the largest batch")
+                            .isGreaterThanOrEqualTo(Math.min(size, 4));
                 }
             }
         }
