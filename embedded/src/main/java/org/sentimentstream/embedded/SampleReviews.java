@@ -80,6 +80,22 @@ public final class SampleReviews {
                 utf8("{\"text\": \"   \"}"));
     }
 
+    /**
+     * The dead-letter reason the job gives each of {@link #malformedRecords()}, in its order, by the name of the
+     * job's {@code DeadLetterReason} (this module cannot see that enum).
+     */
+    public static List<String> malformedRecordReasons() {
+        return List.of(
+                "INVALID_UTF8",
+                "INVALID_JSON",
+                "NOT_AN_OBJECT",
+                "NOT_AN_OBJECT",
+                "MISSING_TEXT",
+                "NULL_TEXT",
+                "NON_STRING_TEXT",
+                "BLANK_TEXT");
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

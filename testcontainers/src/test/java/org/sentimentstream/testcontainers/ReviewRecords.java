@@ -58,19 +58,9 @@ public final class ReviewRecords {
 
     /** The dead-letter reason of each of {@link SampleReviews#malformedRecords()}, in its order. */
     static List<DeadLetterReason> malformedReasons() {
-        List<DeadLetterReason> reasons = List.of(
-                DeadLetterReason.INVALID_UTF8,
-                DeadLetterReason.INVALID_JSON,
-                DeadLetterReason.NOT_AN_OBJECT,
-                DeadLetterReason.NOT_AN_OBJECT,
-                DeadLetterReason.MISSING_TEXT,
-                DeadLetterReason.NULL_TEXT,
-                DeadLetterReason.NON_STRING_TEXT,
-                DeadLetterReason.BLANK_TEXT);
-        if (SampleReviews.malformedRecords().size() != reasons.size()) {
-            throw new IllegalStateException("SampleReviews.malformedRecords() changed: update the reasons here");
-        }
-        return reasons;
+        return SampleReviews.malformedRecordReasons().stream()
+                .map(DeadLetterReason::valueOf)
+                .toList();
     }
 
     private static byte[] bytes(ObjectNode json) {

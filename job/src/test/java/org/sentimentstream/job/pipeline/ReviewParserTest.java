@@ -171,6 +171,18 @@ class ReviewParserTest {
     }
 
     @Test
+    void sampleMalformedRecordsGetTheReasonsTheSampleNames() throws Exception {
+        List<byte[]> values = SampleReviews.malformedRecords();
+        List<String> named = SampleReviews.malformedRecordReasons();
+        assertThat(named).hasSameSizeAs(values);
+        for (int i = 0; i < values.size(); i++) {
+            assertThat(parse(InputFormat.JSON, "text", values.get(i)).reason())
+                    .as("sample malformed record %d", i)
+                    .isEqualTo(named.get(i));
+        }
+    }
+
+    @Test
     void sampleMalformedRecordsCoverEveryParserReason() throws Exception {
         Map<String, Integer> reasons = new LinkedHashMap<>();
         for (byte[] value : SampleReviews.malformedRecords()) {

@@ -127,15 +127,9 @@ class SentimentPipelineITCase {
 
     private static List<Bad> badJsonValues() {
         List<byte[]> sample = SampleReviews.malformedRecords();
-        List<DeadLetterReason> sampleReasons = List.of(
-                DeadLetterReason.INVALID_UTF8,
-                DeadLetterReason.INVALID_JSON,
-                DeadLetterReason.NOT_AN_OBJECT,
-                DeadLetterReason.NOT_AN_OBJECT,
-                DeadLetterReason.MISSING_TEXT,
-                DeadLetterReason.NULL_TEXT,
-                DeadLetterReason.NON_STRING_TEXT,
-                DeadLetterReason.BLANK_TEXT);
+        List<DeadLetterReason> sampleReasons = SampleReviews.malformedRecordReasons().stream()
+                .map(DeadLetterReason::valueOf)
+                .toList();
         List<Bad> bad = new ArrayList<>();
         for (int i = 0; i < sample.size(); i++) {
             bad.add(new Bad(sample.get(i), sampleReasons.get(i)));
