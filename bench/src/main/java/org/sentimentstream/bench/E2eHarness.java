@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,9 @@ final class E2eHarness implements AutoCloseable {
         long firstSentMs;
         long lastCommittedMs;
         final List<Long> latenciesMs = new ArrayList<>();
+        /** Latency by send index (-1: not scored), for the timeline of a latency run. */
+        long[] latencyBySendIndex = new long[0];
+
         long realTokens;
         long computedTokens;
         long batches;
@@ -203,9 +207,16 @@ final class E2eHarness implements AutoCloseable {
             }
         };
         List<Long> measuredLatencies = new ArrayList<>();
+        long[] bySendIndex = new long[texts.size()];
+        Arrays.fill(bySendIndex, -1);
         JobOutputReader.Handler keepLatency = (r, scored) -> {
-            if (scored && sendIndex(r.key()) >= firstMeasured) {
-                measuredLatencies.add(System.currentTimeMillis() - r.timestamp());
+            int index = sendIndex(r.key());
+            if (scored && index >= 0) {
+                long latency = System.currentTimeMillis() - r.timestamp();
+                bySendIndex[index] = latency;
+                if (index >= firstMeasured) {
+                    measuredLatencies.add(latency);
+                }
             }
         };
         try (KafkaProducer<byte[], byte[]> producer = producer();
@@ -270,6 +281,7 @@ final class E2eHarness implements AutoCloseable {
                 spec.afterScoring().run();
             }
             o.latenciesMs.addAll(measuredLatencies);
+            o.latencyBySendIndex = bySendIndex;
             if (reader.deadLetters() > 0) {
                 throw new IllegalStateException(spec.name() + ": " + reader.deadLetters() + " dead letters");
             }

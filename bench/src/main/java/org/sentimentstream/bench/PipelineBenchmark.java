@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,8 @@ public final class PipelineBenchmark {
     static final double MARGIN = 1.25;
     /** Seconds of open-loop load before the latencies that count: a running job's, not a starting one's. */
     static final double LATENCY_SETTLE_SECONDS = 10;
+    /** The window of a latency run's timeline. */
+    static final int TIMELINE_SECONDS = 5;
 
     @Command(
             name = "PipelineBenchmark",
@@ -91,6 +95,20 @@ public final class PipelineBenchmark {
 
         @Option(names = "--latency-load", description = "Offered load, % of the pipeline's measured capacity.")
         int latencyLoad = 50;
+
+        @Option(
+                names = "--latency-capacity",
+                description =
+                        "Records per second taken as the pipeline's capacity (default: its median in the rounds).")
+        Double latencyCapacity;
+
+        @Option(
+                names = "--latency-runs",
+                split = ",",
+                description = "The latency runs, in order, by delivery guarantee. A guarantee named twice runs twice:"
+                        + " the later run meets code the earlier one made the JIT compile; the target takes the last"
+                        + " AT_LEAST_ONCE run.")
+        List<String> latencyRuns = List.of("AT_LEAST_ONCE", "AT_LEAST_ONCE", "EXACTLY_ONCE");
 
         @Option(names = "--checkpoint-interval-ms")
         long checkpointIntervalMs = 1000;
@@ -377,19 +395,25 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Open-loop load at a share of the pipeline's measured capacity (its median rate in the rounds): with
-     * AT_LEAST_ONCE, then with EXACTLY_ONCE, whose output is visible only when a checkpoint commits it.
+     * Open-loop load at a share of the pipeline's measured capacity (its median rate in the rounds), one job per
+     * entry of {@code --latency-runs}: by default AT_LEAST_ONCE twice (the first on code the JIT compiler has not
+     * finished compiling for this load, the second on a warm JVM, as a TaskManager that has run for minutes is),
+     * then EXACTLY_ONCE, whose output is visible only when a checkpoint commits it.
      */
     private void runLatency(E2eHarness harness) throws Exception {
         String model = o.latencyModel;
         String w = o.latencyWorkload;
         List<String> pool = prepared.get(model).texts().get(w);
-        double capacity = results.median(model, w, PIPELINE, Results.Measurement::rps)
-                .orElse(expectedRate.getOrDefault(key(model, w, PIPELINE), 100.0));
+        double capacity = o.latencyCapacity != null
+                ? o.latencyCapacity
+                : results.median(model, w, PIPELINE, Results.Measurement::rps)
+                        .orElse(expectedRate.getOrDefault(key(model, w, PIPELINE), 100.0));
         results.capacity = capacity;
         double rate = capacity * o.latencyLoad / 100.0;
         int n = (int) Math.ceil(rate * (LATENCY_SETTLE_SECONDS + o.seconds));
-        for (String guarantee : List.of("AT_LEAST_ONCE", "EXACTLY_ONCE")) {
+        Map<String, Integer> runs = new HashMap<>();
+        for (String guarantee : o.latencyRuns) {
+            int run = runs.merge(guarantee, 1, Integer::sum);
             E2eHarness.Outcome out = harness.latency(
                     spec(model, PIPELINE, Map.of("sentiment.delivery-guarantee", guarantee)),
                     warmUpTexts(pool),
@@ -400,6 +424,7 @@ public final class PipelineBenchmark {
                     model,
                     w,
                     guarantee,
+                    run,
                     o.checkpointIntervalMs,
                     o.latencyLoad,
                     rate,
@@ -408,12 +433,47 @@ public final class PipelineBenchmark {
                     out.latencyPercentile(50),
                     out.latencyPercentile(95),
                     out.latencyPercentile(99),
-                    out.latencyPercentile(100));
+                    out.latencyPercentile(100),
+                    out.jobCpuSeconds() / out.seconds(),
+                    out.jitCpuSeconds / out.seconds(),
+                    out.brokerCpuSeconds / out.seconds(),
+                    timeline(out.latencyBySendIndex, rate));
             results.latency.add(l);
             log(
-                    "latency %s %s %s at %d%% (%.1f/s, %d records): p50 %d p95 %d p99 %d max %d ms",
-                    model, w, guarantee, o.latencyLoad, rate, n, l.p50(), l.p95(), l.p99(), l.max());
+                    "latency %s %s %s run %d at %d%% (%.1f/s, %d records): p50 %d p95 %d p99 %d max %d ms;"
+                            + " cores: job %.2f, JIT %.2f, broker %.2f; p99 per %d s of sending: %s",
+                    model,
+                    w,
+                    guarantee,
+                    run,
+                    o.latencyLoad,
+                    rate,
+                    n,
+                    l.p50(),
+                    l.p95(),
+                    l.p99(),
+                    l.max(),
+                    l.jobCores(),
+                    l.jitCores(),
+                    l.brokerCores(),
+                    TIMELINE_SECONDS,
+                    l.timeline());
         }
+    }
+
+    /** The p99 latency of the records sent in each {@link #TIMELINE_SECONDS} s of a latency run; -1 for none. */
+    private static List<Long> timeline(long[] latencyBySendIndex, double rate) {
+        List<Long> p99s = new ArrayList<>();
+        int perWindow = (int) Math.max(1, Math.round(rate * TIMELINE_SECONDS));
+        for (int from = 0; from < latencyBySendIndex.length; from += perWindow) {
+            double[] window = Arrays.stream(
+                            latencyBySendIndex, from, Math.min(latencyBySendIndex.length, from + perWindow))
+                    .filter(l -> l >= 0)
+                    .asDoubleStream()
+                    .toArray();
+            p99s.add(window.length == 0 ? -1 : (long) Stats.percentile(window, 99));
+        }
+        return p99s;
     }
 
     private E2eHarness.JobSpec spec(String model, String config, Map<String, String> extra) {

@@ -51,11 +51,17 @@ final class Results {
             double perCpuSecond,
             double padding) {}
 
-    /** One open-loop run; {@code p*} in milliseconds from the producer's timestamp to a read_committed consumer. */
+    /**
+     * One open-loop run; {@code p*} in milliseconds from the producer's timestamp to a read_committed consumer.
+     * {@code run}: how many runs of this guarantee this JVM has made so far, this one included (the JIT compiler
+     * warms over the first ones). {@code *Cores}: CPU seconds per second of the run. {@code timeline}: the p99 of
+     * the records sent in each {@link PipelineBenchmark#TIMELINE_SECONDS} s, settle time included.
+     */
     record Latency(
             String model,
             String workload,
             String guarantee,
+            int run,
             long checkpointMs,
             int load,
             double offered,
@@ -64,7 +70,11 @@ final class Results {
             long p50,
             long p95,
             long p99,
-            long max) {}
+            long max,
+            double jobCores,
+            double jitCores,
+            double brokerCores,
+            List<Long> timeline) {}
 
     String startedAt;
     String loadBefore;
