@@ -73,9 +73,10 @@ final class E2eHarness implements AutoCloseable {
         int records;
         long firstSentMs;
         long lastCommittedMs;
-        final List<Long> latenciesMs = new ArrayList<>();
-        /** Latency by send index (-1: not scored), for the timeline of a latency run. */
+        /** Latency in ms of each record produced, by its send index; -1 for one not scored. */
         long[] latencyBySendIndex = new long[0];
+        /** The send index of the first record whose latency counts: those before it are a job's start. */
+        int firstMeasured;
 
         long realTokens;
         long computedTokens;
@@ -113,12 +114,26 @@ final class E2eHarness implements AutoCloseable {
             return computedTokens == 0 ? Double.NaN : (double) realTokens / computedTokens;
         }
 
-        /** The {@code p}-th percentile (0 to 100) of the latencies; -1 for none. */
+        /** The {@code p}-th percentile (0 to 100) of the latencies that count; -1 for none. */
         long latencyPercentile(double p) {
-            return latenciesMs.isEmpty()
-                    ? -1
-                    : (long) Stats.percentile(
-                            latenciesMs.stream().mapToDouble(Long::doubleValue).toArray(), p);
+            return percentile(firstMeasured, latencyBySendIndex.length, p);
+        }
+
+        /** The p99 latency of the records sent in each window of {@code perWindow} records, the start included. */
+        List<Long> latencyTimeline(int perWindow) {
+            List<Long> p99s = new ArrayList<>();
+            for (int from = 0; from < latencyBySendIndex.length; from += perWindow) {
+                p99s.add(percentile(from, Math.min(latencyBySendIndex.length, from + perWindow), 99));
+            }
+            return p99s;
+        }
+
+        private long percentile(int from, int to, double p) {
+            double[] scored = Arrays.stream(latencyBySendIndex, from, to)
+                    .filter(l -> l >= 0)
+                    .asDoubleStream()
+                    .toArray();
+            return scored.length == 0 ? -1 : (long) Stats.percentile(scored, p);
         }
     }
 
@@ -206,17 +221,12 @@ final class E2eHarness implements AutoCloseable {
                         "the job ended early: " + job.getJobStatus().get());
             }
         };
-        List<Long> measuredLatencies = new ArrayList<>();
         long[] bySendIndex = new long[texts.size()];
         Arrays.fill(bySendIndex, -1);
         JobOutputReader.Handler keepLatency = (r, scored) -> {
             int index = sendIndex(r.key());
             if (scored && index >= 0) {
-                long latency = System.currentTimeMillis() - r.timestamp();
-                bySendIndex[index] = latency;
-                if (index >= firstMeasured) {
-                    measuredLatencies.add(latency);
-                }
+                bySendIndex[index] = System.currentTimeMillis() - r.timestamp();
             }
         };
         try (KafkaProducer<byte[], byte[]> producer = producer();
@@ -235,7 +245,6 @@ final class E2eHarness implements AutoCloseable {
             long computedBefore = RetainingMetricReporter.sum("computedTokens");
             long batchesBefore = RetainingMetricReporter.sum("batches");
 
-            measuredLatencies.clear();
             Outcome o = new Outcome();
             double[] cpuBefore = CpuTime.sample();
             double brokerBefore = broker.cpuSeconds();
@@ -280,8 +289,8 @@ final class E2eHarness implements AutoCloseable {
             if (spec.afterScoring() != null) {
                 spec.afterScoring().run();
             }
-            o.latenciesMs.addAll(measuredLatencies);
             o.latencyBySendIndex = bySendIndex;
+            o.firstMeasured = firstMeasured;
             if (reader.deadLetters() > 0) {
                 throw new IllegalStateException(spec.name() + ": " + reader.deadLetters() + " dead letters");
             }

@@ -392,14 +392,15 @@ public final class PipelineBenchmark {
 
     private double meanLength(String w) {
         int[] l = results.lengths.get(w);
-        return java.util.Arrays.stream(l).average().orElse(0);
+        return Arrays.stream(l).average().orElse(0);
     }
 
     /**
-     * Open-loop load at a share of the pipeline's measured capacity (its median rate in the rounds), one job per
-     * entry of {@code --latency-runs}: by default AT_LEAST_ONCE twice (the first on code the JIT compiler has not
-     * finished compiling for this load, the second on a warm JVM, as a TaskManager that has run for minutes is),
-     * then EXACTLY_ONCE, whose output is visible only when a checkpoint commits it.
+     * Open-loop load at a share of the pipeline's capacity (its median rate in the rounds, or
+     * {@code --latency-capacity}), one job per entry of {@code --latency-runs}: by default AT_LEAST_ONCE twice (the
+     * first on code the JIT compiler has not finished compiling for this load, the second on a warm JVM, as a
+     * TaskManager that has run for minutes is), then EXACTLY_ONCE, whose output is visible only when a checkpoint
+     * commits it.
      */
     private void runLatency(E2eHarness harness) throws Exception {
         String model = o.latencyModel;
@@ -438,7 +439,7 @@ public final class PipelineBenchmark {
                     out.jobCpuSeconds() / out.seconds(),
                     out.jitCpuSeconds / out.seconds(),
                     out.brokerCpuSeconds / out.seconds(),
-                    timeline(out.latencyBySendIndex, rate));
+                    out.latencyTimeline((int) Math.max(1, Math.round(rate * TIMELINE_SECONDS))));
             results.latency.add(l);
             log(
                     "latency %s %s %s run %d at %d%% (%.1f/s, %d records): p50 %d p95 %d p99 %d max %d ms;"
@@ -458,23 +459,8 @@ public final class PipelineBenchmark {
                     l.jitCores(),
                     l.brokerCores(),
                     TIMELINE_SECONDS,
-                    l.timeline());
+                    l.timelineText());
         }
-    }
-
-    /** The p99 latency of the records sent in each {@link #TIMELINE_SECONDS} s of a latency run; -1 for none. */
-    private static List<Long> timeline(long[] latencyBySendIndex, double rate) {
-        List<Long> p99s = new ArrayList<>();
-        int perWindow = (int) Math.max(1, Math.round(rate * TIMELINE_SECONDS));
-        for (int from = 0; from < latencyBySendIndex.length; from += perWindow) {
-            double[] window = Arrays.stream(
-                            latencyBySendIndex, from, Math.min(latencyBySendIndex.length, from + perWindow))
-                    .filter(l -> l >= 0)
-                    .asDoubleStream()
-                    .toArray();
-            p99s.add(window.length == 0 ? -1 : (long) Stats.percentile(window, 99));
-        }
-        return p99s;
     }
 
     private E2eHarness.JobSpec spec(String model, String config, Map<String, String> extra) {

@@ -287,7 +287,7 @@ final class Report {
             row.put("jobCores", f2(l.jobCores()));
             row.put("jitCores", f2(l.jitCores()));
             row.put("brokerCores", f2(l.brokerCores()));
-            row.put("timeline", l.timeline().stream().map(String::valueOf).collect(Collectors.joining(" ")));
+            row.put("timeline", l.timelineText());
             rows.add(row);
             if (l.guarantee().equals("AT_LEAST_ONCE")) {
                 target = l;
@@ -449,7 +449,7 @@ final class Report {
                 x.jobCores(),
                 x.jitCores(),
                 x.brokerCores(),
-                x.timeline().stream().map(String::valueOf).collect(Collectors.joining(" ")))));
+                x.timelineText())));
         Files.writeString(o.outDir.resolve("latency.csv"), l);
     }
 }
