@@ -351,6 +351,7 @@ final class E2eHarness implements AutoCloseable {
             "GC, native"
         };
         static final int PROCESS = 0;
+        static final int INFERENCE = 1;
         static final int HARNESS = 3;
         static final int JIT = 5;
 
@@ -370,7 +371,7 @@ final class E2eHarness implements AutoCloseable {
                 javaTotal += sec;
                 String name = info.getThreadName();
                 if (name.startsWith("sentiment-batcher")) {
-                    out[1] += sec;
+                    out[INFERENCE] += sec;
                 } else if (name.equals("main") || name.contains(PRODUCER_THREAD)) {
                     out[HARNESS] += sec;
                 } else if (name.contains(" -> ")

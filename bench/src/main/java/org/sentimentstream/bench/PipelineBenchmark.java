@@ -94,7 +94,7 @@ public final class PipelineBenchmark {
         @Option(names = "--latency-workload")
         String latencyWorkload = "phrase";
 
-        @Option(names = "--latency-load", description = "Offered load, % of the pipeline's measured capacity.")
+        @Option(names = "--latency-load", description = "Offered load, %% of the pipeline's measured capacity.")
         int latencyLoad = 50;
 
         @Option(
@@ -439,11 +439,14 @@ public final class PipelineBenchmark {
                     out.jobCpuSeconds() / out.seconds(),
                     out.jitCpuSeconds / out.seconds(),
                     out.brokerCpuSeconds / out.seconds(),
+                    out.cpuByCategory[E2eHarness.CpuTime.INFERENCE] / out.seconds(),
+                    out.batches == 0 ? Double.NaN : (double) out.records / out.batches,
                     out.latencyTimeline((int) Math.max(1, Math.round(rate * TIMELINE_SECONDS))));
             results.latency.add(l);
             log(
                     "latency %s %s %s run %d at %d%% (%.1f/s, %d records): p50 %d p95 %d p99 %d max %d ms;"
-                            + " cores: job %.2f, JIT %.2f, broker %.2f; p99 per %d s of sending: %s",
+                            + " cores: job %.2f (inference %.2f), JIT %.2f, broker %.2f; %.1f texts per batch;"
+                            + " p99 per %d s of sending: %s",
                     model,
                     w,
                     guarantee,
@@ -456,8 +459,10 @@ public final class PipelineBenchmark {
                     l.p99(),
                     l.max(),
                     l.jobCores(),
+                    l.inferenceCores(),
                     l.jitCores(),
                     l.brokerCores(),
+                    l.textsPerBatch(),
                     TIMELINE_SECONDS,
                     l.timelineText());
         }

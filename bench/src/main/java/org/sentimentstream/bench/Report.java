@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.DoubleFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -287,12 +289,16 @@ final class Report {
             row.put("jobCores", f2(l.jobCores()));
             row.put("jitCores", f2(l.jitCores()));
             row.put("brokerCores", f2(l.brokerCores()));
+            row.put("inferenceCores", f2(l.inferenceCores()));
+            row.put("textsPerBatch", f1(l.textsPerBatch()));
             row.put("timeline", l.timelineText());
             rows.add(row);
             if (l.guarantee().equals("AT_LEAST_ONCE")) {
                 target = l;
             }
         }
+        values.put("fullLoadBatch", fullLoad(target, Results.Measurement::textsPerBatch, Report::f1));
+        values.put("fullLoadInferenceCores", fullLoad(target, Results.Measurement::inferenceCores, Report::f2));
         if (target != null) {
             targets.add(new Target(
                     "p99 latency at " + target.load() + " % load, AT_LEAST_ONCE (" + target.model() + ", "
@@ -307,6 +313,16 @@ final class Report {
                 "capacitySource",
                 o.latencyCapacity != null ? "as given by `--latency-capacity`" : "the pipeline's median in the rounds");
         values.put("timelineSeconds", PipelineBenchmark.TIMELINE_SECONDS);
+    }
+
+    /** The median of {@code value} over the rounds' pipeline runs of the latency target's model and workload. */
+    private String fullLoad(
+            Results.Latency target, ToDoubleFunction<Results.Measurement> value, DoubleFunction<String> format) {
+        if (target == null) {
+            return "?";
+        }
+        OptionalDouble median = r.median(target.model(), target.workload(), PipelineBenchmark.PIPELINE, value);
+        return median.isPresent() ? format.apply(median.getAsDouble()) : "?";
     }
 
     /** JMH's CSV: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit",params... */
@@ -429,10 +445,11 @@ final class Report {
         Files.writeString(o.outDir.resolve("calibration.csv"), c);
         StringBuilder l = new StringBuilder("model,workload,delivery,run,checkpoint_ms,load_percent,offered_per_s,"
                 + "records,achieved_per_s,p50_ms,p95_ms,p99_ms,max_ms,job_cores,jit_cores,broker_cores,"
+                + "inference_cores,texts_per_batch,"
                 + "p99_ms_per_" + PipelineBenchmark.TIMELINE_SECONDS + "_s\n");
         r.latency.forEach(x -> l.append(String.format(
                 Locale.ROOT,
-                "%s,%s,%s,%d,%d,%d,%.2f,%d,%.2f,%d,%d,%d,%d,%.2f,%.2f,%.2f,%s%n",
+                "%s,%s,%s,%d,%d,%d,%.2f,%d,%.2f,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f,%.1f,%s%n",
                 x.model(),
                 x.workload(),
                 x.guarantee(),
@@ -449,6 +466,8 @@ final class Report {
                 x.jobCores(),
                 x.jitCores(),
                 x.brokerCores(),
+                x.inferenceCores(),
+                x.textsPerBatch(),
                 x.timelineText())));
         Files.writeString(o.outDir.resolve("latency.csv"), l);
     }

@@ -40,6 +40,14 @@ final class Results {
         double cores() {
             return cpuSeconds / seconds;
         }
+
+        double inferenceCores() {
+            return cpuByCategory == null ? Double.NaN : cpuByCategory[E2eHarness.CpuTime.INFERENCE] / seconds;
+        }
+
+        double textsPerBatch() {
+            return batches == 0 ? Double.NaN : (double) records / batches;
+        }
     }
 
     /** One point of the ceiling's token-budget calibration. */
@@ -75,6 +83,8 @@ final class Results {
             double jobCores,
             double jitCores,
             double brokerCores,
+            double inferenceCores,
+            double textsPerBatch,
             List<Long> timeline) {
 
         /** The timeline as the report and the CSV write it: p99s separated by spaces. */
