@@ -440,7 +440,7 @@ public final class PipelineBenchmark {
                     out.jitCpuSeconds / out.seconds(),
                     out.brokerCpuSeconds / out.seconds(),
                     out.cpuByCategory[E2eHarness.CpuTime.INFERENCE] / out.seconds(),
-                    out.batches == 0 ? Double.NaN : (double) out.records / out.batches,
+                    Results.textsPerBatch(out.records, out.batches),
                     out.latencyTimeline((int) Math.max(1, Math.round(rate * TIMELINE_SECONDS))));
             results.latency.add(l);
             log(

@@ -46,8 +46,13 @@ final class Results {
         }
 
         double textsPerBatch() {
-            return batches == 0 ? Double.NaN : (double) records / batches;
+            return Results.textsPerBatch(records, batches);
         }
+    }
+
+    /** Mean texts per ONNX Runtime call; NaN where no batch ran (the ceiling, the naive jobs' metrics). */
+    static double textsPerBatch(long records, long batches) {
+        return batches == 0 ? Double.NaN : (double) records / batches;
     }
 
     /** One point of the ceiling's token-budget calibration. */

@@ -24,9 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * batches cut by the {@link BatchPlanner}: sorted by length, at most {@code maxBatchSize} texts and
  * {@code maxBatchTokens} padded tokens each, cut where they pad least. While the waiting texts fill at least one
  * batch, only full batches run and the rest wait to be sorted together with the texts that arrive meanwhile, so
- * that a busy model gets full, evenly long batches; when none is full, everything waiting runs once the oldest text has waited
- * {@code maxBatchDelay}. Every submitted future is completed: with logits, with the batch's error, or as cancelled
- * at close.
+ * that a busy model gets full, evenly long batches; when none is full, everything waiting runs once the oldest
+ * text has waited {@code maxBatchDelay}. Every submitted future is completed: with logits, with the batch's error,
+ * or as cancelled at close.
  */
 public final class MicroBatcher implements AutoCloseable {
 
