@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Builds reviews.jsonl, the sample input of the `local` command: every sentence of the GLUE SST-2 dev set plus the
-project's longer reviews (long-reviews.jsonl next to this script), none of them in any shipped model's training
-data. Checks that no sample text is an SST-2 train phrase (exactly, or ignoring case and spacing).
+"""Builds reviews.jsonl, the sample input of the `local` command: every sentence of the GLUE SST-2 dev set, the
+project's longer reviews (long-reviews.jsonl next to this script) and 100 real IMDB reviews with their reviewers'
+labels (imdb-reviews.jsonl next to this script: the first 100 of the `sample` part of models/imdb_split.py), none of
+them in any shipped model's training data. Checks that no sample text is an SST-2 train phrase (exactly, or ignoring
+case and spacing).
 
 Usage: python3 make_sample.py [SST2_DIR] [OUT_JSONL]
 (defaults: /work/shared/data/sst2, which holds dev.tsv and train.tsv, and reviews.jsonl next to this script)
@@ -49,6 +51,8 @@ def main():
     train = {normalized(text) for _, text, _ in read_tsv(os.path.join(sst2, "train.tsv"))}
     with open(os.path.join(here, "long-reviews.jsonl"), encoding="utf-8") as f:
         longs = [json.loads(line) for line in f if line.strip()]
+    with open(os.path.join(here, "imdb-reviews.jsonl"), encoding="utf-8") as f:
+        longs += [json.loads(line) for line in f if line.strip()]
 
     texts = [text for _, text, _ in dev] + [r["text"] for r in longs]
     in_train = [t for t in texts if normalized(t) in train]
@@ -73,9 +77,11 @@ def main():
         pos = sum(r["label"] for r in rows)
         return "%d (%d positive, %d negative)" % (len(rows), pos, len(rows) - pos)
 
-    print("%s: %d records: SST-2 dev %s, longer reviews %s; no text is an SST-2 train phrase; dev fingerprint %s"
+    print("%s: %d records: SST-2 dev %s, longer reviews %s, IMDB reviews %s; no text is an SST-2 train phrase;"
+          " dev fingerprint %s"
           % (out, len(records), counts([r for r in records if r["id"].startswith("sst2-dev-")]),
-             counts([r for r in records if not r["id"].startswith("sst2-dev-")]), dev_fingerprint(dev)),
+             counts([r for r in records if r["id"].startswith("long-")]),
+             counts([r for r in records if r["id"].startswith("imdb-")]), dev_fingerprint(dev)),
           file=sys.stderr)
 
 

@@ -9,7 +9,9 @@
 --
 -- Input:  {"id": "r1", "text": "A gripping, beautifully shot film."}   (other fields are ignored)
 -- Output: {"id": "r1", "text": "...", "label": "POSITIVE", "score": 0.99, "probabilities": {...},
---          "logits": [...], "tokens": 11, "truncated": false, "model": "distilbert-...@sha256:..."}
+--          "logits": [...], "tokens": 11, "windows": 1, "truncated": false, "model": "distilbert-...@sha256:..."}
+-- A review longer than max-sequence-length is read whole, in windows ('long-text' = 'windows'; 'truncate' reads
+-- only its first tokens, faster).
 -- A record whose text is NULL, missing, empty or blank comes out with NULL sentiment columns; a record that is not
 -- JSON is skipped ('json.ignore-parse-errors'): SQL has no dead-letter topic.
 
@@ -35,11 +37,12 @@ CREATE TEMPORARY TABLE reviews (
 CREATE TEMPORARY MODEL review_sentiment
   INPUT (text STRING)
   OUTPUT (label STRING, score DOUBLE, probabilities MAP<STRING, DOUBLE>, logits ARRAY<FLOAT>, tokens INT,
-          truncated BOOLEAN, model STRING)
+          windows INT, truncated BOOLEAN, model STRING)
   WITH (
     'provider' = 'onnx',
     'model' = '${model:-hf:optimum/distilbert-base-uncased-finetuned-sst-2-english}',
     'max-sequence-length' = '${max-sequence-length:-128}',
+    'long-text' = '${long-text:-windows}',
     'max-batch-size' = '${max-batch-size:-16}',
     'max-batch-delay' = '${max-batch-delay:-10 ms}',
     'session-sharing' = '${session-sharing:-PER_SLOT}'
@@ -53,6 +56,7 @@ CREATE TEMPORARY TABLE scored_reviews (
   probabilities MAP<STRING, DOUBLE>,
   logits ARRAY<FLOAT>,
   tokens INT,
+  windows INT,
   truncated BOOLEAN,
   model STRING
 ) WITH (
@@ -67,5 +71,5 @@ CREATE TEMPORARY TABLE scored_reviews (
 );
 
 INSERT INTO scored_reviews
-SELECT id, text, label, score, probabilities, logits, tokens, truncated, model
+SELECT id, text, label, score, probabilities, logits, tokens, windows, truncated, model
 FROM ML_PREDICT(TABLE reviews, MODEL review_sentiment, DESCRIPTOR(text));

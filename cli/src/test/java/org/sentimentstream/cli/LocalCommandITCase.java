@@ -60,9 +60,9 @@ class LocalCommandITCase {
         LocalSummary s = run.summary;
         assertThat(s).isNotNull();
         int sample = SampleReviews.loadSampleLines().size();
-        assertThat(sample).isEqualTo(912);
-        assertThat(s.recordsIn).isEqualTo(920);
-        assertThat(s.scored).isEqualTo(912);
+        assertThat(sample).isEqualTo(1012);
+        assertThat(s.recordsIn).isEqualTo(1020);
+        assertThat(s.scored).isEqualTo(1012);
         assertThat(s.deadLettersByReason)
                 .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
                         "BLANK_TEXT",
@@ -89,38 +89,44 @@ class LocalCommandITCase {
         assertThat(s.paddingEfficiency()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
         assertThat(s.latenciesMs).hasSize(s.scored);
         assertThat(s.latenciesMs).allMatch(ms -> ms >= 0);
-        assertThat(s.withGold).as("every sample line has a gold label").isEqualTo(912);
+        assertThat(s.withGold).as("every sample line has a gold label").isEqualTo(1012);
         assertThat(s.otherGoldValues).isZero();
         assertThat(s.gold).isEqualTo(LocalRun.SAMPLE_GOLD);
         int[] dev = s.agreementByPart.get("SST-2 dev");
         int[] longer = s.agreementByPart.get("longer reviews");
+        int[] imdb = s.agreementByPart.get("IMDB reviews");
         assertThat(dev[1]).isEqualTo(872);
         assertThat(longer[1]).isEqualTo(40);
-        assertThat(dev[0] + longer[0]).isEqualTo(s.agreeWithGold);
+        assertThat(imdb[1]).isEqualTo(100);
+        assertThat(dev[0] + longer[0] + imdb[0]).isEqualTo(s.agreeWithGold);
+        // the IMDB reviews are read whole, in windows
+        assertThat(s.scoredRecords.stream()
+                        .filter(r -> r.path("id").asText().startsWith(SampleReviews.IMDB_ID_PREFIX))
+                        .filter(r -> r.get("sentiment").get("windows").asInt() > 1))
+                .hasSizeGreaterThan(60);
         assertThat(s.positive).isBetween(0, s.scored);
         assertThat(s.seconds).isPositive();
 
         String printed = run.stdout;
         assertThat(printed)
                 .containsPattern("LABEL\\s+SCORE\\s+GOLD\\s+REVIEW")
-                .contains("Produced 920 records")
+                .contains("Produced 1020 records")
                 .contains("Summary")
-                .contains("records in           920")
+                .contains("records in           1020")
                 .contains(String.format(
-                        "scored               912 (%d POSITIVE, %d NEGATIVE)", s.positive, 912 - s.positive))
+                        "scored               1012 (%d POSITIVE, %d NEGATIVE)", s.positive, 1012 - s.positive))
                 .contains("dead letters         8 {BLANK_TEXT=1, INVALID_JSON=1, INVALID_UTF8=1, MISSING_TEXT=1,"
                         + " NON_STRING_TEXT=1, NOT_AN_OBJECT=2, NULL_TEXT=1}")
                 .contains("in = scored + dead   yes")
-                .contains(String.format("agree with gold      %d of 912 (", s.agreeWithGold))
-                .contains("; gold: SST-2 dev (GLUE, human labels) and 40 longer reviews written and labelled for this"
-                        + " demo by the project; none of them in the training data of the shipped model or of"
-                        + " DistilBERT SST-2)")
+                .contains(String.format("agree with gold      %d of 1012 (", s.agreeWithGold))
+                .contains("; gold: " + SampleReviews.GOLD_SOURCE + ")")
                 .contains(String.format("    SST-2 dev          %d of 872 (", dev[0]))
                 .contains(String.format("    longer reviews     %d of 40 (", longer[0]))
+                .contains(String.format("    IMDB reviews       %d of 100 (", imdb[0]))
                 .doesNotContain("SST-2 train")
                 .contains(String.format("mean batch size      %.1f (%d batches)", s.meanBatchSize(), s.batches))
                 .contains(String.format("padding efficiency   %.2f", s.paddingEfficiency()))
-                .contains("burst of 920");
+                .contains("burst of 1020");
         // the table: 15 scored reviews
         Matcher rows = Pattern.compile("(?m)^(POSITIVE|NEGATIVE)\\s+[01]\\.\\d{4}\\s+(pos|neg)\\s+\\S")
                 .matcher(printed);

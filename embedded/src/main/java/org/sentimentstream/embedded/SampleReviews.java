@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Demo input of the {@code local} command: reviews that no shipped model was trained on (the 872 sentences of the GLUE
- * SST-2 dev set and 40 longer reviews written for the demo), plus records that must go to the dead letters.
+ * SST-2 dev set, 40 longer reviews written for the demo and 100 real IMDB reviews, most of them longer than one
+ * 128-token sequence), plus records that must go to the dead letters.
  */
 public final class SampleReviews {
 
@@ -26,12 +27,16 @@ public final class SampleReviews {
     /** Id prefix of the longer reviews written and labelled for the demo: {@code long-01} ... */
     public static final String LONG_ID_PREFIX = "long-";
 
+    /** Id prefix of the IMDB reviews (train split of the Large Movie Review Dataset): {@code imdb-train-pos-1280_10} ... */
+    public static final String IMDB_ID_PREFIX = "imdb-";
+
     /** The field of the sample's gold labels (1 positive, 0 negative). */
     public static final String GOLD_FIELD = "label";
 
     /** Where the sample's gold labels come from, as the summary names it. */
-    public static final String GOLD_SOURCE = "SST-2 dev (GLUE, human labels) and 40 longer reviews written and"
-            + " labelled for this demo by the project; none of them in the training data of the shipped model or of"
+    public static final String GOLD_SOURCE = "SST-2 dev (GLUE, human labels), 40 longer reviews written and"
+            + " labelled for this demo by the project, and 100 IMDB reviews (train split of Maas et al. 2011, labelled"
+            + " by their reviewers' ratings); none of them in the training data of the shipped model or of"
             + " DistilBERT SST-2";
 
     /** The parts of the sample by id prefix, each with its agreement line in the summary. */
@@ -41,6 +46,7 @@ public final class SampleReviews {
         Map<String, String> parts = new LinkedHashMap<>();
         parts.put(SST2_DEV_ID_PREFIX, "SST-2 dev");
         parts.put(LONG_ID_PREFIX, "longer reviews");
+        parts.put(IMDB_ID_PREFIX, "IMDB reviews");
         return Collections.unmodifiableMap(parts);
     }
 

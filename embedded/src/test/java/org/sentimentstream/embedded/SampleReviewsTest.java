@@ -39,17 +39,23 @@ class SampleReviewsTest {
     void theSst2PartIsExactlyTheDevSetAndNothingElseComesFromSst2() throws Exception {
         TreeMap<Integer, JsonNode> dev = new TreeMap<>();
         int longer = 0;
+        int imdb = 0;
         for (JsonNode r : sample()) {
             String id = r.get("id").asText();
-            assertThat(id).as("no SST-2 train phrase").doesNotContain("train");
             if (id.startsWith(SampleReviews.SST2_DEV_ID_PREFIX)) {
                 int line = Integer.parseInt(id.substring(SampleReviews.SST2_DEV_ID_PREFIX.length()));
                 assertThat(dev.put(line, r)).as("duplicate " + id).isNull();
+            } else if (id.startsWith(SampleReviews.IMDB_ID_PREFIX)) {
+                // IMDB train reviews: not SST-2's train split, which holds Rotten Tomatoes phrases
+                assertThat(id).matches("imdb-train-(pos|neg)-\\d+_\\d+");
+                assertThat(r.get("label").asInt()).isEqualTo(id.contains("-pos-") ? 1 : 0);
+                imdb++;
             } else {
                 assertThat(id).matches("long-\\d\\d");
                 longer++;
             }
         }
+        assertThat(imdb).isEqualTo(100);
         assertThat(dev).hasSize(872);
         assertThat(dev.firstKey()).isEqualTo(2);
         assertThat(dev.lastKey()).isEqualTo(873);
@@ -68,7 +74,7 @@ class SampleReviewsTest {
     @Test
     void everyRecordHasAnIdTextAndBinaryLabel() throws Exception {
         List<JsonNode> records = sample();
-        assertThat(records).hasSize(912);
+        assertThat(records).hasSize(1012);
         Set<String> texts = new HashSet<>();
         int positive = 0;
         for (JsonNode r : records) {
@@ -79,7 +85,7 @@ class SampleReviewsTest {
             assertThat(texts.add(r.get("text").asText())).as("distinct texts").isTrue();
             positive += r.get("label").asInt();
         }
-        assertThat(positive).isEqualTo(444 + 20);
+        assertThat(positive).isEqualTo(444 + 20 + 53);
     }
 
     @Test
@@ -97,12 +103,25 @@ class SampleReviewsTest {
     }
 
     @Test
+    void theImdbReviewsAreRealLongReviewsOfBothPolarities() throws Exception {
+        List<JsonNode> imdb = sample().stream()
+                .filter(r -> r.get("id").asText().startsWith(SampleReviews.IMDB_ID_PREFIX))
+                .toList();
+        assertThat(imdb).hasSize(100);
+        assertThat(imdb.stream().filter(r -> r.get("label").asInt() == 1)).hasSize(53);
+        // most are longer than one 128-token sequence (about 100 words): their verdict may come at the end
+        assertThat(imdb.stream().filter(r -> r.get("text").asText().split("\\s+").length > 150))
+                .hasSizeGreaterThan(60);
+    }
+
+    @Test
     void theGoldSourceIsNamed() {
         assertThat(SampleReviews.GOLD_FIELD).isEqualTo("label");
         assertThat(SampleReviews.GOLD_SOURCE)
                 .contains("SST-2 dev (GLUE, human labels)")
                 .contains("40 longer reviews written and labelled for this demo by the project")
+                .contains("100 IMDB reviews")
                 .contains("none of them in the training data");
-        assertThat(SampleReviews.GOLD_PARTS).containsOnlyKeys("sst2-dev-", "long-");
+        assertThat(SampleReviews.GOLD_PARTS).containsOnlyKeys("sst2-dev-", "long-", "imdb-");
     }
 }

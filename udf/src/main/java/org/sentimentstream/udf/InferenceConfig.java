@@ -1,5 +1,6 @@
 package org.sentimentstream.udf;
 
+import org.sentimentstream.udf.SentimentOptions.LongText;
 import org.sentimentstream.udf.SentimentOptions.SessionSharing;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -13,18 +14,23 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import static org.sentimentstream.udf.SentimentOptions.HEAD_TOKENS;
 import static org.sentimentstream.udf.SentimentOptions.INTRA_OP_SPINNING;
 import static org.sentimentstream.udf.SentimentOptions.INTRA_OP_THREADS;
 import static org.sentimentstream.udf.SentimentOptions.LENGTH_BUCKETS;
+import static org.sentimentstream.udf.SentimentOptions.LONG_TEXT;
 import static org.sentimentstream.udf.SentimentOptions.MAX_BATCH_DELAY;
 import static org.sentimentstream.udf.SentimentOptions.MAX_BATCH_SIZE;
 import static org.sentimentstream.udf.SentimentOptions.MAX_BATCH_TOKENS;
 import static org.sentimentstream.udf.SentimentOptions.MAX_SEQUENCE_LENGTH;
+import static org.sentimentstream.udf.SentimentOptions.MAX_WINDOWS;
 import static org.sentimentstream.udf.SentimentOptions.MODEL;
 import static org.sentimentstream.udf.SentimentOptions.MODEL_CACHE_DIR;
 import static org.sentimentstream.udf.SentimentOptions.MODEL_SHA256;
 import static org.sentimentstream.udf.SentimentOptions.MULTI_LABEL_THRESHOLD;
 import static org.sentimentstream.udf.SentimentOptions.SESSION_SHARING;
+import static org.sentimentstream.udf.SentimentOptions.STRIP_HTML;
+import static org.sentimentstream.udf.SentimentOptions.WINDOW_OVERLAP;
 
 /**
  * The validated settings of the inference library, one component per {@link SentimentOptions} option. Read it from
@@ -37,6 +43,11 @@ public record InferenceConfig(
         String modelSha256,
         String modelCacheDir,
         int maxSequenceLength,
+        LongText longText,
+        int windowOverlap,
+        int maxWindows,
+        int headTokens,
+        boolean stripHtml,
         int maxBatchSize,
         Duration maxBatchDelay,
         int maxBatchTokens,
@@ -64,6 +75,23 @@ public record InferenceConfig(
                 MAX_SEQUENCE_LENGTH,
                 "must be between 3 and 512, was " + maxSequenceLength,
                 "use 128 (the SST-2 fine-tuning length) or another value up to the model's position limit");
+        require(
+                windowOverlap >= 0 && windowOverlap <= maxSequenceLength / 2,
+                WINDOW_OVERLAP,
+                "must be between 0 and half of {" + MAX_SEQUENCE_LENGTH.key() + "} (" + maxSequenceLength / 2
+                        + "), was " + windowOverlap,
+                "use 0, or e.g. 32 for windows of 128 tokens");
+        require(
+                maxWindows >= 1 && maxWindows <= 4096,
+                MAX_WINDOWS,
+                "must be between 1 and 4096, was " + maxWindows,
+                "use e.g. 16");
+        require(
+                headTokens >= 0 && (longText != LongText.HEAD_TAIL || headTokens < maxSequenceLength - 2),
+                HEAD_TOKENS,
+                "must be at least 0 and less than {" + MAX_SEQUENCE_LENGTH.key() + "} - 2 (" + (maxSequenceLength - 2)
+                        + "), was " + headTokens,
+                "use about a quarter of " + MAX_SEQUENCE_LENGTH.key() + ", e.g. 32 for 128");
         require(
                 maxBatchSize >= 1 && maxBatchSize <= 4096,
                 MAX_BATCH_SIZE,
@@ -107,6 +135,11 @@ public record InferenceConfig(
                 read(config, MODEL_SHA256),
                 read(config, MODEL_CACHE_DIR),
                 read(config, MAX_SEQUENCE_LENGTH),
+                read(config, LONG_TEXT),
+                read(config, WINDOW_OVERLAP),
+                read(config, MAX_WINDOWS),
+                read(config, HEAD_TOKENS),
+                read(config, STRIP_HTML),
                 read(config, MAX_BATCH_SIZE),
                 read(config, MAX_BATCH_DELAY),
                 read(config, MAX_BATCH_TOKENS),

@@ -69,7 +69,7 @@ public final class ScoringRuntime implements AutoCloseable {
             if (!decided.compareAndSet(false, true)) {
                 return false;
             }
-            metrics.onScored(result.truncated());
+            metrics.onScored(result.windows(), result.truncated());
             return super.complete(result);
         }
 

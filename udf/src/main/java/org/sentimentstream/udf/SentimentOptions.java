@@ -36,8 +36,47 @@ public final class SentimentOptions {
     public static final ConfigOption<Integer> MAX_SEQUENCE_LENGTH = ConfigOptions.key("sentiment.max-sequence-length")
             .intType()
             .defaultValue(128)
-            .withDescription("Tokens per text including [CLS] and [SEP]; longer texts are truncated and flagged."
-                    + " 128 is the SST-2 fine-tuning length; at most the model's position limit.");
+            .withDescription("Tokens in one sequence the model reads, its special tokens (e.g. [CLS] and [SEP])"
+                    + " included; at most the model's position limit. A longer text is read as long-text says.");
+
+    public static final ConfigOption<LongText> LONG_TEXT = ConfigOptions.key("sentiment.long-text")
+            .enumType(LongText.class)
+            .defaultValue(LongText.WINDOWS)
+            .withDescription("How a text longer than max-sequence-length tokens is read. windows: the whole text,"
+                    + " in the fewest windows of at most max-sequence-length tokens (each with the model's special"
+                    + " tokens), of near-equal length and overlapping by window-overlap tokens; every window is"
+                    + " scored and the text's logits are the mean of the windows' logits, each weighted by its own"
+                    + " tokens. head-tail: one sequence of the first head-tokens and the last tokens of the text."
+                    + " truncate: the first max-sequence-length tokens. A text that fits one sequence is scored"
+                    + " alike by all three.");
+
+    public static final ConfigOption<Integer> WINDOW_OVERLAP = ConfigOptions.key("sentiment.window-overlap")
+            .intType()
+            .defaultValue(0)
+            .withDescription("Tokens that consecutive windows share (long-text windows), so that a sentence cut at"
+                    + " a window's edge is read whole in one of them. At least 0, at most half of"
+                    + " max-sequence-length.");
+
+    public static final ConfigOption<Integer> MAX_WINDOWS = ConfigOptions.key("sentiment.max-windows")
+            .intType()
+            .defaultValue(16)
+            .withDescription("Most windows scored per text (long-text windows): bounds the work of one very long"
+                    + " text. A text that needs more has its first max-windows - 1 windows and its last one"
+                    + " scored, and is flagged truncated. Between 1 and 4096.");
+
+    public static final ConfigOption<Integer> HEAD_TOKENS = ConfigOptions.key("sentiment.head-tokens")
+            .intType()
+            .defaultValue(32)
+            .withDescription("Tokens from the start of a long text in its one sequence (long-text head-tail); the"
+                    + " rest of the sequence is the text's end. At least 0, less than max-sequence-length"
+                    + " minus the model's special tokens.");
+
+    public static final ConfigOption<Boolean> STRIP_HTML = ConfigOptions.key("sentiment.strip-html")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Turn HTML markup into plain text before tokenization: line breaks (<br />) and other"
+                    + " tags become spaces, entities (&amp;, &#39;) their characters. A text without '<' or '&' is"
+                    + " left exactly as it is.");
 
     public static final ConfigOption<Integer> MAX_BATCH_SIZE = ConfigOptions.key("sentiment.max-batch-size")
             .intType()
@@ -98,6 +137,11 @@ public final class SentimentOptions {
             MODEL_SHA256,
             MODEL_CACHE_DIR,
             MAX_SEQUENCE_LENGTH,
+            LONG_TEXT,
+            WINDOW_OVERLAP,
+            MAX_WINDOWS,
+            HEAD_TOKENS,
+            STRIP_HTML,
             MAX_BATCH_SIZE,
             MAX_BATCH_DELAY,
             MAX_BATCH_TOKENS,
@@ -106,6 +150,27 @@ public final class SentimentOptions {
             INTRA_OP_SPINNING,
             SESSION_SHARING,
             MULTI_LABEL_THRESHOLD);
+
+    /**
+     * How a text longer than one sequence is read. Its string form is the value users write ({@code head-tail}),
+     * which Flink's configuration parses case-insensitively.
+     */
+    public enum LongText {
+        TRUNCATE("truncate"),
+        HEAD_TAIL("head-tail"),
+        WINDOWS("windows");
+
+        private final String value;
+
+        LongText(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String toString() {
+            return value;
+        }
+    }
 
     /** How ONNX Runtime sessions are shared among the parallel subtasks of one TaskManager. */
     public enum SessionSharing {

@@ -22,13 +22,23 @@ public final class SentimentResult implements Serializable {
     private final double[] probabilities;
     private final float[] logits;
     private final int tokens;
+    private final int windows;
     private final boolean truncated;
     private final String model;
     private final List<String> predictedLabels; // null: single-label, the one label
 
-    /** The result of a single-label model: softmax probabilities. */
+    /** The result of a single-label model read as one sequence: softmax probabilities. */
     public SentimentResult(List<String> labels, float[] logits, int tokens, boolean truncated, String model) {
-        this(labels, logits, softmax(logits), Double.NaN, tokens, truncated, model);
+        this(labels, logits, tokens, 1, truncated, model);
+    }
+
+    /**
+     * The result of a single-label model: softmax probabilities of the logits, combined from {@code windows}
+     * sequences when the text was read in windows.
+     */
+    public SentimentResult(
+            List<String> labels, float[] logits, int tokens, int windows, boolean truncated, String model) {
+        this(labels, logits, softmax(logits), Double.NaN, tokens, windows, truncated, model);
     }
 
     private SentimentResult(
@@ -37,6 +47,7 @@ public final class SentimentResult implements Serializable {
             double[] probabilities,
             double threshold,
             int tokens,
+            int windows,
             boolean truncated,
             String model) {
         this.labels = List.copyOf(labels);
@@ -51,6 +62,7 @@ public final class SentimentResult implements Serializable {
         this.label = labels.get(best);
         this.score = probabilities[best];
         this.tokens = tokens;
+        this.windows = windows;
         this.truncated = truncated;
         this.model = model;
         if (Double.isNaN(threshold)) {
@@ -72,11 +84,23 @@ public final class SentimentResult implements Serializable {
      */
     public static SentimentResult multiLabel(
             List<String> labels, float[] logits, double threshold, int tokens, boolean truncated, String model) {
+        return multiLabel(labels, logits, threshold, tokens, 1, truncated, model);
+    }
+
+    /** A multi-label model's result from logits combined from {@code windows} sequences. */
+    public static SentimentResult multiLabel(
+            List<String> labels,
+            float[] logits,
+            double threshold,
+            int tokens,
+            int windows,
+            boolean truncated,
+            String model) {
         double[] p = new double[logits.length];
         for (int i = 0; i < p.length; i++) {
             p[i] = 1 / (1 + Math.exp(-logits[i]));
         }
-        return new SentimentResult(labels, logits, p, threshold, tokens, truncated, model);
+        return new SentimentResult(labels, logits, p, threshold, tokens, windows, truncated, model);
     }
 
     /** Softmax in double precision, shifted by the maximum for stability. */
@@ -138,12 +162,17 @@ public final class SentimentResult implements Serializable {
         return logits.clone();
     }
 
-    /** Tokens the model saw, its special tokens (e.g. [CLS] and [SEP]) included. */
+    /** Tokens of the whole text, its special tokens (e.g. [CLS] and [SEP]) counted once, whether or not all were read. */
     public int tokens() {
         return tokens;
     }
 
-    /** Whether the text was longer than the maximum sequence length and was cut. */
+    /** Sequences the model scored for the text: 1, or its windows (sentiment.long-text windows). */
+    public int windows() {
+        return windows;
+    }
+
+    /** Whether some of the text's tokens were in no sequence the model read. */
     public boolean truncated() {
         return truncated;
     }
@@ -157,6 +186,6 @@ public final class SentimentResult implements Serializable {
     public String toString() {
         return label + " " + String.format("%.4f", score) + (multiLabel() ? " labels=" + predictedLabels : "")
                 + " logits=" + Arrays.toString(logits) + " tokens=" + tokens
-                + (truncated ? " truncated" : "") + " model=" + model;
+                + (windows > 1 ? " windows=" + windows : "") + (truncated ? " truncated" : "") + " model=" + model;
     }
 }

@@ -1,23 +1,28 @@
 package org.sentimentstream.udf;
 
+import org.sentimentstream.udf.internal.HtmlText;
+import org.sentimentstream.udf.internal.LongTextSplitter;
 import org.sentimentstream.udf.internal.MicroBatcher;
 import org.sentimentstream.udf.internal.ModelDirectory;
 import org.sentimentstream.udf.internal.OnnxClassifier;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
-import org.sentimentstream.udf.internal.TokenizedText;
+import org.sentimentstream.udf.internal.TokenWindows;
 
 import ai.onnxruntime.OrtException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The scoring path shared by the streaming function, the SQL functions and the file commands: the caller's
- * thread tokenizes, a {@link MicroBatcher} thread batches and runs one ONNX Runtime session, and the returned
- * future completes with the {@link SentimentResult}. Thread-safe; close it to free the session and thread.
+ * thread prepares and tokenizes the text and cuts it into what the model reads ({@code sentiment.long-text}: one
+ * sequence, or windows), a {@link MicroBatcher} thread batches those sequences with everyone else's and runs one
+ * ONNX Runtime session, and the returned future completes with the {@link SentimentResult} once every window of
+ * the text is scored. Thread-safe; close it to free the session and thread.
  */
 public final class SentimentScorer implements AutoCloseable {
 
@@ -25,14 +30,22 @@ public final class SentimentScorer implements AutoCloseable {
 
     private final ModelDirectory model;
     private final ReviewTokenizer tokenizer;
+    private final LongTextSplitter splitter;
+    private final boolean stripHtml;
     private final OnnxClassifier classifier;
     private final MicroBatcher batcher;
     private final double multiLabelThreshold;
 
     private SentimentScorer(
-            ModelDirectory model, ReviewTokenizer tokenizer, OnnxClassifier classifier, InferenceConfig config) {
+            ModelDirectory model,
+            ReviewTokenizer tokenizer,
+            LongTextSplitter splitter,
+            OnnxClassifier classifier,
+            InferenceConfig config) {
         this.model = model;
         this.tokenizer = tokenizer;
+        this.splitter = splitter;
+        this.stripHtml = config.stripHtml();
         this.classifier = classifier;
         this.multiLabelThreshold = config.multiLabelThreshold();
         this.batcher = new MicroBatcher("sentiment-batcher-" + model.identity(), classifier::classify, config);
@@ -53,6 +66,22 @@ public final class SentimentScorer implements AutoCloseable {
                     "use at most " + model.maxPositions());
         }
         ReviewTokenizer tokenizer = ReviewTokenizer.open(model.tokenizerFile(), config.maxSequenceLength());
+        int specialTokens = tokenizer.leadingSpecialTokens() + tokenizer.trailingSpecialTokens();
+        if (config.maxSequenceLength() <= specialTokens
+                || (config.longText() == SentimentOptions.LongText.HEAD_TAIL
+                        && config.headTokens() >= config.maxSequenceLength() - specialTokens)) {
+            tokenizer.close();
+            throw new InvalidSettingException(
+                    config.longText() == SentimentOptions.LongText.HEAD_TAIL
+                            ? SentimentOptions.HEAD_TOKENS
+                            : SentimentOptions.MAX_SEQUENCE_LENGTH,
+                    "leaves no room for the text's end: a sequence of " + config.maxSequenceLength() + " tokens holds "
+                            + specialTokens + " special tokens of this model",
+                    "raise " + SentimentOptions.MAX_SEQUENCE_LENGTH.key() + " or lower "
+                            + SentimentOptions.HEAD_TOKENS.key());
+        }
+        LongTextSplitter splitter =
+                new LongTextSplitter(config, tokenizer.leadingSpecialTokens(), tokenizer.trailingSpecialTokens());
         OnnxClassifier classifier;
         try {
             classifier = OnnxClassifier.open(model, Math.max(1, intraOpThreads), config.intraOpSpinning());
@@ -63,14 +92,16 @@ public final class SentimentScorer implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
+        SentimentScorer scorer = new SentimentScorer(model, tokenizer, splitter, classifier, config);
         LOG.info(
-                "Opened model {} with {} intra-op threads, batches of <= {} texts / {} tokens, delay {}",
+                "Opened model {} with {} intra-op threads, batches of <= {} texts / {} tokens, delay {}; long texts: {}",
                 model.identity(),
                 classifier.threads(),
                 config.maxBatchSize(),
                 config.maxBatchTokens(),
-                config.maxBatchDelay());
-        return new SentimentScorer(model, tokenizer, classifier, config);
+                config.maxBatchDelay(),
+                scorer.splitter);
+        return scorer;
     }
 
     /** Opens with the default thread count for a scorer that has the whole machine. */
@@ -91,32 +122,58 @@ public final class SentimentScorer implements AutoCloseable {
         return score(text, InferenceListener.NOOP);
     }
 
-    /** Tokenizes on the calling thread and queues the text; never waits for inference. */
+    /**
+     * Prepares and tokenizes the text on the calling thread and queues its windows; never waits for inference. The
+     * future completes once, when the last window is scored, or with the first window's error.
+     */
     public CompletableFuture<SentimentResult> score(String text, InferenceListener listener) {
-        TokenizedText tokens;
+        TokenWindows windows;
         try {
-            tokens = tokenizer.encode(text);
+            windows = windows(text);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return batcher.submit(tokens, listener).thenApply(logits -> result(logits, tokens));
+        if (windows.count() == 1) {
+            return batcher.submit(windows.windows().get(0), listener).thenApply(logits -> result(logits, windows));
+        }
+        List<CompletableFuture<float[]>> parts = new ArrayList<>(windows.count());
+        windows.windows().forEach(window -> parts.add(batcher.submit(window, listener)));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<float[]> logits = new ArrayList<>(parts.size());
+            parts.forEach(part -> logits.add(part.join()));
+            return result(windows.combine(logits), windows);
+        });
     }
 
-    private SentimentResult result(float[] logits, TokenizedText tokens) {
+    private TokenWindows windows(String text) {
+        return splitter.split(tokenizer.encodeWhole(stripHtml ? HtmlText.toPlainText(text) : text));
+    }
+
+    private SentimentResult result(float[] logits, TokenWindows windows) {
         return model.multiLabel()
                 ? SentimentResult.multiLabel(
                         model.labels(),
                         logits,
                         multiLabelThreshold,
-                        tokens.length(),
-                        tokens.truncated(),
+                        windows.tokens(),
+                        windows.count(),
+                        windows.truncated(),
                         model.identity())
-                : new SentimentResult(model.labels(), logits, tokens.length(), tokens.truncated(), model.identity());
+                : new SentimentResult(
+                        model.labels(),
+                        logits,
+                        windows.tokens(),
+                        windows.count(),
+                        windows.truncated(),
+                        model.identity());
     }
 
-    /** Token ids the model sees for a text, its special tokens (e.g. [CLS] and [SEP]) included. */
+    /**
+     * Token ids of the first sequence the model reads for a text (all of it, for a text that fits one), its special
+     * tokens (e.g. [CLS] and [SEP]) included.
+     */
     public long[] tokenIds(String text) {
-        return tokenizer.encode(text).ids().clone();
+        return windows(text).windows().get(0).ids().clone();
     }
 
     /** Name and short sha256 of the model, as carried by every result. */

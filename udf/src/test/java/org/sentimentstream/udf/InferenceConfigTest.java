@@ -24,6 +24,10 @@ class InferenceConfigTest {
         assertThat(c.modelSha256()).isNull();
         assertThat(c.modelCacheDir()).isNull();
         assertThat(c.maxSequenceLength()).isEqualTo(128);
+        assertThat(c.longText()).isEqualTo(SentimentOptions.LongText.WINDOWS);
+        assertThat(c.windowOverlap()).isEqualTo(SentimentOptions.WINDOW_OVERLAP.defaultValue());
+        assertThat(c.maxWindows()).isEqualTo(16);
+        assertThat(c.stripHtml()).isTrue();
         assertThat(c.maxBatchSize()).isEqualTo(64);
         assertThat(c.maxBatchDelay()).isEqualTo(Duration.ofMillis(5));
         assertThat(c.maxBatchTokens()).isEqualTo(512);
@@ -89,6 +93,76 @@ class InferenceConfigTest {
         assertThat(c.maxBatchSize()).isEqualTo(7);
         assertThat(c.lengthBuckets()).isEmpty();
         assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.SHARED);
+    }
+
+    @Test
+    void longTextStrategiesAreWrittenAsInTheDocs() {
+        for (String value : new String[] {"truncate", "head-tail", "windows", "HEAD-TAIL", "Windows"}) {
+            InferenceConfig c = InferenceConfig.from(Configuration.fromMap(Map.of("sentiment.long-text", value)));
+            assertThat(c.longText().toString()).isEqualToIgnoringCase(value);
+        }
+        // a config set in code and written out (e.g. into job parameters) reads back the same
+        InferenceConfig headTail = InferenceConfig.builder()
+                .set(SentimentOptions.LONG_TEXT, SentimentOptions.LongText.HEAD_TAIL)
+                .set(SentimentOptions.HEAD_TOKENS, 64)
+                .set(SentimentOptions.WINDOW_OVERLAP, 32)
+                .set(SentimentOptions.MAX_WINDOWS, 8)
+                .set(SentimentOptions.STRIP_HTML, false)
+                .build();
+        Configuration written = new Configuration();
+        written.set(SentimentOptions.LONG_TEXT, SentimentOptions.LongText.HEAD_TAIL);
+        assertThat(InferenceConfig.from(Configuration.fromMap(written.toMap())).longText())
+                .isEqualTo(SentimentOptions.LongText.HEAD_TAIL);
+        assertThat(InferenceConfig.from(Configuration.fromMap(Map.of(
+                        "sentiment.long-text", "head-tail",
+                        "sentiment.head-tokens", "64",
+                        "sentiment.window-overlap", "32",
+                        "sentiment.max-windows", "8",
+                        "sentiment.strip-html", "false"))))
+                .isEqualTo(headTail);
+        assertThat(assertInvalid(
+                        "sentiment.long-text",
+                        () -> InferenceConfig.from(Configuration.fromMap(Map.of("sentiment.long-text", "sliding")))))
+                .contains("truncate, head-tail, windows");
+    }
+
+    @Test
+    void windowSettingsOutOfRange() {
+        assertThat(assertInvalid(
+                        "sentiment.window-overlap",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.WINDOW_OVERLAP, 65)
+                                .build()))
+                .contains("was 65");
+        assertInvalid(
+                "sentiment.window-overlap",
+                () -> InferenceConfig.builder()
+                        .set(SentimentOptions.WINDOW_OVERLAP, -1)
+                        .build());
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.WINDOW_OVERLAP, 64)
+                        .build()
+                        .windowOverlap())
+                .isEqualTo(64);
+        assertInvalid(
+                "sentiment.max-windows",
+                () -> InferenceConfig.builder()
+                        .set(SentimentOptions.MAX_WINDOWS, 0)
+                        .build());
+        assertThat(assertInvalid(
+                        "sentiment.head-tokens",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.LONG_TEXT, SentimentOptions.LongText.HEAD_TAIL)
+                                .set(SentimentOptions.HEAD_TOKENS, 126)
+                                .build()))
+                .contains("was 126");
+        // head-tokens matters only for head-tail: a short max-sequence-length with its default is fine otherwise
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 16)
+                        .set(SentimentOptions.MAX_BATCH_TOKENS, 512)
+                        .build()
+                        .maxSequenceLength())
+                .isEqualTo(16);
     }
 
     @Test

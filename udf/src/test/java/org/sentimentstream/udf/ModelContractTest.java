@@ -216,10 +216,7 @@ class ModelContractTest {
                 .hasMessageContaining("Fix:");
         try (SentimentScorer scorer = SentimentScorer.open(
                 config(model).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 64).build())) {
-            String longText = "good ".repeat(200);
-            SentimentResult r = scorer.score(longText).get(30, TimeUnit.SECONDS);
-            assertThat(r.tokens()).isEqualTo(64);
-            assertThat(r.truncated()).isTrue();
+            assertReadInSequencesOf(64, scorer, "good ".repeat(200));
         }
     }
 
@@ -388,9 +385,7 @@ class ModelContractTest {
                 .hasMessageContaining("use at most 64");
         try (SentimentScorer scorer = SentimentScorer.open(
                 config(roberta).set(SentimentOptions.MAX_SEQUENCE_LENGTH, 64).build())) {
-            SentimentResult r = scorer.score("good ".repeat(200)).get(30, TimeUnit.SECONDS);
-            assertThat(r.tokens()).isEqualTo(64);
-            assertThat(r.truncated()).isTrue();
+            assertReadInSequencesOf(64, scorer, "good ".repeat(200));
         }
     }
 
@@ -400,10 +395,21 @@ class ModelContractTest {
                 .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 512)
                 .set(SentimentOptions.MAX_BATCH_TOKENS, 1024)
                 .build())) {
-            SentimentResult r = scorer.score("good ".repeat(600)).get(30, TimeUnit.SECONDS);
-            assertThat(r.tokens()).isEqualTo(512);
-            assertThat(r.truncated()).isTrue();
+            assertReadInSequencesOf(512, scorer, "good ".repeat(600));
         }
+    }
+
+    /**
+     * A text longer than the position limit allows is scored (by default, in windows), each window, its [CLS] and
+     * [SEP] included, within the limit.
+     */
+    private static void assertReadInSequencesOf(int limit, SentimentScorer scorer, String longText) throws Exception {
+        SentimentResult r = scorer.score(longText).get(30, TimeUnit.SECONDS);
+        // windows of near-equal length, the fewest that hold the text: each more than half full, none over
+        assertThat(scorer.tokenIds(longText).length).isBetween(limit / 2, limit);
+        assertThat(r.tokens()).isGreaterThan(limit);
+        assertThat(r.windows()).isEqualTo((r.tokens() - 2 + limit - 3) / (limit - 2));
+        assertThat(r.truncated()).isFalse();
     }
 
     @Test

@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,9 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The full scoring path (DJL tokenizer, micro-batcher, ONNX Runtime session) reproduces the ids, logits and
  * probabilities that Hugging Face transformers computed in PyTorch for each text alone, whatever batch the text
- * lands in, for the tiny model of every family and head.
+ * lands in, for the tiny model of every family and head. The reference truncated long texts at 128 tokens, so it is
+ * compared with {@code long-text truncate}; texts that fit one sequence score bit for bit alike under every
+ * strategy, and a long text read in windows scores as its windows do alone.
  */
 class ReferenceLogitsTest {
 
@@ -45,7 +49,85 @@ class ReferenceLogitsTest {
     private static InferenceConfig.Builder config(String model) {
         return InferenceConfig.builder()
                 .model(TestModels.dir(model).toString())
+                .set(SentimentOptions.LONG_TEXT, SentimentOptions.LongText.TRUNCATE)
                 .set(SentimentOptions.INTRA_OP_THREADS, 1);
+    }
+
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void textsThatFitOneSequenceScoreBitForBitAlikeUnderEveryStrategy(String model) throws Exception {
+        List<ReferenceCase> cases = cases(model);
+        Map<String, float[]> truncated = new HashMap<>();
+        try (SentimentScorer scorer = SentimentScorer.open(config(model).build())) {
+            for (ReferenceCase c : cases) {
+                truncated.put(
+                        c.text, scorer.score(c.text).get(30, TimeUnit.SECONDS).logits());
+            }
+        }
+        for (SentimentOptions.LongText strategy : SentimentOptions.LongText.values()) {
+            try (SentimentScorer scorer = SentimentScorer.open(
+                    config(model).set(SentimentOptions.LONG_TEXT, strategy).build())) {
+                List<CompletableFuture<SentimentResult>> futures = new ArrayList<>();
+                cases.forEach(c -> futures.add(scorer.score(c.text)));
+                for (int i = 0; i < cases.size(); i++) {
+                    ReferenceCase c = cases.get(i);
+                    SentimentResult r = futures.get(i).get(30, TimeUnit.SECONDS);
+                    if (!c.truncated) {
+                        assertThat(r.logits()).as("%s: %s", strategy, c).containsExactly(truncated.get(c.text));
+                        assertMatches(c, r);
+                        assertThat(r.windows()).isEqualTo(1);
+                    } else {
+                        // the whole text's tokens, whatever was read of it
+                        assertThat(r.tokens()).as("%s: %s", strategy, c).isGreaterThan(128);
+                        assertThat(r.truncated()).isEqualTo(strategy != SentimentOptions.LongText.WINDOWS);
+                        if (strategy == SentimentOptions.LongText.WINDOWS) {
+                            assertThat(r.windows()).isGreaterThanOrEqualTo(2);
+                        } else {
+                            assertThat(r.windows()).isEqualTo(1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void aLongTextReadInWindowsScoresAsItsWindowsAlone(String model) throws Exception {
+        List<ReferenceCase> cases = cases(model);
+        List<String> texts = new ArrayList<>();
+        for (int joined : new int[] {8, 20, 40, 90}) {
+            StringBuilder text = new StringBuilder();
+            cases.subList(0, joined).forEach(c -> text.append(c.text).append(' '));
+            texts.add(text.toString().strip());
+        }
+        texts.add(longest(model).text);
+        InferenceConfig windows = config(model)
+                .set(SentimentOptions.LONG_TEXT, SentimentOptions.LongText.WINDOWS)
+                .set(SentimentOptions.WINDOW_OVERLAP, 16)
+                .set(SentimentOptions.MAX_WINDOWS, 64)
+                .set(SentimentOptions.MAX_BATCH_DELAY, Duration.ofMillis(50))
+                .build();
+        try (SentimentScorer scorer = SentimentScorer.open(windows);
+                AloneScorer alone = new AloneScorer(windows)) {
+            // Everything at once, with short texts beside, so that windows share batches with other texts.
+            List<CompletableFuture<SentimentResult>> futures = new ArrayList<>();
+            texts.forEach(t -> futures.add(scorer.score(t)));
+            cases.subList(0, 30).forEach(c -> scorer.score(c.text));
+            int windowed = 0;
+            for (int i = 0; i < texts.size(); i++) {
+                SentimentResult r = futures.get(i).get(30, TimeUnit.SECONDS);
+                var expected = alone.windows(texts.get(i));
+                assertThat(r.windows()).isEqualTo(expected.count());
+                assertThat(r.tokens()).isEqualTo(expected.tokens());
+                assertThat(r.truncated()).isFalse();
+                assertThat(r.logits())
+                        .as("logits of text %d", i)
+                        .containsExactly(alone.logits(texts.get(i)), within(TOLERANCE));
+                windowed += r.windows() > 1 ? 1 : 0;
+            }
+            assertThat(windowed).as("texts read in several windows").isGreaterThanOrEqualTo(4);
+        }
     }
 
     @ParameterizedTest
@@ -124,7 +206,9 @@ class ReferenceLogitsTest {
                 SentimentScorer.open(config(TestModels.TINY).build())) {
             SentimentResult r = scorer.score(longest.text).get(30, TimeUnit.SECONDS);
             assertThat(r.truncated()).isTrue();
-            assertThat(r.tokens()).isEqualTo(128);
+            assertThat(r.tokens()).isGreaterThan(128);
+            assertThat(r.windows()).isEqualTo(1);
+            assertThat(scorer.tokenIds(longest.text)).hasSize(128);
             assertThat(r.model()).isEqualTo("tiny-distilbert@sha256:d1a6bf72edb9");
             assertThat(r.labels()).containsExactly("NEGATIVE", "POSITIVE");
             double pNeg = r.probabilities().get("NEGATIVE");
@@ -188,7 +272,12 @@ class ReferenceLogitsTest {
 
     static void assertMatches(ReferenceCase expected, SentimentResult actual) {
         assertThat(actual.logits()).as("logits of %s", expected).containsExactly(expected.logits, within(TOLERANCE));
-        assertThat(actual.tokens()).as("tokens of %s", expected).isEqualTo(expected.tokens);
+        if (expected.truncated) {
+            // the reference counts the tokens the model saw; the result the whole text's
+            assertThat(actual.tokens()).as("tokens of %s", expected).isGreaterThan(expected.tokens);
+        } else {
+            assertThat(actual.tokens()).as("tokens of %s", expected).isEqualTo(expected.tokens);
+        }
         assertThat(actual.truncated()).as("truncation of %s", expected).isEqualTo(expected.truncated);
         assertThat(actual.labels()).as("labels of %s", expected).isEqualTo(expected.labels);
         assertThat(actual.multiLabel()).as("head of %s", expected).isEqualTo(expected.multiLabel);

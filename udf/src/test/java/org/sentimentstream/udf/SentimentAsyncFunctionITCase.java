@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,12 +43,31 @@ class SentimentAsyncFunctionITCase {
 
     private static final List<String> TEXTS = new ArrayList<>();
     private static final Map<String, float[]> EXPECTED = new HashMap<>();
+    private static final Map<String, Integer> WINDOWS = new HashMap<>();
 
-    static {
-        TestModels.referenceCases().forEach(c -> {
-            TEXTS.add(c.text);
-            EXPECTED.put(c.text, c.logits);
-        });
+    /**
+     * The reference texts, and long texts made of them that the default long-text strategy reads in 2 to 12
+     * windows; each text's expected logits are its windows' scored alone ({@link AloneScorer}), which for a text
+     * that fits one sequence are the transformers reference (ReferenceLogitsTest).
+     */
+    @BeforeAll
+    static void expectedLogits() throws Exception {
+        List<TestModels.ReferenceCase> cases = TestModels.referenceCases();
+        cases.forEach(c -> TEXTS.add(c.text));
+        for (int joined : new int[] {10, 25, 60, 100}) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < joined; i++) {
+                text.append(cases.get((i * 7) % cases.size()).text).append(' ');
+            }
+            TEXTS.add(text.toString().strip());
+        }
+        try (AloneScorer alone = new AloneScorer(config().build())) {
+            for (String text : TEXTS) {
+                EXPECTED.put(text, alone.logits(text));
+                WINDOWS.put(text, alone.windows(text).count());
+            }
+        }
+        assertThat(WINDOWS.values()).contains(1).anyMatch(w -> w >= 8);
     }
 
     /** Record i carries reference text i mod n; it arrives after a random gap of 0-2 ms. */

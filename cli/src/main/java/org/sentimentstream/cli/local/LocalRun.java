@@ -275,10 +275,13 @@ public final class LocalRun {
             if (reader.scored.size() > scoredBefore) {
                 JsonNode s = reader.scored.get(reader.scored.size() - 1).get("sentiment");
                 out.printf(
-                        "  %s %.4f  (%d tokens%s)%n",
+                        "  %s %.4f  (%d tokens%s%s)%n",
                         s.get("label").asText(),
                         s.get("score").asDouble(),
                         s.get("tokens").asInt(),
+                        s.path("windows").asInt(1) > 1
+                                ? " in " + s.get("windows").asInt() + " windows"
+                                : "",
                         s.get("truncated").asBoolean() ? ", truncated" : "");
             } else {
                 out.printf("  dead letter: %s%n", reader.lastDeadLetterReason);

@@ -22,6 +22,8 @@ public final class LocalSummary {
     public final long realTokens;
     public final long computedTokens;
     public final int positive;
+    /** Sequences the model scored for the scored records: one per record, and more for a long one read in windows. */
+    public final long windows;
     /** Where the gold labels come from; null when the input has none (then no agreement is printed). */
     public final Gold gold;
 
@@ -92,6 +94,9 @@ public final class LocalSummary {
         this.realTokens = realTokens;
         this.computedTokens = computedTokens;
         this.gold = gold;
+        this.windows = reader.scored.stream()
+                .mapToLong(r -> r.get("sentiment").path("windows").asLong(1))
+                .sum();
         int pos = 0;
         int agree = 0;
         int compared = 0;
@@ -161,8 +166,9 @@ public final class LocalSummary {
         return (scored + deadLetters()) / seconds;
     }
 
+    /** Sequences per ONNX Runtime call: a record read in windows contributes each of its windows. */
     public double meanBatchSize() {
-        return batches == 0 ? 0 : (double) recordsScoredMetric / batches;
+        return batches == 0 ? 0 : (double) windows / batches;
     }
 
     public double paddingEfficiency() {
@@ -173,6 +179,12 @@ public final class LocalSummary {
         out.println("Summary");
         out.printf("  records in           %d%n", recordsIn);
         out.printf("  scored               %d (%d POSITIVE, %d NEGATIVE)%n", scored, positive, scored - positive);
+        out.printf(
+                "  windows scored       %d (%d records longer than one sequence, read whole in windows)%n",
+                windows,
+                scoredRecords.stream()
+                        .filter(r -> r.get("sentiment").path("windows").asInt(1) > 1)
+                        .count());
         printAgreement(out);
         out.printf("  dead letters         %d %s%n", deadLetters(), deadLettersByReason);
         out.printf("  in = scored + dead   %s%n", recordsIn == scored + deadLetters() ? "yes" : "NO");

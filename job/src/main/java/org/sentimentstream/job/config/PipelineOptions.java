@@ -14,14 +14,15 @@ public final class PipelineOptions {
             .defaultValue(Duration.ofSeconds(120))
             .withDescription("A record not scored within this time goes to the dead letters (reason"
                     + " SCORING_FAILED). It includes the time a record waits among the records in flight: long texts"
-                    + " on a slow model wait longest.");
+                    + " on a slow model wait longest, and a text read in windows is scored when its last window is.");
 
     public static final ConfigOption<Integer> ASYNC_CAPACITY = ConfigOptions.key("sentiment.async-capacity")
             .intType()
             .defaultValue(256)
-            .withDescription("Records in flight per subtask; when full, the source is back-pressured. The"
-                    + " micro-batcher sorts the waiting records by length before it cuts batches, so a larger"
-                    + " pool pads less (padding efficiency in docs/benchmarks.md).");
+            .withDescription("Records in flight per subtask; when full, the source is back-pressured. A record"
+                    + " read in windows counts once, whatever its windows, so the micro-batcher holds at most"
+                    + " async-capacity x max-windows texts. It sorts the waiting texts by length before it cuts"
+                    + " batches, so a larger pool pads less (padding efficiency in docs/benchmarks.md).");
 
     public static final ConfigOption<Boolean> ORDERED = ConfigOptions.key("sentiment.ordered")
             .booleanType()

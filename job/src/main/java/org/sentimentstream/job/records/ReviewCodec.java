@@ -160,6 +160,7 @@ public final class ReviewCodec implements Serializable {
             logits.add(l);
         }
         s.put("tokens", result.tokens());
+        s.put("windows", result.windows());
         s.put("truncated", result.truncated());
         s.put("model", result.model());
         return s;

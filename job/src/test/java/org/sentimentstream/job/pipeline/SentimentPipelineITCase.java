@@ -105,8 +105,10 @@ class SentimentPipelineITCase {
         ObjectNode fields;
         /** The reference the output's logits must match; null for a dead letter or an unknown text. */
         ReferenceCase reference;
-        /** Tokens and truncation of a scored text without a reference of its own. */
+        /** Tokens, windows and truncation of a scored text without a reference of its own; -1: not checked. */
         int tokens = -1;
+
+        int windows = -1;
 
         boolean truncated;
         /** The dead-letter reason; null for a record to be scored. */
@@ -182,7 +184,62 @@ class SentimentPipelineITCase {
             settings.put("sentiment.transactional-id-prefix", "tx-" + suffix);
             settings.put("sentiment.delivery-guarantee", deliveryGuarantee);
             settings.put("sentiment.model", TinyModel.dir().toString());
+            // The reference is transformers' truncation at 128 tokens; the windows have a test of their own.
+            settings.put("sentiment.long-text", "truncate");
         }
+    }
+
+    /**
+     * Long reviews read in windows, exactly-once: texts of 1 to 300 windows' worth of tokens beside short reference
+     * texts and bad records; each comes out once, with the whole text's tokens and the windows scored, and flagged
+     * truncated only past max-windows.
+     */
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void exactlyOnceLongReviewsReadInWindows() throws Exception {
+        Scenario s = new Scenario("EXACTLY_ONCE");
+        s.settings.put("sentiment.checkpoint-interval", "500 ms");
+        s.settings.put("sentiment.long-text", "windows");
+        s.settings.put("sentiment.max-windows", "200");
+        int perWindow = 126; // 128 less [CLS] and [SEP]; "good" is one token
+        int[] goods = {1, 126, 127, 252, 253, 3 * 126 + 5, 50 * 126, 200 * 126, 300 * 126 - 7};
+        List<ReferenceCase> cases = TestModels.referenceCases().stream()
+                .filter(c -> !c.truncated && !c.text.isBlank())
+                .toList();
+        List<Bad> bad = badJsonValues();
+        long base = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
+        for (int i = 0; i < 400; i++) {
+            Input in;
+            if (i % 37 == 5) {
+                Bad b = bad.get((i / 37) % bad.size());
+                in = new Input(i, b.value, base);
+                in.reason = b.reason;
+            } else if (i % 7 == 0) {
+                int k = goods[(i / 7) % goods.length];
+                ObjectNode value =
+                        JSON.createObjectNode().put("id", Integer.toString(i)).put("text", "good ".repeat(k));
+                in = new Input(i, JSON.writeValueAsBytes(value), base);
+                in.fields = value;
+                in.tokens = k + 2;
+                int needed = (k + perWindow - 1) / perWindow;
+                in.windows = Math.min(needed, 200);
+                in.truncated = needed > 200;
+            } else {
+                ReferenceCase c = cases.get(i % cases.size());
+                ObjectNode value =
+                        JSON.createObjectNode().put("id", Integer.toString(i)).put("text", c.text);
+                in = new Input(i, JSON.writeValueAsBytes(value), base);
+                in.fields = value;
+                in.reference = c;
+            }
+            s.inputs.add(in);
+        }
+        assertThat(s.inputs.stream().filter(in -> in.windows >= 200)).hasSizeGreaterThanOrEqualTo(4);
+
+        produce(s);
+        runToCompletion(s);
+
+        assertExactlyOnce(s, readAll(s.outputTopic), readAll(s.dlqTopic));
     }
 
     /**
@@ -530,6 +587,21 @@ class SentimentPipelineITCase {
             assertThat(fields).as("fields of %s", in.key).isEqualTo(in.fields);
             if (in.reference != null) {
                 SentimentAssertions.assertSentiment(sentiment, in.reference);
+                assertThat(sentiment.get("windows").asInt())
+                        .as("windows of %s", in.key)
+                        .isEqualTo(1);
+            } else if (in.windows > 0) {
+                assertThat(sentiment.get("model").asText()).isEqualTo(TinyModel.IDENTITY);
+                assertThat(sentiment.get("tokens").asInt())
+                        .as("tokens of %s", in.key)
+                        .isEqualTo(in.tokens);
+                assertThat(sentiment.get("windows").asInt())
+                        .as("windows of %s", in.key)
+                        .isEqualTo(in.windows);
+                assertThat(sentiment.get("truncated").asBoolean())
+                        .as("truncation of %s", in.key)
+                        .isEqualTo(in.truncated);
+                assertThat(sentiment.get("logits").size()).isEqualTo(2);
             } else {
                 assertThat(sentiment.get("model").asText()).isEqualTo(TinyModel.IDENTITY);
                 assertThat(sentiment.get("tokens").asInt()).isBetween(3, 128);

@@ -32,12 +32,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ReviewCodecTest {
 
     private static final SentimentResult RESULT =
-            new SentimentResult(List.of("NEGATIVE", "POSITIVE"), new float[] {-1.5f, 2.25f}, 17, false, "tiny@abc");
+            new SentimentResult(List.of("NEGATIVE", "POSITIVE"), new float[] {-1.5f, 2.25f}, 317, 3, false, "tiny@abc");
 
     /** {@link #RESULT} as every output writes it. */
     private static final String SENTIMENT = "{\"label\":\"POSITIVE\",\"score\":0.9770226300899744,\"probabilities\":"
             + "{\"NEGATIVE\":0.02297736991002561,\"POSITIVE\":0.9770226300899744},\"logits\":[-1.5,2.25],"
-            + "\"tokens\":17,\"truncated\":false,\"model\":\"tiny@abc\"}";
+            + "\"tokens\":317,\"windows\":3,\"truncated\":false,\"model\":\"tiny@abc\"}";
 
     private static final ReviewCodec JSON_REVIEWS = new ReviewCodec(InputFormat.JSON, "text");
     private static final ReviewCodec TEXT_REVIEWS = new ReviewCodec(InputFormat.TEXT, "text");
@@ -227,21 +227,32 @@ class ReviewCodecTest {
     @Test
     void aMultiLabelResultAddsItsLabelsAboveTheThresholdAndSigmoidProbabilities() throws Exception {
         SentimentResult multi = SentimentResult.multiLabel(
-                List.of("joy", "anger", "fear"), new float[] {2.0f, -1.0f, 0.5f}, 0.5, 9, true, "emo@abc");
+                List.of("joy", "anger", "fear"), new float[] {2.0f, -1.0f, 0.5f}, 0.5, 900, 16, true, "emo@abc");
         ObjectNode in = new ObjectMapper().createObjectNode().put("text", "yay");
         var sentiment =
                 new ObjectMapper().readTree(ReviewCodec.write(in, multi)).get("sentiment");
         List<String> fields = new java.util.ArrayList<>();
         sentiment.fieldNames().forEachRemaining(fields::add);
         assertThat(fields)
-                .containsExactly("label", "score", "labels", "probabilities", "logits", "tokens", "truncated", "model");
+                .containsExactly(
+                        "label",
+                        "score",
+                        "labels",
+                        "probabilities",
+                        "logits",
+                        "tokens",
+                        "windows",
+                        "truncated",
+                        "model");
         assertThat(sentiment.get("label").asText()).isEqualTo("joy");
         assertThat(sentiment.get("score").asDouble()).isEqualTo(1 / (1 + Math.exp(-2.0)));
         assertThat(sentiment.get("labels").toString()).isEqualTo("[\"joy\",\"fear\"]");
         assertThat(sentiment.get("probabilities").get("anger").asDouble()).isEqualTo(1 / (1 + Math.exp(1.0)));
         assertThat(sentiment.get("probabilities").get("fear").asDouble()).isEqualTo(1 / (1 + Math.exp(-0.5)));
         assertThat(sentiment.get("truncated").asBoolean()).isTrue();
-        // a single-label result keeps its seven fields, without labels
+        assertThat(sentiment.get("tokens").asInt()).isEqualTo(900);
+        assertThat(sentiment.get("windows").asInt()).isEqualTo(16);
+        // a single-label result keeps its eight fields, without labels
         assertThat(new ObjectMapper()
                         .readTree(ReviewCodec.write(in, RESULT))
                         .get("sentiment")

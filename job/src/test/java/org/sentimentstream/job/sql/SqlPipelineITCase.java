@@ -124,6 +124,8 @@ class SqlPipelineITCase {
                 "-Dgroup.id=sql-it-" + UUID.randomUUID(),
                 "-Dmodel=" + TinyModel.dir(),
                 "-Dmax-batch-delay=5 ms",
+                // the reference is transformers' truncation at 128 tokens
+                "-Dlong-text=truncate",
                 "-Dcheckpoint.interval=2 s");
         assertThat(code).as("exit code of `sql`").isZero();
 
@@ -147,8 +149,8 @@ class SqlPipelineITCase {
                 assertThat(value.get("text").asText()).isEqualTo(text);
             }
             if (text == null || text.isBlank()) {
-                for (String column :
-                        List.of("label", "score", "probabilities", "logits", "tokens", "truncated", "model")) {
+                for (String column : List.of(
+                        "label", "score", "probabilities", "logits", "tokens", "windows", "truncated", "model")) {
                     assertThat(value.get(column).isNull())
                             .as("%s of %s", column, e.getKey())
                             .isTrue();
@@ -156,8 +158,8 @@ class SqlPipelineITCase {
             } else {
                 // The same sentiment object as the DataStream job writes, checked the same way.
                 ObjectNode sentiment = JSON.createObjectNode();
-                for (String column :
-                        List.of("label", "score", "probabilities", "logits", "tokens", "truncated", "model")) {
+                for (String column : List.of(
+                        "label", "score", "probabilities", "logits", "tokens", "windows", "truncated", "model")) {
                     sentiment.set(column, value.get(column));
                 }
                 SentimentAssertions.assertSentiment(sentiment, cases.get(e.getKey()));

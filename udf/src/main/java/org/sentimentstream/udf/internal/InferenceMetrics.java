@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The scorer's Flink metrics, in the operator's metric group under {@code sentiment}: batch size, inference time
- * and queue wait histograms, padding efficiency, and counters of scored, truncated and failed records.
+ * and queue wait histograms, padding efficiency, and counters of scored, truncated and failed records and of the
+ * windows scored for them (a long text read in windows is one record and several windows).
  */
 public final class InferenceMetrics implements InferenceListener {
 
@@ -29,6 +30,7 @@ public final class InferenceMetrics implements InferenceListener {
     private final AtomicLong computedTokens = new AtomicLong();
     private final Counter recordsScored;
     private final Counter recordsTruncated;
+    private final Counter windowsScored;
     private final Counter errors;
     private final Counter batches;
 
@@ -42,6 +44,7 @@ public final class InferenceMetrics implements InferenceListener {
         g.gauge("computedTokens", (Gauge<Long>) computedTokens::get);
         recordsScored = g.counter("recordsScored");
         recordsTruncated = g.counter("recordsTruncated");
+        windowsScored = g.counter("windowsScored");
         errors = g.counter("errors");
         batches = g.counter("batches");
         g.meter("recordsScoredPerSecond", new MeterView(recordsScored));
@@ -61,8 +64,10 @@ public final class InferenceMetrics implements InferenceListener {
         queueWaitMillis.update(TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 
-    public void onScored(boolean truncated) {
+    /** A record was scored from {@code windows} sequences. */
+    public void onScored(int windows, boolean truncated) {
         recordsScored.inc();
+        windowsScored.inc(windows);
         if (truncated) {
             recordsTruncated.inc();
         }

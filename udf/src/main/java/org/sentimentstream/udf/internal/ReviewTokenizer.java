@@ -1,6 +1,7 @@
 package org.sentimentstream.udf.internal;
 
-import ai.djl.huggingface.tokenizers.Encoding;
+import org.sentimentstream.udf.SentimentOptions.LongText;
+
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 
 import java.io.IOException;
@@ -10,8 +11,10 @@ import java.nio.file.Path;
  * Tokenization with the model's own {@code tokenizer.json} (WordPiece, byte-level BPE, Unigram: whatever model,
  * normalizer, pre-tokenizer and post-processor it defines, with its special tokens) through DJL's binding of the
  * Hugging Face tokenizers library, so that ids equal those of transformers. Padding is off: batches are padded
- * later, to their own longest text ({@link OnnxClassifier}). DJL ignores the truncation and padding settings inside
- * tokenizer.json, so they are passed explicitly; truncation keeps the special tokens the post-processor adds.
+ * later, to their own longest text ({@link OnnxClassifier}). Truncation is off too (DJL ignores the settings inside
+ * tokenizer.json, so both are passed explicitly): a text is tokenized whole, and {@link LongTextSplitter} decides
+ * what the model reads of it. The special tokens the post-processor puts around a text are counted once, at open,
+ * so that the splitter can put them around every window.
  */
 public final class ReviewTokenizer implements AutoCloseable {
 
@@ -23,21 +26,39 @@ public final class ReviewTokenizer implements AutoCloseable {
         }
     }
 
+    /** A text whose encoding shows the special tokens around every text. */
+    private static final String PROBE = "a";
+
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
+    private final int leadingSpecialTokens;
+    private final int trailingSpecialTokens;
+    private final LongTextSplitter truncation;
 
     private ReviewTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
+        long[] special = tokenizer.encode(PROBE).getSpecialTokenMask();
+        int leading = 0;
+        while (leading < special.length && special[leading] == 1) {
+            leading++;
+        }
+        int trailing = 0;
+        while (trailing < special.length - leading && special[special.length - 1 - trailing] == 1) {
+            trailing++;
+        }
+        this.leadingSpecialTokens = leading;
+        this.trailingSpecialTokens = trailing;
+        this.truncation = new LongTextSplitter(LongText.TRUNCATE, maxLength, leading, trailing, 0, 1, 0);
     }
 
+    /** A tokenizer whose {@link #encode} keeps at most {@code maxLength} tokens, special tokens included. */
     public static ReviewTokenizer open(Path tokenizerJson, int maxLength) throws IOException {
         try {
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)
                     .optAddSpecialTokens(true)
-                    .optTruncation(true)
-                    .optMaxLength(maxLength)
+                    .optTruncation(false)
                     .optPadding(false)
                     .build();
             return new ReviewTokenizer(tokenizer, maxLength);
@@ -46,13 +67,31 @@ public final class ReviewTokenizer implements AutoCloseable {
         }
     }
 
+    /** The whole text's token ids, with the special tokens around it. */
+    public long[] encodeWhole(String text) {
+        return tokenizer.encode(text).getIds();
+    }
+
+    /**
+     * The first {@code maxLength} tokens of a text, as the model's own truncation would keep them: the special
+     * tokens around the first tokens of the text, flagged truncated when the text was longer.
+     */
     public TokenizedText encode(String text) {
-        Encoding encoding = tokenizer.encode(text);
-        return new TokenizedText(encoding.getIds(), encoding.exceedMaxLength());
+        return truncation.split(encodeWhole(text)).windows().get(0);
     }
 
     public int maxLength() {
         return maxLength;
+    }
+
+    /** Special tokens the tokenizer puts before every text (e.g. 1: [CLS]). */
+    public int leadingSpecialTokens() {
+        return leadingSpecialTokens;
+    }
+
+    /** Special tokens the tokenizer puts after every text (e.g. 1: [SEP]). */
+    public int trailingSpecialTokens() {
+        return trailingSpecialTokens;
     }
 
     @Override

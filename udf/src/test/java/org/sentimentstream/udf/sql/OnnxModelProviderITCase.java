@@ -47,7 +47,7 @@ class OnnxModelProviderITCase {
     static final MiniClusterExtension FLINK = SqlTesting.miniCluster();
 
     private static final String ALL_COLUMNS = "label STRING, score DOUBLE, probabilities MAP<STRING, DOUBLE>,"
-            + " logits ARRAY<FLOAT>, tokens INT, truncated BOOLEAN, model STRING";
+            + " logits ARRAY<FLOAT>, tokens INT, windows INT, truncated BOOLEAN, model STRING";
 
     @BeforeEach
     void clearMetrics() {
@@ -69,15 +69,16 @@ class OnnxModelProviderITCase {
         registerReviews(tEnv, "reviews", rows);
         tEnv.executeSql(createModel("review_sentiment", ALL_COLUMNS, ""));
 
-        List<Row> out = collect(
-                tEnv.executeSql("SELECT id, text, label, score, probabilities, logits, tokens, truncated, model\n"
+        List<Row> out = collect(tEnv.executeSql(
+                        "SELECT id, text, label, score, probabilities, logits, tokens, windows, truncated, model\n"
                                 + "FROM ML_PREDICT(TABLE reviews, MODEL review_sentiment, DESCRIPTOR(text),\n"
                                 + "                MAP['max-concurrent-operations', '64'])")
-                        .collect());
+                .collect());
 
         assertThat(out).hasSize(rows);
         Set<Long> ids = new HashSet<>();
         int withoutText = 0;
+        int windowed = 0;
         for (Row row : out) {
             long id = row.<Long>getFieldAs("id");
             assertThat(ids.add(id)).as("id %s once", id).isTrue();
@@ -85,8 +86,8 @@ class OnnxModelProviderITCase {
             assertThat(text).isEqualTo(textOf(id));
             if (blank(text)) {
                 withoutText++;
-                for (String column :
-                        List.of("label", "score", "probabilities", "logits", "tokens", "truncated", "model")) {
+                for (String column : List.of(
+                        "label", "score", "probabilities", "logits", "tokens", "windows", "truncated", "model")) {
                     assertThat(row.getField(column))
                             .as("%s of the blank or NULL text %s", column, text)
                             .isNull();
@@ -97,15 +98,22 @@ class OnnxModelProviderITCase {
             Float[] logits = row.getFieldAs("logits");
             assertLogits(text, new float[] {logits[0], logits[1]});
             Map<String, Double> probabilities = row.getFieldAs("probabilities");
-            double[] p = SqlTesting.referenceProbabilities(SqlTesting.BY_TEXT.get(text).logits);
+            double[] p = SqlTesting.referenceProbabilities(
+                    SqlTesting.BY_TEXT.get(text).logits());
             assertThat(probabilities).containsOnlyKeys("NEGATIVE", "POSITIVE");
             assertThat(probabilities.get("NEGATIVE")).isCloseTo(p[0], org.assertj.core.data.Offset.offset(1e-4));
             assertThat(probabilities.get("POSITIVE")).isCloseTo(p[1], org.assertj.core.data.Offset.offset(1e-4));
-            assertThat(row.<Integer>getFieldAs("tokens")).isEqualTo(SqlTesting.BY_TEXT.get(text).tokens);
-            assertThat(row.<Boolean>getFieldAs("truncated")).isEqualTo(SqlTesting.BY_TEXT.get(text).truncated);
+            assertThat(row.<Integer>getFieldAs("tokens"))
+                    .isEqualTo(SqlTesting.BY_TEXT.get(text).tokens());
+            assertThat(row.<Integer>getFieldAs("windows"))
+                    .isEqualTo(SqlTesting.BY_TEXT.get(text).windows());
+            windowed += row.<Integer>getFieldAs("windows") > 1 ? 1 : 0;
+            assertThat(row.<Boolean>getFieldAs("truncated"))
+                    .isEqualTo(SqlTesting.BY_TEXT.get(text).truncated());
             assertThat(row.<String>getFieldAs("model")).startsWith("tiny-distilbert");
         }
         assertThat(withoutText).as("NULL and blank texts among the rows").isGreaterThan(8);
+        assertThat(windowed).as("rows of long texts, read in windows").isGreaterThan(8);
         assertThat(RetainingMetricReporter.sum("recordsScored")).isEqualTo(rows - withoutText);
         assertThat(RetainingMetricReporter.sum(ScoringRuntime.RECORDS_WITHOUT_TEXT))
                 .isEqualTo(withoutText);

@@ -3,6 +3,8 @@ package org.sentimentstream.udf.sql;
 import org.sentimentstream.embedded.RetainingMetricReporter;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
+import org.sentimentstream.udf.AloneScorer;
+import org.sentimentstream.udf.InferenceConfig;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -31,13 +33,25 @@ final class SqlTesting {
     /** The reference texts, then a NULL: the text of row i is {@code TEXTS.get(i % TEXTS.size())}. */
     static final List<String> TEXTS;
 
-    static final Map<String, ReferenceCase> BY_TEXT = new HashMap<>();
+    /** What the model's options with their defaults give for a text: its windows scored alone ({@link AloneScorer}). */
+    record Expected(String text, float[] logits, int tokens, int windows, boolean truncated) {}
+
+    static final Map<String, Expected> BY_TEXT = new HashMap<>();
 
     static {
         List<String> texts = new ArrayList<>();
-        for (ReferenceCase c : CASES) {
-            texts.add(c.text);
-            BY_TEXT.put(c.text, c);
+        try (AloneScorer alone =
+                new AloneScorer(InferenceConfig.builder().model(modelDir()).build())) {
+            for (ReferenceCase c : CASES) {
+                texts.add(c.text);
+                var windows = alone.windows(c.text);
+                BY_TEXT.put(
+                        c.text,
+                        new Expected(
+                                c.text, alone.logits(c.text), windows.tokens(), windows.count(), windows.truncated()));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
         texts.add(null);
         TEXTS = Collections.unmodifiableList(texts);
@@ -110,24 +124,24 @@ final class SqlTesting {
     }
 
     /**
-     * The label and score of a row equal those the reference logits give; the label only where the logits are
+     * The label and score of a row equal those the expected logits give; the label only where the logits are
      * not a near tie (the tiny model has random weights).
      */
     static void assertLabelAndScore(String text, String label, Double score) {
-        ReferenceCase c = BY_TEXT.get(text);
+        Expected c = BY_TEXT.get(text);
         assertThat(c).as("a reference text: %s", text).isNotNull();
-        double[] p = referenceProbabilities(c.logits);
+        double[] p = referenceProbabilities(c.logits());
         assertThat(score).as("score of %s", c).isCloseTo(Math.max(p[0], p[1]), Offset.offset(1e-4));
-        if (Math.abs(c.logits[0] - c.logits[1]) > 1e-3) {
-            assertThat(label).as("label of %s", c).isEqualTo(c.logits[0] > c.logits[1] ? "NEGATIVE" : "POSITIVE");
+        if (Math.abs(c.logits()[0] - c.logits()[1]) > 1e-3) {
+            assertThat(label).as("label of %s", c).isEqualTo(c.logits()[0] > c.logits()[1] ? "NEGATIVE" : "POSITIVE");
         }
     }
 
     static void assertLogits(String text, float[] logits) {
-        ReferenceCase c = BY_TEXT.get(text);
+        Expected c = BY_TEXT.get(text);
         assertThat(logits).as("logits of %s", c).hasSize(2);
-        assertThat(logits[0]).as("logit 0 of %s", c).isCloseTo(c.logits[0], Offset.offset(1e-4f));
-        assertThat(logits[1]).as("logit 1 of %s", c).isCloseTo(c.logits[1], Offset.offset(1e-4f));
+        assertThat(logits[0]).as("logit 0 of %s", c).isCloseTo(c.logits()[0], Offset.offset(1e-4f));
+        assertThat(logits[1]).as("logit 1 of %s", c).isCloseTo(c.logits()[1], Offset.offset(1e-4f));
     }
 
     /** The whole chain of messages of an exception. */

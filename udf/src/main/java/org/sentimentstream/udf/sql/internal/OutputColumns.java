@@ -47,8 +47,9 @@ public final class OutputColumns implements Serializable {
                 "MAP<STRING, DOUBLE>",
                 "probability per label (softmax; a sigmoid each for a multi-label model)"),
         LOGITS("logits", "ARRAY<FLOAT>", "the model's raw logits, in label order"),
-        TOKENS("tokens", "INT", "tokens the model saw, its special tokens (e.g. [CLS] and [SEP]) included"),
-        TRUNCATED("truncated", "BOOLEAN", "whether the text was cut at max-sequence-length"),
+        TOKENS("tokens", "INT", "the whole text's tokens, its special tokens (e.g. [CLS] and [SEP]) counted once"),
+        WINDOWS("windows", "INT", "sequences the model scored for the text: 1, or its windows (long-text windows)"),
+        TRUNCATED("truncated", "BOOLEAN", "whether some of the text's tokens were in no sequence the model read"),
         MODEL("model", "STRING", "model identity: name and short sha256 of model.onnx");
 
         public final String columnName;
@@ -83,6 +84,8 @@ public final class OutputColumns implements Serializable {
         }),
         TOKENS_INT(SentimentResult::tokens),
         TOKENS_BIGINT(r -> (long) r.tokens()),
+        WINDOWS_INT(SentimentResult::windows),
+        WINDOWS_BIGINT(r -> (long) r.windows()),
         TRUNCATED(SentimentResult::truncated);
 
         final Function<SentimentResult, Object> value;
@@ -177,6 +180,11 @@ public final class OutputColumns implements Serializable {
                         ? Conversion.TOKENS_INT
                         : type.is(LogicalTypeRoot.BIGINT) ? Conversion.TOKENS_BIGINT : null;
                 break;
+            case WINDOWS:
+                conversion = type.is(LogicalTypeRoot.INTEGER)
+                        ? Conversion.WINDOWS_INT
+                        : type.is(LogicalTypeRoot.BIGINT) ? Conversion.WINDOWS_BIGINT : null;
+                break;
             case TRUNCATED:
                 conversion = type.is(LogicalTypeRoot.BOOLEAN) ? Conversion.TRUNCATED : null;
                 break;
@@ -225,7 +233,7 @@ public final class OutputColumns implements Serializable {
                                             ? " (or `FLOAT` values)"
                                             : c == Column.LOGITS
                                                     ? " (or `ARRAY<DOUBLE>`)"
-                                                    : c == Column.TOKENS ? " (or `BIGINT`)" : "")
+                                                    : c == Column.TOKENS || c == Column.WINDOWS ? " (or `BIGINT`)" : "")
                     .append(" | ")
                     .append(c.description)
                     .append(" |\n");

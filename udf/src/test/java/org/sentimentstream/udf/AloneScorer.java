@@ -1,0 +1,54 @@
+package org.sentimentstream.udf;
+
+import org.sentimentstream.udf.internal.HtmlText;
+import org.sentimentstream.udf.internal.LongTextSplitter;
+import org.sentimentstream.udf.internal.ModelDirectory;
+import org.sentimentstream.udf.internal.OnnxClassifier;
+import org.sentimentstream.udf.internal.ReviewTokenizer;
+import org.sentimentstream.udf.internal.TokenWindows;
+import org.sentimentstream.udf.internal.TokenizedText;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A text's logits computed the slow, obvious way, as the expected value for the real scoring path: each sequence
+ * the model reads of the text scored alone, in a batch of one, on a session of its own, and the windows' logits
+ * combined. No micro-batcher, no futures, no neighbours.
+ */
+public final class AloneScorer implements AutoCloseable {
+
+    private final ReviewTokenizer tokenizer;
+    private final LongTextSplitter splitter;
+    private final OnnxClassifier classifier;
+    private final boolean stripHtml;
+
+    /** For a config whose model is a local directory. */
+    public AloneScorer(InferenceConfig config) throws Exception {
+        ModelDirectory model = ModelDirectory.read(Path.of(config.model()), null);
+        tokenizer = ReviewTokenizer.open(model.tokenizerFile(), config.maxSequenceLength());
+        splitter = new LongTextSplitter(config, tokenizer.leadingSpecialTokens(), tokenizer.trailingSpecialTokens());
+        classifier = OnnxClassifier.open(model, 1, false);
+        stripHtml = config.stripHtml();
+    }
+
+    public TokenWindows windows(String text) {
+        return splitter.split(tokenizer.encodeWhole(stripHtml ? HtmlText.toPlainText(text) : text));
+    }
+
+    public float[] logits(String text) throws Exception {
+        TokenWindows windows = windows(text);
+        List<float[]> logits = new ArrayList<>();
+        for (TokenizedText window : windows.windows()) {
+            logits.add(classifier.classify(List.of(window.ids()))[0]);
+        }
+        return windows.combine(logits);
+    }
+
+    @Override
+    public void close() throws Exception {
+        classifier.close();
+        tokenizer.close();
+    }
+}
