@@ -1,6 +1,9 @@
 package org.sentimentstream.bench;
 
+import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentOptions;
+import org.sentimentstream.udf.internal.HtmlText;
+import org.sentimentstream.udf.internal.LongTextSplitter;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
 
 import picocli.CommandLine;
@@ -147,8 +150,12 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** A model's workloads: the texts and their token ids, by workload name. */
-    private record Prepared(Map<String, List<String>> texts, Map<String, List<long[]>> ids) {}
+    /**
+     * A model's workloads by name: the texts, the token ids of the sequences the job scores for them (one per text,
+     * or a long text's windows), and sequences per text, which turns the ceiling's sequences into records.
+     */
+    private record Prepared(
+            Map<String, List<String>> texts, Map<String, List<long[]>> ids, Map<String, Double> sequencesPerText) {}
 
     private final Options o;
     private final Results results = new Results();
@@ -198,21 +205,30 @@ public final class PipelineBenchmark {
         for (Map.Entry<String, Path> model : o.models.entrySet()) {
             try (ReviewTokenizer tokenizer = ReviewTokenizer.open(
                     model.getValue().resolve("tokenizer.json"), SentimentOptions.MAX_SEQUENCE_LENGTH.defaultValue())) {
+                // what the job reads of each text with the default settings: the text, or its windows
+                InferenceConfig defaults = InferenceConfig.builder().build();
+                LongTextSplitter splitter = new LongTextSplitter(
+                        defaults, tokenizer.leadingSpecialTokens(), tokenizer.trailingSpecialTokens());
                 Map<String, List<String>> texts = new LinkedHashMap<>();
                 Map<String, List<long[]>> ids = new LinkedHashMap<>();
+                Map<String, Double> perText = new LinkedHashMap<>();
                 for (String w : o.workloads) {
                     List<String> t =
                             Workloads.pipeline(w, s -> tokenizer.encode(s).length());
                     List<long[]> i = new ArrayList<>();
                     for (String text : t) {
-                        i.add(tokenizer.encode(text).ids());
+                        String prepared = defaults.stripHtml() ? HtmlText.toPlainText(text) : text;
+                        splitter.split(tokenizer.encodeWhole(prepared))
+                                .windows()
+                                .forEach(window -> i.add(window.ids()));
                     }
                     texts.put(w, t);
                     ids.put(w, i);
+                    perText.put(w, (double) i.size() / t.size());
                     results.lengths.putIfAbsent(
                             w, i.stream().mapToInt(a -> a.length).toArray());
                 }
-                prepared.put(model.getKey(), new Prepared(texts, ids));
+                prepared.put(model.getKey(), new Prepared(texts, ids, perText));
             }
         }
         results.lengths.forEach((w, l) -> log("workload %s: %s", w, Workloads.lengthSummary(l)));
@@ -273,9 +289,11 @@ public final class PipelineBenchmark {
             }
         }
         results.bestBudget.put(model + "/" + w, o.budgets[best]);
-        expectedRate.put(key(model, w, CEILING), rps[best]);
+        // the calibration counts sequences; the jobs are sized in records
+        double records = rps[best] / prepared.get(model).sequencesPerText().get(w);
+        expectedRate.put(key(model, w, CEILING), records);
         // the first round's pipeline run is sized for 0.9 x the ceiling
-        expectedRate.put(key(model, w, PIPELINE), 0.9 * rps[best]);
+        expectedRate.put(key(model, w, PIPELINE), 0.9 * records);
     }
 
     private int maxTexts() {
@@ -332,21 +350,14 @@ public final class PipelineBenchmark {
             List<List<long[]>> batches = Ceiling.budgetBatches(ids, budget, maxTexts());
             ceiling.runFor(batches.subList(0, Math.min(4, batches.size())), 0.5); // warm-up
             Ceiling.Timed t = ceiling.runFor(batches, o.seconds);
+            // sequences scored, counted as the records they are part of (a long text is several windows)
+            long records = Math.round(
+                    t.records() / prepared.get(model).sequencesPerText().get(w));
             results.measurements.add(new Results.Measurement(
-                    round,
-                    model,
-                    w,
-                    CEILING,
-                    t.records(),
-                    t.seconds(),
-                    t.cpuSeconds(),
-                    Double.NaN,
-                    t.padding(),
-                    0,
-                    null));
+                    round, model, w, CEILING, records, t.seconds(), t.cpuSeconds(), Double.NaN, t.padding(), 0, null));
             log(
                     "round %d %s %s %s (budget %d): %.1f records/s, %.1f per CPU-second, %.0f s",
-                    round, model, w, CEILING, budget, t.recordsPerSecond(), t.recordsPerCpuSecond(), t.seconds());
+                    round, model, w, CEILING, budget, records / t.seconds(), records / t.cpuSeconds(), t.seconds());
         }
     }
 

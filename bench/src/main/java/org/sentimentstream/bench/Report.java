@@ -134,11 +134,16 @@ final class Report {
 
     private void workloads() {
         Map<String, String> what = Map.of(
-                "phrase", "SST-2 train phrases as they are (`sst2-train-phrases.jsonl`)",
+                "phrase",
+                "SST-2 train phrases as they are (`sst2-train-phrases.jsonl`)",
                 "mixed",
-                        "real review text: 3/4 review sentences as they are, 1/4 reviews of 2+ sentences of one"
-                                + " site joined (30-127 tokens), shuffled (`uci-review-sentences.jsonl`)",
-                "long", "real review sentences of one site joined to 60-127 tokens (`uci-review-sentences.jsonl`)");
+                "real review text: 3/4 review sentences as they are, 1/4 reviews of 2+ sentences of one"
+                        + " site joined (30-127 tokens), shuffled (`uci-review-sentences.jsonl`)",
+                "long",
+                "real review sentences of one site joined to 60-127 tokens (`uci-review-sentences.jsonl`)",
+                "imdb",
+                "300 whole IMDB reviews, read in windows of up to 128 tokens with the default settings;"
+                        + " texts and tokens here are the windows (`imdb-reviews.jsonl`)");
         List<Map<String, Object>> rows = new ArrayList<>();
         r.lengths.forEach((w, l) -> rows.add(Map.of(
                 "name", w,

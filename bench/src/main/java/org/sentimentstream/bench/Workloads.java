@@ -38,7 +38,7 @@ final class Workloads {
     static final int SST2_POOL = 2000;
     static final List<String> NAMES = List.of("sst2", "short", "long");
     /** The workloads of {@link PipelineBenchmark}: see {@link #pipeline}. */
-    static final List<String> PIPELINE = List.of("phrase", "mixed", "long");
+    static final List<String> PIPELINE = List.of("phrase", "mixed", "long", "imdb");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,6 +46,8 @@ final class Workloads {
     static final String PHRASES_RESOURCE = "/bench/sst2-train-phrases.jsonl";
     /** Classpath resource of the real review sentences (UCI Sentiment Labelled Sentences; see SOURCE.md). */
     static final String REVIEWS_RESOURCE = "/bench/uci-review-sentences.jsonl";
+    /** Classpath resource: 300 whole IMDB reviews, median about 220 tokens (see bench/SOURCE.md). */
+    static final String IMDB_RESOURCE = "/bench/imdb-reviews.jsonl";
 
     /** A real review sentence and the site it comes from (amazon, imdb, yelp). */
     record Sentence(String source, String text) {}
@@ -95,7 +97,8 @@ final class Workloads {
      *   <li>{@code phrase}: the 3,000 bundled SST-2 phrases as they are;
      *   <li>{@code mixed}: real review text: 2,250 review sentences as they are and 750 reviews of 2 or more
      *       sentences of one site joined (30 to 127 tokens), shuffled;
-     *   <li>{@code long}: 1,000 reviews of sentences of one site joined to 60 to 127 tokens.
+     *   <li>{@code long}: 1,000 reviews of sentences of one site joined to 60 to 127 tokens;
+     *   <li>{@code imdb}: 300 whole IMDB reviews, most longer than one sequence: read in windows.
      * </ul>
      */
     static List<String> pipeline(String name, ToIntFunction<String> tokens) throws IOException {
@@ -114,6 +117,13 @@ final class Workloads {
             }
             case "long":
                 return joinedReviews(reviewSentences(), 1000, 60, tokens, SEED + 6);
+            case "imdb": {
+                List<String> out = new ArrayList<>();
+                for (JsonNode line : jsonLines(IMDB_RESOURCE)) {
+                    out.add(line.get("text").asText());
+                }
+                return out;
+            }
             default:
                 throw new IllegalArgumentException("unknown workload '" + name + "', use one of " + PIPELINE);
         }
