@@ -53,7 +53,7 @@ class SentimentAsyncFunctionITCase {
     @BeforeAll
     static void expectedLogits() throws Exception {
         List<TestModels.ReferenceCase> cases = TestModels.referenceCases();
-        cases.forEach(c -> TEXTS.add(c.text));
+        // the long texts first, so that the first records (the timeout test's) include texts of many windows
         for (int joined : new int[] {10, 25, 60, 100}) {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < joined; i++) {
@@ -61,6 +61,7 @@ class SentimentAsyncFunctionITCase {
             }
             TEXTS.add(text.toString().strip());
         }
+        cases.forEach(c -> TEXTS.add(c.text));
         try (AloneScorer alone = new AloneScorer(config().build())) {
             for (String text : TEXTS) {
                 EXPECTED.put(text, alone.logits(text));
@@ -154,7 +155,7 @@ class SentimentAsyncFunctionITCase {
     @Test
     void timedOutRecordsAreCompletedByTimeoutAndTheJobFinishes() throws Exception {
         // The batcher holds texts for 5 s but the async timeout is 50 ms: every record must come out through
-        // timeout(), and the operator must not stall.
+        // timeout(), once, whatever its windows, and the operator must not stall.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         InferenceConfig slow = config().set(SentimentOptions.MAX_BATCH_SIZE, 4096)
                 .set(SentimentOptions.MAX_BATCH_TOKENS, 4096 * 128)
@@ -166,8 +167,11 @@ class SentimentAsyncFunctionITCase {
                 collect(AsyncDataStream.orderedWait(few, function(slow), 50, TimeUnit.MILLISECONDS, 100)
                         .returns(SCORED)
                         .setParallelism(1));
+        // each once, the records of many windows too: one outcome per record, not per window
         assertThat(out).hasSize(20);
+        assertThat(out.stream().map(t -> t.f0).distinct()).hasSize(20);
         assertThat(out).allSatisfy(t -> assertThat(t.f1).startsWith("FAILED: java.util.concurrent.TimeoutException"));
+        assertThat(WINDOWS.get(TEXTS.get(3))).as("windows of record 3").isGreaterThanOrEqualTo(8);
     }
 
     private static void assertEveryIndexOnce(List<Tuple3<Long, String, float[]>> out) {
