@@ -47,6 +47,10 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final Map<Path, String> models = new LinkedHashMap<>();
 
     private final Map<Path, String> sharedDirectories = new LinkedHashMap<>();
+    /** Files and environment variables of every Flink process: container path by host file; value by name. */
+    private final Map<Path, String> files = new LinkedHashMap<>();
+
+    private final Map<String, String> env = new LinkedHashMap<>();
     private FlinkRestClient rest;
 
     public FlinkSessionCluster(Network network, int slotsPerTaskManager) {
@@ -80,6 +84,23 @@ public final class FlinkSessionCluster implements AutoCloseable {
     /** An environment variable of every TaskManager started from now on (e.g. MALLOC_ARENA_MAX). */
     public FlinkSessionCluster withTaskManagerEnv(String name, String value) {
         taskManagerEnv.put(name, value);
+        return this;
+    }
+
+    /**
+     * A file that the JobManager and every TaskManager have at {@code containerPath} (as a mounted Secret would
+     * provide). Before {@link #start()}.
+     */
+    public FlinkSessionCluster withFile(Path hostFile, String containerPath) {
+        files.put(hostFile, containerPath);
+        jobManager.withCopyFileToContainer(MountableFile.forHostPath(hostFile, 0644), containerPath);
+        return this;
+    }
+
+    /** An environment variable of the JobManager and every TaskManager. Before {@link #start()}. */
+    public FlinkSessionCluster withEnv(String name, String value) {
+        env.put(name, value);
+        jobManager.withEnv(name, value);
         return this;
     }
 
@@ -135,6 +156,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1))
                 .withStartupTimeout(Duration.ofMinutes(3));
         taskManagerEnv.forEach(tm::withEnv);
+        env.forEach(tm::withEnv);
+        files.forEach((host, path) -> tm.withCopyFileToContainer(MountableFile.forHostPath(host, 0644), path));
         models.forEach((host, dir) -> tm.withCopyFileToContainer(MountableFile.forHostPath(host, 0755), dir));
         sharedDirectories.forEach((host, dir) -> bind(tm, host, dir));
         tm.start();
@@ -155,6 +178,10 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     public FlinkRestClient rest() {
         return rest;
+    }
+
+    public GenericContainer<?> jobManager() {
+        return jobManager;
     }
 
     public List<GenericContainer<?>> taskManagers() {
