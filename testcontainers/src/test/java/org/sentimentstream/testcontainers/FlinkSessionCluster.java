@@ -51,6 +51,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final Map<Path, String> files = new LinkedHashMap<>();
 
     private final Map<String, String> env = new LinkedHashMap<>();
+    private String jobManagerAlias = "jobmanager";
     private FlinkRestClient rest;
 
     public FlinkSessionCluster(Network network, int slotsPerTaskManager) {
@@ -94,6 +95,23 @@ public final class FlinkSessionCluster implements AutoCloseable {
     public FlinkSessionCluster withFile(Path hostFile, String containerPath) {
         files.put(hostFile, containerPath);
         jobManager.withCopyFileToContainer(MountableFile.forHostPath(hostFile, 0644), containerPath);
+        return this;
+    }
+
+    /**
+     * Makes the JobManager an application cluster's ({@code standalone-job}, as the Kubernetes operator starts one)
+     * that runs the cluster job jar from {@code /opt/flink/usrlib/} with {@code programArgs}, under another network
+     * alias than a session cluster's, so that both can share a network. Before {@link #start()}.
+     */
+    public FlinkSessionCluster asApplicationCluster(String alias, List<String> programArgs) {
+        List<String> command = new ArrayList<>(List.of("standalone-job", "--job-classname", ENTRY_CLASS));
+        command.addAll(programArgs);
+        jobManagerAlias = alias;
+        jobManager
+                .withCommand(command.toArray(String[]::new))
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(clusterJobJar(), 0644), "/opt/flink/usrlib/sentiment-stream-job.jar")
+                .setNetworkAliases(new ArrayList<>(List.of(alias)));
         return this;
     }
 
@@ -201,7 +219,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private String properties() {
         return String.join(
                 "\n",
-                "jobmanager.rpc.address: jobmanager",
+                "jobmanager.rpc.address: " + jobManagerAlias,
                 "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
                 "parallelism.default: " + slotsPerTaskManager,
                 "jobmanager.memory.process.size: 1200m",

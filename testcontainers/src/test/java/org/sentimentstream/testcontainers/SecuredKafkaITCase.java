@@ -4,6 +4,7 @@ import org.sentimentstream.job.cli.Main;
 import org.sentimentstream.testcontainers.FlinkSurfaces.Surface;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.acl.AclBinding;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
 
 import java.io.ByteArrayOutputStream;
@@ -268,6 +270,87 @@ class SecuredKafkaITCase {
         flink.rest().cancel(jobId, Duration.ofMinutes(1));
     }
 
+    /**
+     * Application mode, as {@code standalone-job} and the Kubernetes operator run the job, with the password written
+     * as a program argument: Flink 2.2 masks arguments that look secret in its start-up log and shows none in its
+     * REST API, but the arguments are the JobManager process's command line, which whoever may list its processes or
+     * inspect its container (or pod) reads. This pins down what docs/security.md says of it.
+     */
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void inApplicationModeTheProgramArgumentsAreTheProcessCommandLine() throws Exception {
+        KafkaTopics topics = new KafkaTopics(kafka.bootstrapServers(), kafka.adminProperties(), 1);
+        String user = "job-" + topics.suffix;
+        String password = "app-pw-" + UUID.randomUUID();
+        kafka.createUser(user, password);
+        String name = "app";
+        kafka.grant(leastPrivilege(user, topics, name + "-" + topics.suffix, Grant.NONE));
+        List<String> args = new ArrayList<>(JobArguments.run(topics, name));
+        args.addAll(List.of(
+                "--kafka.security.protocol=SASL_SSL",
+                "--kafka.sasl.mechanism=SCRAM-SHA-512",
+                "--kafka.sasl.jaas.config=" + SecuredKafka.scramJaas(user, password),
+                "--kafka.ssl.truststore.location=" + SECRETS_DIR + "/truststore.p12",
+                "--kafka.ssl.truststore.type=PKCS12",
+                "--kafka.ssl.truststore.password=${env:" + TRUSTSTORE_PASSWORD_ENV + "}",
+                "--kafka.config.providers=env",
+                "--kafka.config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider"));
+        try (FlinkSessionCluster application = new FlinkSessionCluster(network, 1)
+                .withFile(kafka.truststore, SECRETS_DIR + "/truststore.p12")
+                .withEnv(TRUSTSTORE_PASSWORD_ENV, kafka.storePassword)
+                .asApplicationCluster("app-jobmanager", args)
+                .start()) {
+            String jobId = awaitJob(application.rest(), Duration.ofMinutes(2));
+            Map<String, Surface> surfaces = FlinkSurfaces.of(application, jobId);
+            String log = surfaces.get("docker logs app-jobmanager").text();
+            assertThat(log)
+                    .as("the job's start-up checks passed and it logged its settings (the right log is searched)")
+                    .contains("Starting sentiment-stream with")
+                    .contains(" Program Arguments:")
+                    .contains("****** (sensitive information)");
+            assertThat(FlinkSurfaces.containing(surfaces, password))
+                    .as("Flink surfaces showing a password given as an argument")
+                    .isEmpty();
+            String commandLines = application
+                    .jobManager()
+                    .execInContainer("sh", "-c", "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f; echo; done")
+                    .getStdout();
+            assertThat(commandLines).as("the JobManager's process command line").contains(password);
+            String[] containerCommand = DockerClientFactory.instance()
+                    .client()
+                    .inspectContainerCmd(application.jobManager().getContainerId())
+                    .exec()
+                    .getConfig()
+                    .getCmd();
+            assertThat(String.join(" ", containerCommand))
+                    .as("the container's command (docker inspect)")
+                    .contains(password);
+            assertThat(FlinkSurfaces.containing(surfaces, kafka.storePassword) + commandLines)
+                    .as("the truststore's password, given by ${env:...}, in neither")
+                    .doesNotContain(kafka.storePassword);
+            SecurityReport.record(
+                    "02c password as a program argument, application mode (standalone-job)",
+                    "not in Flink's logs or REST API; in the process command line",
+                    "in none of " + surfaces.size() + " Flink surfaces (its start-up log prints '****** (sensitive"
+                            + " information)' for it); in the JobManager's /proc/<pid>/cmdline (ps) and the"
+                            + " container's command (docker inspect). The ${env:...} secret in neither");
+        }
+    }
+
+    private static String awaitJob(FlinkRestClient rest, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode jobs = rest.get("/jobs/overview").get("jobs");
+            if (jobs.size() > 0) {
+                return jobs.get(0).get("jid").asText();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no job on the application cluster after " + timeout);
+            }
+            Thread.sleep(500);
+        }
+    }
+
     /** The search covered the surfaces that matter, and they were served. */
     private static void assertSearched(Map<String, Surface> surfaces, String jobId) {
         for (String path : List.of(
@@ -293,7 +376,10 @@ class SecuredKafkaITCase {
         long served = surfaces.values().stream().filter(s -> s.status() == 200).count();
         List<String> notServed = surfaces.values().stream()
                 .filter(s -> s.status() != 200)
-                .map(s -> s.name().replaceAll("[0-9a-f]{32}", "{id}") + " (HTTP " + s.status() + ")")
+                .map(s -> s.name()
+                                .replaceAll("[0-9a-f]{32}", "{id}")
+                                .replaceAll("/taskmanagers/[^/]+/", "/taskmanagers/{tm}/")
+                        + " (HTTP " + s.status() + ")")
                 .toList();
         return served + " served (REST: job, config, plan, exceptions, JobManager and TaskManager configuration,"
                 + " environment, logs and every metric with its value; docker logs of both processes)"
