@@ -115,28 +115,15 @@ public final class StartupChecks {
 
     /** The caller's authorized operations on the input topic, which must exist. */
     private static Set<AclOperation> describeTopic(Admin admin, JobConfig config, String topic, Duration timeout) {
-        try {
-            return await(
-                            admin.describeTopics(
-                                            List.of(topic),
-                                            new DescribeTopicsOptions().includeAuthorizedOperations(true))
-                                    .allTopicNames(),
-                            timeout)
-                    .get(topic)
-                    .authorizedOperations();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new InvalidSettingException(
-                        KafkaOptions.INPUT_TOPIC,
-                        "topic '" + topic + "' does not exist on " + config.get(KafkaOptions.BOOTSTRAP_SERVERS),
-                        "create it (kafka-topics.sh --create --topic " + topic + " --partitions <n>) or"
-                                + " name an existing topic");
-            }
-            if (e.getCause() instanceof TopicAuthorizationException) {
-                return Set.of(); // not even DESCRIBE: the broker does not say whether it exists
-            }
-            throw failure(config, timeout, e.getCause());
+        TopicAccess access = authorizedOperations(admin, config, topic, timeout);
+        if (!access.exists()) {
+            throw new InvalidSettingException(
+                    KafkaOptions.INPUT_TOPIC,
+                    "topic '" + topic + "' does not exist on " + config.get(KafkaOptions.BOOTSTRAP_SERVERS),
+                    "create it (kafka-topics.sh --create --topic " + topic + " --partitions <n>) or"
+                            + " name an existing topic");
         }
+        return access.operations();
     }
 
     /**
@@ -145,25 +132,42 @@ public final class StartupChecks {
      */
     private static Set<AclOperation> describeOutputTopic(
             Admin admin, JobConfig config, ConfigOption<String> option, String topic, Duration timeout) {
+        TopicAccess access = authorizedOperations(admin, config, topic, timeout);
+        if (!access.exists()) {
+            LOG.warn(
+                    "{} '{}' does not exist: the job writes to it only if the brokers create topics on use",
+                    option.key(),
+                    topic);
+            return null;
+        }
+        return access.operations();
+    }
+
+    /**
+     * Whether a topic exists and what the caller may do on it: nothing when it may not even DESCRIBE it (then the
+     * broker does not say whether it exists, and it counts as existing); null operations when the broker does not
+     * tell them.
+     */
+    private record TopicAccess(boolean exists, Set<AclOperation> operations) {}
+
+    private static TopicAccess authorizedOperations(Admin admin, JobConfig config, String topic, Duration timeout) {
         try {
-            return await(
-                            admin.describeTopics(
-                                            List.of(topic),
-                                            new DescribeTopicsOptions().includeAuthorizedOperations(true))
-                                    .allTopicNames(),
-                            timeout)
-                    .get(topic)
-                    .authorizedOperations();
+            return new TopicAccess(
+                    true,
+                    await(
+                                    admin.describeTopics(
+                                                    List.of(topic),
+                                                    new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                                            .allTopicNames(),
+                                    timeout)
+                            .get(topic)
+                            .authorizedOperations());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                LOG.warn(
-                        "{} '{}' does not exist: the job writes to it only if the brokers create topics on use",
-                        option.key(),
-                        topic);
-                return null;
+                return new TopicAccess(false, null);
             }
             if (e.getCause() instanceof TopicAuthorizationException) {
-                return Set.of();
+                return new TopicAccess(true, Set.of());
             }
             throw failure(config, timeout, e.getCause());
         }
