@@ -143,6 +143,16 @@ public final class FlinkRestClient {
         awaitState(jobId, "CANCELED", timeout);
     }
 
+    /** GET of any resource (logs are text): its status and body as they came. */
+    public HttpResponse<String> getText(String path) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofMinutes(2))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     public JsonNode get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET(), 200);
     }

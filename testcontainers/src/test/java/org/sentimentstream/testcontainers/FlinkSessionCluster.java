@@ -47,6 +47,11 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private final Map<Path, String> models = new LinkedHashMap<>();
 
     private final Map<Path, String> sharedDirectories = new LinkedHashMap<>();
+    /** Files and environment variables of every Flink process: container path by host file; value by name. */
+    private final Map<Path, String> files = new LinkedHashMap<>();
+
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private String jobManagerAlias = "jobmanager";
     private FlinkRestClient rest;
 
     public FlinkSessionCluster(Network network, int slotsPerTaskManager) {
@@ -80,6 +85,40 @@ public final class FlinkSessionCluster implements AutoCloseable {
     /** An environment variable of every TaskManager started from now on (e.g. MALLOC_ARENA_MAX). */
     public FlinkSessionCluster withTaskManagerEnv(String name, String value) {
         taskManagerEnv.put(name, value);
+        return this;
+    }
+
+    /**
+     * A file that the JobManager and every TaskManager have at {@code containerPath} (as a mounted Secret would
+     * provide). Before {@link #start()}.
+     */
+    public FlinkSessionCluster withFile(Path hostFile, String containerPath) {
+        files.put(hostFile, containerPath);
+        jobManager.withCopyFileToContainer(MountableFile.forHostPath(hostFile, 0644), containerPath);
+        return this;
+    }
+
+    /**
+     * Makes the JobManager an application cluster's ({@code standalone-job}, as the Kubernetes operator starts one)
+     * that runs the cluster job jar from {@code /opt/flink/usrlib/} with {@code programArgs}, under another network
+     * alias than a session cluster's, so that both can share a network. Before {@link #start()}.
+     */
+    public FlinkSessionCluster asApplicationCluster(String alias, List<String> programArgs) {
+        List<String> command = new ArrayList<>(List.of("standalone-job", "--job-classname", ENTRY_CLASS));
+        command.addAll(programArgs);
+        jobManagerAlias = alias;
+        jobManager
+                .withCommand(command.toArray(String[]::new))
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(clusterJobJar(), 0644), "/opt/flink/usrlib/sentiment-stream-job.jar")
+                .setNetworkAliases(new ArrayList<>(List.of(alias)));
+        return this;
+    }
+
+    /** An environment variable of the JobManager and every TaskManager. Before {@link #start()}. */
+    public FlinkSessionCluster withEnv(String name, String value) {
+        env.put(name, value);
+        jobManager.withEnv(name, value);
         return this;
     }
 
@@ -135,6 +174,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
                 .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1))
                 .withStartupTimeout(Duration.ofMinutes(3));
         taskManagerEnv.forEach(tm::withEnv);
+        env.forEach(tm::withEnv);
+        files.forEach((host, path) -> tm.withCopyFileToContainer(MountableFile.forHostPath(host, 0644), path));
         models.forEach((host, dir) -> tm.withCopyFileToContainer(MountableFile.forHostPath(host, 0755), dir));
         sharedDirectories.forEach((host, dir) -> bind(tm, host, dir));
         tm.start();
@@ -157,6 +198,10 @@ public final class FlinkSessionCluster implements AutoCloseable {
         return rest;
     }
 
+    public GenericContainer<?> jobManager() {
+        return jobManager;
+    }
+
     public List<GenericContainer<?>> taskManagers() {
         return List.copyOf(taskManagers);
     }
@@ -174,7 +219,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private String properties() {
         return String.join(
                 "\n",
-                "jobmanager.rpc.address: jobmanager",
+                "jobmanager.rpc.address: " + jobManagerAlias,
                 "taskmanager.numberOfTaskSlots: " + slotsPerTaskManager,
                 "parallelism.default: " + slotsPerTaskManager,
                 "jobmanager.memory.process.size: 1200m",

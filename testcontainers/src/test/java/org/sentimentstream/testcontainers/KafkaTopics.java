@@ -27,24 +27,33 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Topics of one test on a broker reached at {@code bootstrapServers}: created, written and read back. */
+/**
+ * Topics of one test on a broker reached at {@code bootstrapServers}: created, written and read back, by a client
+ * with {@code clientProperties} (a secured broker's security settings; none for a plaintext one).
+ */
 public final class KafkaTopics {
 
     private final String bootstrapServers;
+    private final Map<String, String> clientProperties;
     public final String input;
     public final String output;
     public final String deadLetters;
-    public final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    public final String suffix;
 
     /** A random input, output and dead-letter topic of {@code partitions} partitions each. */
     public KafkaTopics(String bootstrapServers, int partitions) throws Exception {
+        this(bootstrapServers, Map.of(), partitions);
+    }
+
+    /** As {@link #KafkaTopics(String, int)}, every client of this object with {@code clientProperties}. */
+    public KafkaTopics(String bootstrapServers, Map<String, String> clientProperties, int partitions) throws Exception {
         this.bootstrapServers = bootstrapServers;
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.suffix = UUID.randomUUID().toString().substring(0, 8);
         this.input = "reviews-" + suffix;
         this.output = "reviews-scored-" + suffix;
         this.deadLetters = "reviews-dlq-" + suffix;
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = admin()) {
             List<String> names = List.of(input, output, deadLetters);
             admin.createTopics(names.stream()
                             .map(t -> new NewTopic(t, partitions, (short) 1))
@@ -55,8 +64,31 @@ public final class KafkaTopics {
         }
     }
 
+    private KafkaTopics(KafkaTopics topics, Map<String, String> clientProperties) {
+        this.bootstrapServers = topics.bootstrapServers;
+        this.clientProperties = Map.copyOf(clientProperties);
+        this.suffix = topics.suffix;
+        this.input = topics.input;
+        this.output = topics.output;
+        this.deadLetters = topics.deadLetters;
+    }
+
+    /** The same topics, read and written by a client with other properties (e.g. another principal). */
+    public KafkaTopics as(Map<String, String> otherClientProperties) {
+        return new KafkaTopics(this, otherClientProperties);
+    }
+
+    /** An admin client of this object's principal. */
+    public Admin admin() {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return Admin.create(p);
+    }
+
     public KafkaProducer<byte[], byte[]> producer() {
         Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -125,7 +157,7 @@ public final class KafkaTopics {
             String topic, int expected, Duration timeout) {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                ReadCommittedConsumer.fromBeginning(bootstrapServers, List.of(topic))) {
+                ReadCommittedConsumer.fromBeginning(bootstrapServers, clientProperties, List.of(topic))) {
             long deadline = System.nanoTime() + timeout.toNanos();
             long settled = Long.MAX_VALUE;
             int received = 0;
@@ -146,7 +178,7 @@ public final class KafkaTopics {
     /** How many records a read_committed consumer can read from the topic now. */
     public int countCommitted(String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer =
-                ReadCommittedConsumer.fromBeginning(bootstrapServers, List.of(topic))) {
+                ReadCommittedConsumer.fromBeginning(bootstrapServers, clientProperties, List.of(topic))) {
             // The end offset of read_committed is the last stable offset; transaction markers count as offsets,
             // so this overestimates slightly: good enough to decide when to act.
             return (int) consumer.endOffsets(consumer.assignment()).values().stream()

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Comparator;
@@ -48,6 +49,13 @@ public final class ModelResolver {
     private final String expectedSha256;
     private final String hfEndpoint;
     private final String hfToken;
+    private final boolean allowHttp;
+
+    /** Set to true, an {@code http://} hub endpoint that is not this machine is accepted (a trusted mirror). */
+    public static final String ALLOW_HTTP_ENV = "SENTIMENT_HF_ALLOW_HTTP";
+
+    public static final String ALLOW_HTTP_PROPERTY = "sentiment.hf-allow-http";
+    private static final int MAX_REDIRECTS = 5;
 
     public ModelResolver(Path cacheDir, String expectedSha256) {
         this(
@@ -58,10 +66,20 @@ public final class ModelResolver {
     }
 
     ModelResolver(Path cacheDir, String expectedSha256, String hfEndpoint, String hfToken) {
+        this(
+                cacheDir,
+                expectedSha256,
+                hfEndpoint,
+                hfToken,
+                Boolean.parseBoolean(System.getProperty(ALLOW_HTTP_PROPERTY, envOr(ALLOW_HTTP_ENV, "false"))));
+    }
+
+    ModelResolver(Path cacheDir, String expectedSha256, String hfEndpoint, String hfToken, boolean allowHttp) {
         this.cacheDir = cacheDir;
         this.expectedSha256 = expectedSha256;
         this.hfEndpoint = hfEndpoint.replaceAll("/+$", "");
         this.hfToken = hfToken;
+        this.allowHttp = allowHttp;
     }
 
     public static ModelResolver forConfig(InferenceConfig config) {
@@ -117,32 +135,108 @@ public final class ModelResolver {
             LOG.info("Using cached model {} from {}", repoAndRevision, target);
             return new ResolvedModel(target, name);
         }
+        URI endpoint = checkedEndpoint();
         HttpClient http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER) // followed here: the token goes to the hub only
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
         populateAtomically(target, tmp -> {
             for (String file : FILES) {
                 URI uri = URI.create(hfEndpoint + "/" + repo + "/resolve/" + revision + "/" + file);
-                LOG.info("Downloading {}", uri);
-                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10));
-                if (hfToken != null && !hfToken.isBlank()) {
-                    request.header("Authorization", "Bearer " + hfToken);
-                }
-                HttpResponse<Path> response;
-                try {
-                    response = http.send(request.build(), HttpResponse.BodyHandlers.ofFile(tmp.resolve(file)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while downloading " + uri, e);
-                }
+                LOG.info("Downloading {}", withoutUserInfo(uri));
+                HttpResponse<Path> response = download(http, endpoint, uri, tmp.resolve(file));
                 if (response.statusCode() != 200) {
-                    throw new IOException("GET " + uri + " answered HTTP " + response.statusCode()
+                    throw new IOException("GET " + withoutUserInfo(uri) + " answered HTTP " + response.statusCode()
                             + (response.statusCode() == 401 ? " (set HF_TOKEN for a gated or private repo)" : ""));
                 }
             }
         });
         return new ResolvedModel(target, name);
+    }
+
+    /**
+     * The hub's endpoint, refused when it is plain http to another machine (the files, and HF_TOKEN when set, would
+     * cross the network unencrypted) unless {@link #ALLOW_HTTP_ENV} allows it. Messages never show the token, nor
+     * any user info of the endpoint.
+     */
+    private URI checkedEndpoint() {
+        URI endpoint;
+        try {
+            endpoint = URI.create(hfEndpoint);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(
+                    SentimentOptions.MODEL,
+                    "the Hugging Face endpoint (HF_ENDPOINT) is not a URI",
+                    "set HF_ENDPOINT to https://<host>, or unset it for https://huggingface.co");
+        }
+        String scheme = String.valueOf(endpoint.getScheme()).toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("https") || (scheme.equals("http") && (allowHttp || isLoopback(endpoint.getHost())))) {
+            return endpoint;
+        }
+        throw new InvalidSettingException(
+                SentimentOptions.MODEL,
+                "hf: models come from " + withoutUserInfo(endpoint) + " (HF_ENDPOINT), which is "
+                        + (scheme.equals("http")
+                                ? "plain http to another machine: the model files, and HF_TOKEN when it is set,"
+                                        + " would cross the network unencrypted and could be changed on the way"
+                                : "neither https nor http"),
+                "use an https:// endpoint; for a trusted mirror on a private network set " + ALLOW_HTTP_ENV
+                        + "=true (or -D" + ALLOW_HTTP_PROPERTY + "=true), and pin the model with {"
+                        + SentimentOptions.MODEL_SHA256.key() + "}");
+    }
+
+    /** GET, following redirects; the token goes along only to the endpoint's own host, never to another. */
+    private HttpResponse<Path> download(HttpClient http, URI endpoint, URI uri, Path file) throws IOException {
+        URI next = uri;
+        for (int hop = 0; ; hop++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(next).timeout(Duration.ofMinutes(10));
+            if (hfToken != null
+                    && !hfToken.isBlank()
+                    && java.util.Objects.equals(next.getScheme(), endpoint.getScheme())
+                    && java.util.Objects.equals(next.getHost(), endpoint.getHost())
+                    && next.getPort() == endpoint.getPort()) {
+                request.header("Authorization", "Bearer " + hfToken);
+            }
+            HttpResponse<Path> response;
+            try {
+                response = http.send(
+                        request.build(),
+                        HttpResponse.BodyHandlers.ofFile(
+                                file,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE,
+                                StandardOpenOption.TRUNCATE_EXISTING));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while downloading " + withoutUserInfo(uri), e);
+            }
+            int status = response.statusCode();
+            java.util.Optional<String> location = response.headers().firstValue("Location");
+            if (status < 300 || status >= 400 || location.isEmpty()) {
+                return response;
+            }
+            if (hop == MAX_REDIRECTS) {
+                throw new IOException(
+                        "GET " + withoutUserInfo(uri) + " redirected more than " + MAX_REDIRECTS + " times");
+            }
+            next = next.resolve(location.get());
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host != null
+                && (host.equals("localhost")
+                        || host.equals("[::1]")
+                        || host.equals("::1")
+                        || host.matches("127\\.\\d+\\.\\d+\\.\\d+"));
+    }
+
+    /** A URI as it may be logged or shown: without user info (user:password@). */
+    private static String withoutUserInfo(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri.toString();
+        }
+        return uri.toString().replace(uri.getRawUserInfo() + "@", "");
     }
 
     private ResolvedModel resolveFileSystem(URI uri) throws IOException {

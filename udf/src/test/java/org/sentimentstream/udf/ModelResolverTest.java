@@ -4,6 +4,10 @@ import org.sentimentstream.testing.TestModels;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -248,6 +253,119 @@ class ModelResolverTest {
         assertThat(requests)
                 .hasSize(3)
                 .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer hf_secret123"));
+    }
+
+    @Test
+    void theTokenAppearsInNoErrorAndNoLogLine() throws Exception {
+        String token = "hf_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        StringWriter log = new StringWriter();
+        org.apache.logging.log4j.core.Logger logger =
+                (org.apache.logging.log4j.core.Logger) LogManager.getLogger(ModelResolver.class);
+        WriterAppender appender = WriterAppender.newBuilder()
+                .setName("capture-" + token)
+                .setTarget(log)
+                .setLayout(PatternLayout.newBuilder().withPattern("%m%n").build())
+                .build();
+        appender.start();
+        logger.addAppender(appender);
+        Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        try {
+            resolver(null, token).resolve("hf:owner/private@rev1");
+            failureStatus = 401;
+            missing.add("config.json");
+            Throwable t = catchThrowable(() -> resolver(null, token).resolve("hf:owner/private@rev2"));
+            assertThat(t).isInstanceOf(IOException.class).hasMessageContaining("HTTP 401");
+            for (Throwable e = t; e != null; e = e.getCause()) {
+                assertThat(String.valueOf(e.getMessage()))
+                        .as("message of %s", e)
+                        .doesNotContain(token);
+            }
+        } finally {
+            logger.removeAppender(appender);
+            logger.setLevel(level);
+            appender.stop();
+        }
+        assertThat(log.toString()).as("what was logged").contains("Downloading").doesNotContain(token);
+        assertThat(requests)
+                .as("the token was sent")
+                .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + token));
+    }
+
+    @Test
+    void aRedirectToAnotherHostGetsNoToken() throws Exception {
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<Request> atOther = new CopyOnWriteArrayList<>();
+        other.createContext("/", exchange -> {
+            atOther.add(new Request(
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("Authorization")));
+            serve(exchange);
+        });
+        other.start();
+        // the hub, reached as 127.0.0.1, sends model.onnx from "localhost": another host, as a CDN is
+        HttpServer hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<Request> atHub = new CopyOnWriteArrayList<>();
+        hub.createContext("/", exchange -> {
+            atHub.add(new Request(
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("Authorization")));
+            if (exchange.getRequestURI().getPath().endsWith("/model.onnx")) {
+                exchange.getResponseHeaders()
+                        .add(
+                                "Location",
+                                "http://localhost:" + other.getAddress().getPort()
+                                        + exchange.getRequestURI().getPath());
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+            } else {
+                serve(exchange);
+            }
+        });
+        hub.start();
+        try {
+            String hubEndpoint = "http://127.0.0.1:" + hub.getAddress().getPort();
+            Path dir = new ModelResolver(cache, SHA, hubEndpoint, "hf_secret123", false)
+                    .resolve("hf:owner/tiny-sst2@rev1")
+                    .dir();
+            assertThat(dir.resolve("model.onnx"))
+                    .hasSameBinaryContentAs(TestModels.tinyModelDir().resolve("model.onnx"));
+        } finally {
+            hub.stop(0);
+            other.stop(0);
+        }
+        assertThat(atOther).as("requests at the other host").hasSize(1);
+        assertThat(atOther.get(0).authorization())
+                .as("token sent to the other host")
+                .isNull();
+        assertThat(atHub)
+                .filteredOn(r -> r.path().endsWith("/model.onnx"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.authorization()).isEqualTo("Bearer hf_secret123"));
+    }
+
+    @Test
+    void aPlainHttpEndpointElsewhereIsRefusedUnlessAllowed() throws Exception {
+        String endpoint = "http://user:pass@hub.invalid:8080";
+        Throwable t = catchThrowable(
+                () -> new ModelResolver(cache, null, endpoint, "hf_secret123", false).resolve("hf:owner/repo@rev1"));
+        assertThat(t)
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'sentiment.model'")
+                .hasMessageContaining("http://hub.invalid:8080")
+                .hasMessageContaining("plain http")
+                .hasMessageContaining(ModelResolver.ALLOW_HTTP_ENV + "=true")
+                .hasMessageContaining("Fix:")
+                .hasMessageNotContaining("user:pass")
+                .hasMessageNotContaining("hf_secret123");
+        assertThat(cache).as("nothing fetched").doesNotExist();
+
+        Throwable allowed = catchThrowable(() ->
+                new ModelResolver(cache, null, "http://hub.invalid:8080", null, true).resolve("hf:owner/repo@rev1"));
+        assertThat(allowed)
+                .as("allowed, it tries the host (which does not resolve)")
+                .isInstanceOf(IOException.class)
+                .isNotInstanceOf(InvalidSettingException.class);
     }
 
     @Test

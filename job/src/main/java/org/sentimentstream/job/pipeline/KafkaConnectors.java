@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import java.util.List;
 import java.util.Properties;
 
 /** The job's Kafka source and sinks, built from its configuration. */
@@ -56,11 +57,26 @@ public final class KafkaConnectors {
     }
 
     public static KafkaSink<OutgoingRecord> scoredSink(JobConfig config) {
-        return sink(config, config.get(KafkaOptions.OUTPUT_TOPIC), "scored");
+        return sink(config, config.get(KafkaOptions.OUTPUT_TOPIC), SCORED_ROLE);
     }
 
     public static KafkaSink<OutgoingRecord> deadLetterSink(JobConfig config) {
-        return sink(config, config.get(KafkaOptions.DLQ_TOPIC), "dlq");
+        return sink(config, config.get(KafkaOptions.DLQ_TOPIC), DLQ_ROLE);
+    }
+
+    private static final String SCORED_ROLE = "scored";
+    private static final String DLQ_ROLE = "dlq";
+
+    /**
+     * The prefixes of the two sinks' transactional ids (the connector appends {@code -<subtask>-<checkpoint>}): what
+     * an ACL on transactional ids must cover.
+     */
+    public static List<String> transactionalIdPrefixes(JobConfig config) {
+        return List.of(transactionalIdPrefix(config, SCORED_ROLE), transactionalIdPrefix(config, DLQ_ROLE));
+    }
+
+    private static String transactionalIdPrefix(JobConfig config, String role) {
+        return config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX) + "-" + role;
     }
 
     private static KafkaSink<OutgoingRecord> sink(JobConfig config, String topic, String role) {
@@ -75,7 +91,7 @@ public final class KafkaConnectors {
                 .setRecordSerializer(new OutgoingRecordSerializer(topic))
                 .setDeliveryGuarantee(config.get(KafkaOptions.DELIVERY_GUARANTEE))
                 // The two sinks of one job need distinct transactional ids.
-                .setTransactionalIdPrefix(config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX) + "-" + role)
+                .setTransactionalIdPrefix(transactionalIdPrefix(config, role))
                 .build();
     }
 }
