@@ -91,7 +91,7 @@ public record InferenceConfig(
                 HEAD_TOKENS,
                 "must be at least 0 and less than {" + MAX_SEQUENCE_LENGTH.key() + "} - 2 (" + (maxSequenceLength - 2)
                         + "), was " + headTokens,
-                "use about a quarter of " + MAX_SEQUENCE_LENGTH.key() + ", e.g. 32 for 128");
+                "use about a quarter of {" + MAX_SEQUENCE_LENGTH.key() + "}, e.g. 32 for 128");
         require(
                 maxBatchSize >= 1 && maxBatchSize <= 4096,
                 MAX_BATCH_SIZE,

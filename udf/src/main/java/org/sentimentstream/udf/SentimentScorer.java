@@ -77,8 +77,8 @@ public final class SentimentScorer implements AutoCloseable {
                             : SentimentOptions.MAX_SEQUENCE_LENGTH,
                     "leaves no room for the text's end: a sequence of " + config.maxSequenceLength() + " tokens holds "
                             + specialTokens + " special tokens of this model",
-                    "raise " + SentimentOptions.MAX_SEQUENCE_LENGTH.key() + " or lower "
-                            + SentimentOptions.HEAD_TOKENS.key());
+                    "raise {" + SentimentOptions.MAX_SEQUENCE_LENGTH.key() + "} or lower {"
+                            + SentimentOptions.HEAD_TOKENS.key() + "}");
         }
         LongTextSplitter splitter =
                 new LongTextSplitter(config, tokenizer.leadingSpecialTokens(), tokenizer.trailingSpecialTokens());

@@ -156,6 +156,14 @@ class InferenceConfigTest {
                                 .set(SentimentOptions.HEAD_TOKENS, 126)
                                 .build()))
                 .contains("was 126");
+        // on the command line, every setting the message names is a flag
+        assertThat(((InvalidSettingException) catchThrowable(() -> InferenceConfig.builder()
+                                .set(SentimentOptions.LONG_TEXT, SentimentOptions.LongText.HEAD_TAIL)
+                                .set(SentimentOptions.HEAD_TOKENS, 126)
+                                .build()))
+                        .messageFor(SettingSurface.FLAG))
+                .contains("--head-tokens", "--max-sequence-length")
+                .doesNotContain("sentiment.");
         // head-tokens matters only for head-tail: a short max-sequence-length with its default is fine otherwise
         assertThat(InferenceConfig.builder()
                         .set(SentimentOptions.MAX_SEQUENCE_LENGTH, 16)
