@@ -73,24 +73,8 @@ class ScoreCommandTest {
                 .orElseThrow();
     }
 
-    /**
-     * The reference's result; for a text the reference truncated at 128 tokens, read whole by default, a
-     * well-formed result of its windows (their logits are checked against each window alone in udf's
-     * ReferenceLogitsTest).
-     */
     private static void assertScoredLike(JsonNode sentiment, ReferenceCase expected) {
-        if (expected.truncated && sentiment.get("windows").asInt() > 1) {
-            SentimentAssertions.assertWellFormed(
-                    sentiment,
-                    expected.model,
-                    expected.labels,
-                    expected.multiLabel,
-                    sentiment.get("tokens").asInt(),
-                    false);
-            assertThat(sentiment.get("tokens").asInt()).isGreaterThan(expected.tokens);
-        } else {
-            SentimentAssertions.assertSentiment(sentiment, expected);
-        }
+        SentimentAssertions.assertScoredByDefault(sentiment, expected);
     }
 
     @Test

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tombstones, truncated JSON, nesting 5,000 deep, 500 KB texts, raw and escaped control and bidi characters, lone
  * surrogates, duplicate keys, a byte order mark, huge numbers, null keys, 1,000 headers) among valid reviews, through
  * the job on a Flink cluster. The job never restarts; every input comes out once, scored or as a dead letter with
- * the expected reason; every oversized text is scored truncated and flagged.
+ * the expected reason; every 500 KB text is scored in its first and last windows (past max-windows) and flagged
+ * truncated.
  */
 class FuzzITCase {
 

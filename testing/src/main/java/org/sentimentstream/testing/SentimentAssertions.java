@@ -42,6 +42,22 @@ public final class SentimentAssertions {
     }
 
     /**
+     * What a job with the default {@code long-text windows} writes for a reference text: the reference's result;
+     * for a text the reference truncated at 128 tokens, which the job reads whole, a well-formed result of its
+     * windows over the whole text's tokens (that windows score as each window alone is checked in udf's
+     * ReferenceLogitsTest).
+     */
+    public static void assertScoredByDefault(JsonNode sentiment, ReferenceCase expected) {
+        if (expected.truncated && sentiment.get("windows").asInt() > 1) {
+            int tokens = sentiment.get("tokens").asInt();
+            assertThat(tokens).as("the whole text's tokens").isGreaterThan(expected.tokens);
+            assertWellFormed(sentiment, expected.model, expected.labels, expected.multiLabel, tokens, false);
+        } else {
+            assertSentiment(sentiment, expected);
+        }
+    }
+
+    /**
      * A complete sentiment object of the tiny DistilBERT: two logits, softmax probabilities of them, the label and
      * score of the larger one, the token count (for a truncated text: at least {@code tokens}), the windows and the
      * truncation flag.
