@@ -1,14 +1,8 @@
 package org.sentimentstream.testcontainers;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The table of docs/reliability.md: each scenario replaces its own row when it passes. Written only where
@@ -22,6 +16,7 @@ final class ReliabilityReport {
     static final String HEADER =
             "| Scenario | Inputs | Scored | Dead letters | Lost | Duplicated | Recovery | Notes | Run |\n"
                     + "|---|---:|---:|---:|---:|---:|---|---|---|";
+    private static final ScenarioTable TABLE = new ScenarioTable(BEGIN, END, HEADER);
 
     /** One scenario's outcome; {@code recovery} in words (e.g. "output stalled 14.2 s"). */
     record Row(
@@ -50,34 +45,13 @@ final class ReliabilityReport {
 
     private ReliabilityReport() {}
 
-    static synchronized void record(Row row) {
+    static void record(Row row) {
+        String markdown = row.markdown();
+        System.out.println("[reliability] " + markdown);
         String target = System.getProperty("sentiment.reliability.report");
-        System.out.println("[reliability] " + row.markdown());
         if (target == null || target.isBlank()) {
             return;
         }
-        Path doc = Path.of(target);
-        try {
-            String text = Files.readString(doc, StandardCharsets.UTF_8);
-            int begin = text.indexOf(BEGIN);
-            int end = text.indexOf(END);
-            if (begin < 0 || end < begin) {
-                throw new IllegalStateException(doc + " lacks the markers " + BEGIN + " ... " + END);
-            }
-            List<String> rows = new ArrayList<>();
-            for (String line : text.substring(begin + BEGIN.length(), end).split("\n")) {
-                if (line.startsWith("| ")
-                        && !line.startsWith("| Scenario ")
-                        && !line.startsWith("| " + row.scenario + " |")) {
-                    rows.add(line);
-                }
-            }
-            rows.add(row.markdown());
-            rows.sort(null);
-            String table = BEGIN + "\n" + HEADER + "\n" + String.join("\n", rows) + "\n";
-            Files.writeString(doc, text.substring(0, begin) + table + text.substring(end), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TABLE.replaceRow(Path.of(target), row.scenario, markdown);
     }
 }

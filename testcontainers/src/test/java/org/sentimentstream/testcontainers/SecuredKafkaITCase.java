@@ -1,7 +1,7 @@
 package org.sentimentstream.testcontainers;
 
-import org.sentimentstream.job.cli.Main;
 import org.sentimentstream.testcontainers.FlinkSurfaces.Surface;
+import org.sentimentstream.testcontainers.InProcessRun.Exit;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,12 +206,7 @@ class SecuredKafkaITCase {
                 .as("the job's own log line of its settings, secrets masked (the search reads the right log)")
                 .contains("Starting sentiment-stream with")
                 .contains("kafka.sasl.jaas.config=******");
-        assertThat(FlinkSurfaces.containing(surfaces, JOB_PASSWORD))
-                .as("surfaces showing the job's password")
-                .isEmpty();
-        assertThat(FlinkSurfaces.containing(surfaces, kafka.storePassword))
-                .as("surfaces showing the truststore's password")
-                .isEmpty();
+        assertNeitherPasswordIn(surfaces, JOB_PASSWORD);
         SecurityReport.record(
                 "02 secrets by config provider (${file:...}, ${env:...})",
                 "the password in none of " + surfaces.size() + " surfaces",
@@ -257,12 +250,7 @@ class SecuredKafkaITCase {
 
         Map<String, Surface> surfaces = FlinkSurfaces.of(flink, jobId);
         assertSearched(surfaces, jobId);
-        assertThat(FlinkSurfaces.containing(surfaces, password))
-                .as("surfaces showing the password")
-                .isEmpty();
-        assertThat(FlinkSurfaces.containing(surfaces, kafka.storePassword))
-                .as("surfaces showing the truststore's password")
-                .isEmpty();
+        assertNeitherPasswordIn(surfaces, password);
         SecurityReport.record(
                 "02b password as a program argument, REST submission",
                 "the password in none of " + surfaces.size() + " surfaces",
@@ -352,6 +340,16 @@ class SecuredKafkaITCase {
     }
 
     /** The search covered the surfaces that matter, and they were served. */
+    /** Neither the job's password nor the truststore's on any of the surfaces. */
+    private static void assertNeitherPasswordIn(Map<String, Surface> surfaces, String password) {
+        assertThat(FlinkSurfaces.containing(surfaces, password))
+                .as("surfaces showing the job's password")
+                .isEmpty();
+        assertThat(FlinkSurfaces.containing(surfaces, kafka.storePassword))
+                .as("surfaces showing the truststore's password")
+                .isEmpty();
+    }
+
     private static void assertSearched(Map<String, Surface> surfaces, String jobId) {
         for (String path : List.of(
                 "/jobs/" + jobId + "/config",
@@ -408,9 +406,6 @@ class SecuredKafkaITCase {
             this.problem = problem;
         }
     }
-
-    /** Exit code and standard error of one run of the job jar's entry point. */
-    record Exit(int code, String err) {}
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Fault.class)
@@ -494,18 +489,7 @@ class SecuredKafkaITCase {
                 args.indexOf("--model") + 1,
                 org.sentimentstream.testing.TestModels.tinyModelDir().toString());
         client.forEach((key, value) -> args.add("--kafka." + key + "=" + value));
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.execute(args.toArray(String[]::new));
-        } finally {
-            System.setErr(originalErr);
-        }
-        String message = err.toString(StandardCharsets.UTF_8);
-        originalErr.println(message);
-        return new Exit(code, message);
+        return InProcessRun.execute(args);
     }
 
     /** No offset committed by the job's group, nothing in its output or dead-letter topic. */

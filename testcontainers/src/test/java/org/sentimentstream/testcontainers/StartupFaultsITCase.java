@@ -1,7 +1,7 @@
 package org.sentimentstream.testcontainers;
 
-import org.sentimentstream.job.cli.Main;
 import org.sentimentstream.testcontainers.FaultyModels.Fault;
+import org.sentimentstream.testcontainers.InProcessRun.Exit;
 import org.sentimentstream.testing.TestModels;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,10 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,9 +68,6 @@ class StartupFaultsITCase {
                             + " unreachable broker, missing topic, REST submission to a session cluster"));
         }
     }
-
-    /** Exit code and standard error of one run of the job jar's entry point. */
-    record Exit(int code, String err) {}
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Fault.class)
@@ -207,18 +201,7 @@ class StartupFaultsITCase {
                 args.add(overrides[i + 1]);
             }
         }
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.execute(args.toArray(String[]::new));
-        } finally {
-            System.setErr(originalErr);
-        }
-        String message = err.toString(StandardCharsets.UTF_8);
-        originalErr.println(message);
-        return new Exit(code, message);
+        return InProcessRun.execute(args);
     }
 
     /** No offset committed by the job's group, nothing in its output or dead-letter topic. */
