@@ -2,9 +2,8 @@ package org.sentimentstream.bench;
 
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentOptions;
-import org.sentimentstream.udf.internal.HtmlText;
-import org.sentimentstream.udf.internal.LongTextSplitter;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
+import org.sentimentstream.udf.internal.TextReader;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -206,9 +205,7 @@ public final class PipelineBenchmark {
             try (ReviewTokenizer tokenizer = ReviewTokenizer.open(
                     model.getValue().resolve("tokenizer.json"), SentimentOptions.MAX_SEQUENCE_LENGTH.defaultValue())) {
                 // what the job reads of each text with the default settings: the text, or its windows
-                InferenceConfig defaults = InferenceConfig.builder().build();
-                LongTextSplitter splitter = new LongTextSplitter(
-                        defaults, tokenizer.leadingSpecialTokens(), tokenizer.trailingSpecialTokens());
+                TextReader reader = TextReader.of(InferenceConfig.builder().build(), tokenizer);
                 Map<String, List<String>> texts = new LinkedHashMap<>();
                 Map<String, List<long[]>> ids = new LinkedHashMap<>();
                 Map<String, Double> perText = new LinkedHashMap<>();
@@ -217,10 +214,7 @@ public final class PipelineBenchmark {
                             Workloads.pipeline(w, s -> tokenizer.encode(s).length());
                     List<long[]> i = new ArrayList<>();
                     for (String text : t) {
-                        String prepared = defaults.stripHtml() ? HtmlText.toPlainText(text) : text;
-                        splitter.split(tokenizer.encodeWhole(prepared))
-                                .windows()
-                                .forEach(window -> i.add(window.ids()));
+                        reader.read(text).windows().forEach(window -> i.add(window.ids()));
                     }
                     texts.put(w, t);
                     ids.put(w, i);

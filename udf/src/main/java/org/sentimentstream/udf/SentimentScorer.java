@@ -1,11 +1,10 @@
 package org.sentimentstream.udf;
 
-import org.sentimentstream.udf.internal.HtmlText;
-import org.sentimentstream.udf.internal.LongTextSplitter;
 import org.sentimentstream.udf.internal.MicroBatcher;
 import org.sentimentstream.udf.internal.ModelDirectory;
 import org.sentimentstream.udf.internal.OnnxClassifier;
 import org.sentimentstream.udf.internal.ReviewTokenizer;
+import org.sentimentstream.udf.internal.TextReader;
 import org.sentimentstream.udf.internal.TokenWindows;
 
 import ai.onnxruntime.OrtException;
@@ -30,8 +29,7 @@ public final class SentimentScorer implements AutoCloseable {
 
     private final ModelDirectory model;
     private final ReviewTokenizer tokenizer;
-    private final LongTextSplitter splitter;
-    private final boolean stripHtml;
+    private final TextReader reader;
     private final OnnxClassifier classifier;
     private final MicroBatcher batcher;
     private final double multiLabelThreshold;
@@ -39,13 +37,12 @@ public final class SentimentScorer implements AutoCloseable {
     private SentimentScorer(
             ModelDirectory model,
             ReviewTokenizer tokenizer,
-            LongTextSplitter splitter,
+            TextReader reader,
             OnnxClassifier classifier,
             InferenceConfig config) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.splitter = splitter;
-        this.stripHtml = config.stripHtml();
+        this.reader = reader;
         this.classifier = classifier;
         this.multiLabelThreshold = config.multiLabelThreshold();
         this.batcher = new MicroBatcher("sentiment-batcher-" + model.identity(), classifier::classify, config);
@@ -66,22 +63,13 @@ public final class SentimentScorer implements AutoCloseable {
                     "use at most " + model.maxPositions());
         }
         ReviewTokenizer tokenizer = ReviewTokenizer.open(model.tokenizerFile(), config.maxSequenceLength());
-        int specialTokens = tokenizer.leadingSpecialTokens() + tokenizer.trailingSpecialTokens();
-        if (config.maxSequenceLength() <= specialTokens
-                || (config.longText() == SentimentOptions.LongText.HEAD_TAIL
-                        && config.headTokens() >= config.maxSequenceLength() - specialTokens)) {
+        TextReader reader;
+        try {
+            reader = TextReader.of(config, tokenizer);
+        } catch (RuntimeException e) {
             tokenizer.close();
-            throw new InvalidSettingException(
-                    config.longText() == SentimentOptions.LongText.HEAD_TAIL
-                            ? SentimentOptions.HEAD_TOKENS
-                            : SentimentOptions.MAX_SEQUENCE_LENGTH,
-                    "leaves no room for the text's end: a sequence of " + config.maxSequenceLength() + " tokens holds "
-                            + specialTokens + " special tokens of this model",
-                    "raise {" + SentimentOptions.MAX_SEQUENCE_LENGTH.key() + "} or lower {"
-                            + SentimentOptions.HEAD_TOKENS.key() + "}");
+            throw e;
         }
-        LongTextSplitter splitter =
-                new LongTextSplitter(config, tokenizer.leadingSpecialTokens(), tokenizer.trailingSpecialTokens());
         OnnxClassifier classifier;
         try {
             classifier = OnnxClassifier.open(model, Math.max(1, intraOpThreads), config.intraOpSpinning());
@@ -92,7 +80,7 @@ public final class SentimentScorer implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
-        SentimentScorer scorer = new SentimentScorer(model, tokenizer, splitter, classifier, config);
+        SentimentScorer scorer = new SentimentScorer(model, tokenizer, reader, classifier, config);
         LOG.info(
                 "Opened model {} with {} intra-op threads, batches of <= {} texts / {} tokens, delay {}; long texts: {}",
                 model.identity(),
@@ -100,7 +88,7 @@ public final class SentimentScorer implements AutoCloseable {
                 config.maxBatchSize(),
                 config.maxBatchTokens(),
                 config.maxBatchDelay(),
-                scorer.splitter);
+                scorer.reader);
         return scorer;
     }
 
@@ -129,7 +117,7 @@ public final class SentimentScorer implements AutoCloseable {
     public CompletableFuture<SentimentResult> score(String text, InferenceListener listener) {
         TokenWindows windows;
         try {
-            windows = windows(text);
+            windows = reader.read(text);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -143,10 +131,6 @@ public final class SentimentScorer implements AutoCloseable {
             parts.forEach(part -> logits.add(part.join()));
             return result(windows.combine(logits), windows);
         });
-    }
-
-    private TokenWindows windows(String text) {
-        return splitter.split(tokenizer.encodeWhole(stripHtml ? HtmlText.toPlainText(text) : text));
     }
 
     private SentimentResult result(float[] logits, TokenWindows windows) {
@@ -173,7 +157,7 @@ public final class SentimentScorer implements AutoCloseable {
      * tokens (e.g. [CLS] and [SEP]) included.
      */
     public long[] tokenIds(String text) {
-        return windows(text).windows().get(0).ids().clone();
+        return reader.read(text).windows().get(0).ids().clone();
     }
 
     /** Name and short sha256 of the model, as carried by every result. */

@@ -10,14 +10,14 @@ import java.util.regex.Pattern;
  * (a {@code <} followed by a letter, {@code /} or {@code !}), so "a < b" and "<3" stay as they are, and a text
  * without {@code <} or {@code &} is returned as the same string.
  */
-public final class HtmlText {
+final class HtmlText {
 
     /** A run of tags with the whitespace around them: replaced by one space. */
     private static final Pattern TAGS = Pattern.compile("(?:\\s*<(?:[A-Za-z][^<>]*|/[A-Za-z][^<>]*|![^<>]*)>)+\\s*");
 
     private HtmlText() {}
 
-    public static String toPlainText(String text) {
+    static String toPlainText(String text) {
         if (text.indexOf('<') < 0 && text.indexOf('&') < 0) {
             return text;
         }

@@ -13,7 +13,7 @@ import java.util.List;
  * tokens, at most {@code capacity} text tokens, and its trailing special tokens, so that each window looks to the
  * model like a text of its own. A text that fits one sequence is returned whole, whatever the strategy.
  */
-public final class LongTextSplitter {
+final class LongTextSplitter {
 
     private final LongText strategy;
     private final int leading;
@@ -32,7 +32,7 @@ public final class LongTextSplitter {
      * @param leading special tokens the tokenizer puts before a text (e.g. 1 for [CLS])
      * @param trailing special tokens it puts after (e.g. 1 for [SEP])
      */
-    public LongTextSplitter(InferenceConfig config, int leading, int trailing) {
+    LongTextSplitter(InferenceConfig config, int leading, int trailing) {
         this(
                 config.longText(),
                 config.maxSequenceLength(),
@@ -60,12 +60,7 @@ public final class LongTextSplitter {
         this.headTokens = Math.min(headTokens, capacity);
     }
 
-    /** Text tokens one sequence holds. */
-    public int capacity() {
-        return capacity;
-    }
-
-    public TokenWindows split(long[] ids) {
+    TokenWindows split(long[] ids) {
         int textTokens = ids.length - leading - trailing;
         if (textTokens <= capacity) {
             return TokenWindows.single(new TokenizedText(ids, false), ids.length);
