@@ -351,6 +351,40 @@ class ScoreCommandTest {
         assertThat(run.err).contains("Invalid option '--max-batch-size'").contains("Fix:");
     }
 
+    @Test
+    void aMissingModelDirectoryOrInputFileExits2WithOneLine() throws Exception {
+        Path input = dir.resolve("in.jsonl");
+        Files.writeString(input, "{\"text\": \"good\"}\n", StandardCharsets.UTF_8);
+        Run noModel = score(
+                "--model",
+                dir.resolve("no-such-model").toString(),
+                "--input",
+                input.toString(),
+                "--output",
+                dir.resolve("o.jsonl").toString());
+        assertThat(noModel.exitCode).isEqualTo(2);
+        assertThat(noModel.err.strip().lines())
+                .singleElement()
+                .asString()
+                .contains("no-such-model")
+                .contains("not a directory")
+                .contains("model.onnx, tokenizer.json and config.json");
+
+        Run noInput = score(
+                "--model",
+                tinyModel(),
+                "--input",
+                dir.resolve("nope.jsonl").toString(),
+                "--output",
+                dir.resolve("o.jsonl").toString());
+        assertThat(noInput.exitCode).isEqualTo(2);
+        assertThat(noInput.err.strip().lines())
+                .singleElement()
+                .asString()
+                .startsWith("No such file: " + dir.resolve("nope.jsonl"))
+                .contains("Fix: check the path");
+    }
+
     static final List<String> MODELS = TestModels.ALL;
 
     @ParameterizedTest

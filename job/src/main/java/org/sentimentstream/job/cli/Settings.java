@@ -7,6 +7,7 @@ import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.OptionDocs;
 import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SettingSurface;
+import org.sentimentstream.udf.internal.ModelContractException;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -15,6 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,8 +84,9 @@ public final class Settings {
     }
 
     /**
-     * A picocli command line writing to {@code out} and {@code err}, on which an {@link InvalidInputException}
-     * prints its message (a setting's under its flag) and exits with 2.
+     * A picocli command line writing to {@code out} and {@code err}, on which an {@link InvalidInputException}, a
+     * {@link ModelContractException} or a missing file prints one message (a setting's under its flag) and exits
+     * with 2.
      */
     public static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
         CommandLine cmd = new CommandLine(command);
@@ -96,6 +100,18 @@ public final class Settings {
                                 invalid instanceof InvalidSettingException setting
                                         ? setting.messageFor(FLAG)
                                         : invalid.getMessage());
+                return 2;
+            }
+            // a model directory that breaks the contract, and a file that is not there, are the user's to fix
+            if (e instanceof ModelContractException contract) {
+                commandLine.getErr().println(contract.getMessage());
+                return 2;
+            }
+            if (e instanceof NoSuchFileException missing) {
+                commandLine
+                        .getErr()
+                        .println("No such file: " + missing.getFile() + ". Fix: check the path (a relative path starts"
+                                + " from " + Path.of("").toAbsolutePath() + ").");
                 return 2;
             }
             throw e;
