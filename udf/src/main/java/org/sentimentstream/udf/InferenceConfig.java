@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import static org.sentimentstream.udf.InvalidSettingException.require;
 import static org.sentimentstream.udf.SentimentOptions.HEAD_TOKENS;
 import static org.sentimentstream.udf.SentimentOptions.INTRA_OP_SPINNING;
 import static org.sentimentstream.udf.SentimentOptions.INTRA_OP_THREADS;
@@ -188,12 +189,6 @@ public record InferenceConfig(
             }
         }
         return buckets;
-    }
-
-    private static void require(boolean ok, ConfigOption<?> option, String problem, String fix) {
-        if (!ok) {
-            throw new InvalidSettingException(option, problem, fix);
-        }
     }
 
     public static Builder builder() {

@@ -1,7 +1,6 @@
 package org.sentimentstream.udf;
 
 import org.sentimentstream.testing.TestModels;
-import org.sentimentstream.udf.internal.ModelContractException;
 import org.sentimentstream.udf.internal.ModelDirectory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,21 +1,18 @@
 package org.sentimentstream.job.cli;
 
 import org.sentimentstream.job.config.JobConfig;
-import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.InvalidInputException;
 import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.OptionDocs;
-import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SettingSurface;
-import org.sentimentstream.udf.internal.ModelContractException;
 
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -31,6 +28,7 @@ import java.util.Map;
 public final class Settings {
 
     private static final SettingSurface FLAG = SettingSurface.FLAG;
+    private static final String VERBOSE = "--verbose";
 
     private Settings() {}
 
@@ -78,44 +76,70 @@ public final class Settings {
         return settings;
     }
 
-    /** The inference settings of a file command (score, eval, bias-probe): its flags plus nothing else. */
-    public static InferenceConfig inferenceConfig(CommandSpec spec, List<String> unmatched) {
-        return InferenceConfig.from(Configuration.fromMap(given(spec, SentimentOptions.ALL, unmatched)));
-    }
-
     /**
-     * A picocli command line writing to {@code out} and {@code err}, on which an {@link InvalidInputException}, a
-     * {@link ModelContractException} or a missing file prints one message (a setting's under its flag) and exits
-     * with 2.
+     * A picocli command line writing to {@code out} and {@code err} on which every error a user can cause (an {@link
+     * InvalidInputException}: a setting, the model contract, a script; a missing or unreadable file) prints as one
+     * message, a setting under its flag, and exits with 2. Anything else is a bug: its stack trace and exit 1. Every
+     * command gets {@code --verbose}, which adds the stack trace to a user's error too.
      */
     public static CommandLine commandLine(Object command, PrintWriter out, PrintWriter err) {
         CommandLine cmd = new CommandLine(command);
         cmd.setOut(out);
         cmd.setErr(err);
+        addVerbose(cmd);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof InvalidInputException invalid) {
-                commandLine
-                        .getErr()
-                        .println(
-                                invalid instanceof InvalidSettingException setting
-                                        ? setting.messageFor(FLAG)
-                                        : invalid.getMessage());
-                return 2;
+            InvalidInputException invalid = userError(e);
+            if (invalid == null) {
+                throw e;
             }
-            // a model directory that breaks the contract, and a file that is not there, are the user's to fix
-            if (e instanceof ModelContractException contract) {
-                commandLine.getErr().println(contract.getMessage());
-                return 2;
+            commandLine.getErr().println(invalid.messageFor(FLAG));
+            if (isVerbose(parseResult)) {
+                e.printStackTrace(commandLine.getErr());
             }
-            if (e instanceof NoSuchFileException missing) {
-                commandLine
-                        .getErr()
-                        .println("No such file: " + missing.getFile() + ". Fix: check the path (a relative path starts"
-                                + " from " + Path.of("").toAbsolutePath() + ").");
-                return 2;
-            }
-            throw e;
+            return 2;
         });
         return cmd;
+    }
+
+    /** The user's error that {@code e} is or was caused by, in the one shape; null for a bug. */
+    static InvalidInputException userError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidInputException invalid) {
+                return invalid;
+            }
+        }
+        if (e instanceof NoSuchFileException missing) {
+            return new InvalidInputException(
+                    "no such file: " + missing.getFile(),
+                    "check the path (a relative path starts from " + Path.of("").toAbsolutePath() + ")");
+        }
+        if (e instanceof AccessDeniedException denied) {
+            return new InvalidInputException(
+                    "permission denied: " + denied.getFile(),
+                    "make it readable (and its directory writable for an output) by the user running this command");
+        }
+        return null;
+    }
+
+    private static void addVerbose(CommandLine cmd) {
+        if (cmd.getCommandSpec().findOption(VERBOSE) == null
+                && !(cmd.getCommand() instanceof CommandLine.HelpCommand)) {
+            cmd.getCommandSpec()
+                    .addOption(OptionSpec.builder(VERBOSE)
+                            .arity("0")
+                            .type(boolean.class)
+                            .description("On an error, print its stack trace too.")
+                            .build());
+        }
+        cmd.getSubcommands().values().forEach(Settings::addVerbose);
+    }
+
+    private static boolean isVerbose(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption(VERBOSE)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -104,8 +104,9 @@ public final class SqlCommand implements Callable<Integer> {
             String resource = file.substring(CLASSPATH.length());
             try (InputStream in = SqlCommand.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new InvalidInputException("No script '" + resource + "' in the job jar. Fix: use"
-                            + " classpath:sql/reviews-pipeline.sql, or a file path.");
+                    throw new InvalidInputException(
+                            "no script '" + resource + "' in the job jar",
+                            "use classpath:sql/reviews-pipeline.sql, or a file path");
                 }
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
@@ -113,7 +114,7 @@ public final class SqlCommand implements Callable<Integer> {
         try {
             return Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new InvalidInputException("No SQL script at '" + file + "'. Fix: give the path of a .sql file.");
+            throw new InvalidInputException("no SQL script at '" + file + "'", "give the path of a .sql file");
         }
     }
 }

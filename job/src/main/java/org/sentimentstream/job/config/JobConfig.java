@@ -19,6 +19,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static org.sentimentstream.udf.InvalidSettingException.require;
+
 /**
  * All settings of the job, validated once: the typed options of each concern ({@link KafkaOptions},
  * {@link InputOptions}, {@link PipelineOptions}, {@link SentimentOptions}) in one {@link Configuration}, and Kafka
@@ -157,12 +159,6 @@ public final class JobConfig implements Serializable {
             if (kafkaProperties.containsKey(reserved)) {
                 throw new InvalidSettingException(KAFKA_PREFIX + reserved, "the job sets it itself", "remove it");
             }
-        }
-    }
-
-    private static void require(boolean ok, ConfigOption<?> option, String problem, String fix) {
-        if (!ok) {
-            throw new InvalidSettingException(option, problem, fix);
         }
     }
 

@@ -384,19 +384,17 @@ public final class StartupChecks {
         try (SentimentScorer scorer = SentimentScorer.open(inference, 1)) {
             LOG.info("Model {} keeps the model contract", scorer.modelIdentity());
         } catch (InvalidSettingException e) {
-            throw e;
+            throw e; // the model contract's problem and fix, or another setting's
         } catch (LinkageError e) {
             // a `flink run` client without ONNX Runtime on its classpath: the TaskManagers have it
             LOG.info("ONNX Runtime is not on this classpath ({}): the TaskManagers check the model", e.toString());
         } catch (IOException | RuntimeException e) {
-            String[] problemAndFix = String.valueOf(e.getMessage()).split("\\.? Fix: ", 2);
             throw new InvalidSettingException(
-                    SentimentOptions.MODEL,
-                    "the model at " + spec + " cannot be used: " + problemAndFix[0],
-                    problemAndFix.length == 2
-                            ? problemAndFix[1].replaceFirst("\\.$", "")
-                            : "point it at a directory holding the model.onnx, tokenizer.json and config.json of one"
-                                    + " exported model");
+                    SentimentOptions.MODEL.key(),
+                    "the model at " + spec + " cannot be used: " + e,
+                    "point it at a directory holding the model.onnx, tokenizer.json and config.json of one exported"
+                            + " model",
+                    e);
         } catch (Exception e) {
             throw new IllegalStateException("closing the model check's session failed", e);
         }

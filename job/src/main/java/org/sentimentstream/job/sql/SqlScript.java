@@ -83,10 +83,10 @@ public final class SqlScript {
                 value = m.group(2);
             }
             if (value == null) {
-                throw new InvalidInputException(String.format(
-                        "%s, line %d: no value for ${%s}. Fix: pass -D%s=<value>"
-                                + " (or give a default: ${%s:-<default>}).",
-                        name, statement.line, m.group(1), m.group(1), m.group(1)));
+                throw new InvalidInputException(
+                        String.format("%s, line %d: no value for ${%s}", name, statement.line, m.group(1)),
+                        String.format(
+                                "pass -D%s=<value> (or give a default: ${%s:-<default>})", m.group(1), m.group(1)));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value.replace("'", "''")));
         }
@@ -204,11 +204,11 @@ public final class SqlScript {
                     case "SELECT":
                     case "WITH":
                     case "VALUES":
-                        throw new InvalidInputException(String.format(
-                                "%s, line %d: a query without INSERT INTO has"
-                                        + " nowhere to go in a pipeline. Fix: INSERT INTO a table (e.g. a 'print' or 'kafka'"
-                                        + " table), or run it in the SQL client.",
-                                name, statement.line));
+                        throw new InvalidInputException(
+                                String.format(
+                                        "%s, line %d: a query without INSERT INTO has nowhere to go in a pipeline",
+                                        name, statement.line),
+                                "INSERT INTO a table (e.g. a 'print' or 'kafka' table), or run it in the SQL client");
                     default:
                         TableResult result = tEnv.executeSql(statement.sql);
                         if (keyword.equals("EXPLAIN")

@@ -1,5 +1,7 @@
 package org.sentimentstream.udf.internal;
 
+import org.sentimentstream.udf.ModelContractException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -79,13 +81,16 @@ public final class ModelDirectory {
     /** Reads and checks a model directory; {@code name} is how results identify it (null: the folder name). */
     public static ModelDirectory read(Path dir, String name) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new ModelContractException(dir + ": not a directory. A model is a directory holding " + MODEL_FILE
-                    + ", " + TOKENIZER_FILE + " and " + CONFIG_FILE + ".");
+            throw new ModelContractException(
+                    dir + ": not a directory",
+                    "point it at a directory holding " + MODEL_FILE + ", " + TOKENIZER_FILE + " and " + CONFIG_FILE);
         }
         for (String file : List.of(MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE)) {
             if (!Files.isRegularFile(dir.resolve(file))) {
-                throw new ModelContractException(dir.resolve(file) + ": missing. A model directory must hold "
-                        + MODEL_FILE + ", " + TOKENIZER_FILE + " and " + CONFIG_FILE + ".");
+                throw new ModelContractException(
+                        dir.resolve(file) + ": missing",
+                        "a model directory must hold " + MODEL_FILE + ", " + TOKENIZER_FILE + " and " + CONFIG_FILE
+                                + " of one exported model");
             }
         }
         Path config = dir.resolve(CONFIG_FILE);
@@ -93,7 +98,10 @@ public final class ModelDirectory {
         try {
             root = new ObjectMapper().readTree(config.toFile());
         } catch (IOException e) {
-            throw new ModelContractException(config + ": not valid JSON (" + e.getMessage() + ").", e);
+            throw new ModelContractException(
+                    config + ": not valid JSON (" + e.getMessage() + ")",
+                    "use the config.json exported with this model.onnx",
+                    e);
         }
         List<String> labels = readLabels(config, root.get("id2label"));
         boolean multiLabel = isMultiLabel(config, root.get("problem_type"), labels.size());
@@ -123,26 +131,31 @@ public final class ModelDirectory {
                 return true;
             case "single_label_classification":
                 if (labelCount < 2) {
-                    throw new ModelContractException(config + ": a single_label_classification head with one label"
-                            + " in 'id2label' has nothing to choose from. Fix: list every class in 'id2label', or"
-                            + " set \"problem_type\": \"multi_label_classification\" for a yes/no sigmoid head.");
+                    throw new ModelContractException(
+                            config + ": a single_label_classification head with one label in 'id2label' has nothing"
+                                    + " to choose from",
+                            "list every class in 'id2label', or set \"problem_type\": \"multi_label_classification\""
+                                    + " for a yes/no sigmoid head");
                 }
                 return false;
             case "":
                 if (labelCount < 2) {
-                    throw new ModelContractException(config + ": 'id2label' has one label and there is no"
-                            + " 'problem_type', which transformers reads as a regression head: it predicts a"
-                            + " number, not a label. Fix: use a text-classification model, or set \"problem_type\""
-                            + " to \"multi_label_classification\" if its one logit is a yes/no sigmoid.");
+                    throw new ModelContractException(
+                            config + ": 'id2label' has one label and there is no 'problem_type', which transformers"
+                                    + " reads as a regression head: it predicts a number, not a label",
+                            "use a text-classification model, or set \"problem_type\" to"
+                                    + " \"multi_label_classification\" if its one logit is a yes/no sigmoid");
                 }
                 return false;
             case "regression":
-                throw new ModelContractException(config + ": 'problem_type' is \"regression\": the model predicts"
-                        + " a number, not a label. Fix: use a text-classification model (problem_type"
-                        + " single_label_classification or multi_label_classification).");
+                throw new ModelContractException(
+                        config + ": 'problem_type' is \"regression\": the model predicts a number, not a label",
+                        "use a text-classification model (problem_type single_label_classification or"
+                                + " multi_label_classification)");
             default:
-                throw new ModelContractException(config + ": unknown 'problem_type' \"" + type + "\". Fix: use"
-                        + " single_label_classification (softmax) or multi_label_classification (sigmoid).");
+                throw new ModelContractException(
+                        config + ": unknown 'problem_type' \"" + type + "\"",
+                        "use single_label_classification (softmax) or multi_label_classification (sigmoid)");
         }
     }
 
@@ -156,24 +169,28 @@ public final class ModelDirectory {
             return 0;
         }
         if (padTokenId == null || padTokenId.isNull()) {
-            throw new ModelContractException(config + ": no 'pad_token_id'; a " + modelType + " model pads with it"
-                    + " and counts its positions from it. Fix: set it to the id of the tokenizer's padding token"
-                    + " (tokenizer.json, added_tokens), e.g. 1 for RoBERTa's and XLM-R's <pad>.");
+            throw new ModelContractException(
+                    config + ": no 'pad_token_id'; a " + modelType + " model pads with it and counts its positions"
+                            + " from it",
+                    "set it to the id of the tokenizer's padding token (tokenizer.json, added_tokens), e.g. 1 for"
+                            + " RoBERTa's and XLM-R's <pad>");
         }
         if (!padTokenId.canConvertToInt()
                 || padTokenId.asInt() < 0
                 || (vocabSize > 0 && padTokenId.asInt() >= vocabSize)) {
-            throw new ModelContractException(config + ": 'pad_token_id' " + padTokenId + " is not a token id"
-                    + (vocabSize > 0 ? " below vocab_size " + vocabSize : "") + ". Fix: set it to the id of the"
-                    + " tokenizer's padding token (tokenizer.json, added_tokens).");
+            throw new ModelContractException(
+                    config + ": 'pad_token_id' " + padTokenId + " is not a token id"
+                            + (vocabSize > 0 ? " below vocab_size " + vocabSize : ""),
+                    "set it to the id of the tokenizer's padding token (tokenizer.json, added_tokens)");
         }
         return padTokenId.asLong();
     }
 
     private static List<String> readLabels(Path config, JsonNode id2label) {
         if (id2label == null || !id2label.isObject() || id2label.isEmpty()) {
-            throw new ModelContractException(config + ": no 'id2label' object; it must map every logit index to"
-                    + " a label name, e.g. {\"0\": \"NEGATIVE\", \"1\": \"POSITIVE\"}.");
+            throw new ModelContractException(
+                    config + ": no 'id2label' object",
+                    "map every logit index to a label name, e.g. {\"0\": \"NEGATIVE\", \"1\": \"POSITIVE\"}");
         }
         TreeMap<Integer, String> byIndex = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = id2label.fields(); it.hasNext(); ) {
@@ -182,15 +199,17 @@ public final class ModelDirectory {
                 byIndex.put(Integer.parseInt(e.getKey()), e.getValue().asText());
             } catch (NumberFormatException ex) {
                 throw new ModelContractException(
-                        config + ": 'id2label' key '" + e.getKey() + "' is not a logit index (0, 1, ...).");
+                        config + ": 'id2label' key '" + e.getKey() + "' is not a logit index",
+                        "key 'id2label' by the logit indexes 0, 1, ...");
             }
         }
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < byIndex.size(); i++) {
             String label = byIndex.get(i);
             if (label == null || label.isBlank()) {
-                throw new ModelContractException(config + ": 'id2label' has no label for index " + i
-                        + "; indexes must run 0.." + (byIndex.size() - 1) + ".");
+                throw new ModelContractException(
+                        config + ": 'id2label' has no label for index " + i,
+                        "name a label for every index 0.." + (byIndex.size() - 1));
             }
             labels.add(label);
         }
@@ -210,7 +229,10 @@ public final class ModelDirectory {
         try {
             root = new ObjectMapper().readTree(tokenizer.toFile());
         } catch (IOException e) {
-            throw new ModelContractException(tokenizer + ": not valid JSON (" + e.getMessage() + ").", e);
+            throw new ModelContractException(
+                    tokenizer + ": not valid JSON (" + e.getMessage() + ")",
+                    "use the tokenizer.json exported with this model.onnx",
+                    e);
         }
         JsonNode vocab = root.path("model").path("vocab");
         long maxId = vocab.isArray() ? vocab.size() - 1 : -1;
@@ -221,9 +243,10 @@ public final class ModelDirectory {
             maxId = Math.max(maxId, added.path("id").asLong());
         }
         if (maxId >= vocabSize) {
-            throw new ModelContractException(tokenizer + ": token ids run up to " + maxId + " but " + config
-                    + " says vocab_size " + vocabSize + ": this tokenizer belongs to another model. Fix: use the"
-                    + " tokenizer.json exported with this model.onnx.");
+            throw new ModelContractException(
+                    tokenizer + ": token ids run up to " + maxId + " but " + config + " says vocab_size " + vocabSize
+                            + ": this tokenizer belongs to another model",
+                    "use the tokenizer.json exported with this model.onnx");
         }
     }
 

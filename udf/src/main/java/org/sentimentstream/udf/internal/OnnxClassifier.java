@@ -1,5 +1,7 @@
 package org.sentimentstream.udf.internal;
 
+import org.sentimentstream.udf.ModelContractException;
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -79,7 +81,11 @@ public final class OnnxClassifier implements AutoCloseable {
             options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             session = env.createSession(file.toString(), options);
         } catch (OrtException e) {
-            throw new ModelContractException(file + ": ONNX Runtime cannot load it (" + e.getMessage() + ").", e);
+            throw new ModelContractException(
+                    file + ": ONNX Runtime cannot load it (" + e.getMessage() + ")",
+                    "use an ONNX file that ONNX Runtime loads, e.g. one exported with `optimum-cli export onnx --task"
+                            + " text-classification`",
+                    e);
         }
         try {
             checkContract(file, session, model.labels().size());
@@ -103,41 +109,49 @@ public final class OnnxClassifier implements AutoCloseable {
         if (!INPUTS.containsAll(inputs.keySet())
                 || !inputs.containsKey(INPUT_IDS)
                 || !inputs.containsKey(ATTENTION_MASK)) {
-            throw new ModelContractException(file + ": inputs are " + new TreeSet<>(inputs.keySet())
-                    + ", the contract takes input_ids and attention_mask, and optionally token_type_ids, as"
-                    + " optimum exports a text-classification model. Fix: export it with `optimum-cli export"
-                    + " onnx --task text-classification`, or rename the inputs.");
+            throw new ModelContractException(
+                    file + ": inputs are " + new TreeSet<>(inputs.keySet()) + ", the contract takes input_ids and"
+                            + " attention_mask, and optionally token_type_ids, as optimum exports a"
+                            + " text-classification model",
+                    "export it with `optimum-cli export onnx --task text-classification`, or rename the inputs");
         }
         for (Map.Entry<String, NodeInfo> input : inputs.entrySet()) {
             TensorInfo info = checkTensor(file, "input", input.getKey(), input.getValue());
             if ((info.type != OnnxJavaType.INT64 && info.type != OnnxJavaType.INT32)) {
-                throw new ModelContractException(file + ": input '" + input.getKey() + "' is " + info + ", the"
-                        + " contract wants int64 or int32 [batch, sequence] token ids. Fix: export the model with"
-                        + " integer inputs (optimum does).");
+                throw new ModelContractException(
+                        file + ": input '" + input.getKey() + "' is " + info + ", the contract wants int64 or int32"
+                                + " [batch, sequence] token ids",
+                        "export the model with integer inputs (optimum does)");
             }
         }
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         NodeInfo logits = outputs.get(LOGITS);
         if (logits == null) {
-            throw new ModelContractException(file + ": no output named 'logits' (outputs: " + outputs.keySet() + ").");
+            throw new ModelContractException(
+                    file + ": no output named 'logits' (outputs: " + outputs.keySet() + ")",
+                    "export it with `optimum-cli export onnx --task text-classification`, which names it logits");
         }
         TensorInfo info = checkTensor(file, "output", LOGITS, logits);
         if (info.type != OnnxJavaType.FLOAT) {
-            throw new ModelContractException(file + ": output 'logits' is " + info + ", the contract wants float"
-                    + " [batch, labels]. Fix: export the model in float32 (int8 quantization keeps float logits).");
+            throw new ModelContractException(
+                    file + ": output 'logits' is " + info + ", the contract wants float [batch, labels]",
+                    "export the model in float32 (int8 quantization keeps float logits)");
         }
         long width = info.getShape()[1];
         if (width > 0 && width != labelCount) {
-            throw new ModelContractException(file + ": 'logits' has " + width + " columns but config.json's"
-                    + " id2label names " + labelCount + " labels; they must agree.");
+            throw new ModelContractException(
+                    file + ": 'logits' has " + width + " columns but config.json's id2label names " + labelCount
+                            + " labels",
+                    "use the config.json exported with this model.onnx; they must agree");
         }
     }
 
     private static TensorInfo checkTensor(Path file, String kind, String name, NodeInfo node) {
         if (!(node.getInfo() instanceof TensorInfo info) || info.getShape().length != 2) {
-            throw new ModelContractException(file + ": " + kind + " '" + name + "' is " + node.getInfo()
-                    + ", the contract wants a tensor [batch, " + (kind.equals("input") ? "sequence" : "labels")
-                    + "].");
+            throw new ModelContractException(
+                    file + ": " + kind + " '" + name + "' is " + node.getInfo() + ", the contract wants a tensor"
+                            + " [batch, " + (kind.equals("input") ? "sequence" : "labels") + "]",
+                    "export it with `optimum-cli export onnx --task text-classification`");
         }
         return info;
     }
@@ -179,9 +193,10 @@ public final class OnnxClassifier implements AutoCloseable {
                 OnnxTensor logits = (OnnxTensor) result.get(LOGITS).orElseThrow();
                 long[] got = logits.getInfo().getShape();
                 if (got[0] != rows || got[1] != labels) {
-                    throw new ModelContractException(file + ": 'logits' came back as " + Arrays.toString(got)
-                            + " for a batch of " + rows + ", but config.json's id2label names " + labels
-                            + " labels; they must agree.");
+                    throw new ModelContractException(
+                            file + ": 'logits' came back as " + Arrays.toString(got) + " for a batch of " + rows
+                                    + ", but config.json's id2label names " + labels + " labels",
+                            "use the config.json exported with this model.onnx; they must agree");
                 }
                 FloatBuffer values = logits.getFloatBuffer();
                 float[][] out = new float[rows][labels];
