@@ -1,8 +1,10 @@
 package org.sentimentstream.cli;
 
 import org.sentimentstream.cli.eval.BiasProbe;
+import org.sentimentstream.cli.model.ModelChoice;
 import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SentimentScorer;
 
 import picocli.CommandLine;
@@ -50,7 +52,9 @@ final class BiasProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
+        InferenceConfig config = ModelChoice.forFileCommand(
+                Settings.given(spec, SentimentOptions.ALL, unmatched),
+                spec.commandLine().getErr());
         List<String> fill = values == null
                 ? BiasProbe.countries()
                 : Files.readAllLines(values, StandardCharsets.UTF_8).stream()

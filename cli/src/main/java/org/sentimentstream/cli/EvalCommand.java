@@ -2,12 +2,17 @@ package org.sentimentstream.cli;
 
 import org.sentimentstream.cli.batch.FileScorer;
 import org.sentimentstream.cli.eval.Evaluation;
+import org.sentimentstream.cli.input.GoldLabels;
+import org.sentimentstream.cli.input.ReviewFile;
+import org.sentimentstream.cli.model.ModelChoice;
 import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.InvalidSettingException;
+import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SentimentResult;
 import org.sentimentstream.udf.SentimentScorer;
+import org.sentimentstream.udf.SettingSurface;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,16 +42,23 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
 
-    @Option(names = "--data", required = true, description = "Labelled TSV (header row, no quoting) or JSONL.")
+    @Option(
+            names = "--data",
+            required = true,
+            description = "Labelled reviews: JSON Lines or a TSV with a header row (tab-separated, no quoting).")
     Path data;
 
     @Option(names = "--text-field", description = "Text column or field. Default: text, else sentence.")
     String textField;
 
-    @Option(names = "--label-field", description = "Label column or field. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--label-field",
+            description = "Label column or field: " + GoldLabels.READING + ". Default: ${DEFAULT-VALUE}.")
     String labelField = "label";
 
-    @Option(names = "--format", description = "tsv or jsonl. Default: from the extension (.tsv, else jsonl).")
+    @Option(
+            names = "--format",
+            description = "jsonl, tsv or text. Default: from the extension (.tsv a TSV, .txt text, else jsonl).")
     String format;
 
     @Option(names = "--output-dir", description = "Where eval.md and eval.json go. Default: ${DEFAULT-VALUE}.")
@@ -57,14 +69,16 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
-        FileScorer.Format fmt = FileScorer.Format.parse(format, data);
+        InferenceConfig config = ModelChoice.forFileCommand(
+                Settings.given(spec, SentimentOptions.ALL, unmatched),
+                spec.commandLine().getErr());
+        ReviewFile.Format fmt = ReviewFile.Format.parse(format, data);
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             Evaluation eval = new Evaluation(scorer.labels());
-            new FileScorer(scorer).forEachRow(data, fmt, textField, window -> {
+            GoldLabels labels = new GoldLabels(scorer.labels());
+            new FileScorer(scorer).forEachRow(data, "data", fmt, textField, window -> {
                 for (FileScorer.Row row : window) {
-                    JsonNode goldNode = row.fields.get(labelField);
-                    String gold = eval.normalizeGold(goldNode == null || goldNode.isNull() ? null : goldNode.asText());
+                    String gold = labels.read(row.fields.get(labelField));
                     if (row.error != null || gold == null) {
                         eval.skip();
                         continue;
@@ -81,8 +95,12 @@ final class EvalCommand implements Callable<Integer> {
             if (eval.size() == 0) {
                 spec.commandLine()
                         .getErr()
-                        .println("No labelled rows in " + data + " (label field '" + labelField
-                                + "'). Fix: name the label column with --label-field.");
+                        .println(new InvalidSettingException(
+                                        "label-field",
+                                        "no row of " + data + " has a label in '" + labelField + "' ("
+                                                + GoldLabels.READING + ")",
+                                        "name the label column with --label-field")
+                                .messageFor(SettingSurface.FLAG));
                 return 2;
             }
             Files.createDirectories(outputDir);

@@ -1,10 +1,15 @@
 package org.sentimentstream.cli;
 
-import org.sentimentstream.cli.local.LocalModel;
-import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.cli.input.GoldLabels;
+import org.sentimentstream.cli.input.ReviewFile;
+import org.sentimentstream.cli.input.ReviewInput;
+import org.sentimentstream.cli.local.LocalCluster;
+import org.sentimentstream.cli.local.LocalConsole;
 import org.sentimentstream.cli.local.LocalSummary;
+import org.sentimentstream.cli.model.ModelChoice;
 import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.job.config.JobConfig;
+import org.sentimentstream.udf.SentimentOptions;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,15 +44,21 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(
             names = "--reviews",
-            description = "Score this file instead of the sample: JSON Lines (a `text` field),"
-                    + " a TSV with a header (`text` or `sentence` column), or plain text, one review per line.")
+            description = "Score this file instead of the sample: JSON Lines (a `text` field), a TSV with a header"
+                    + " (`text` or `sentence` column), or plain text, one review per line.")
     Path reviews;
 
     @Option(
+            names = "--format",
+            description = "With --reviews: jsonl, tsv or text. Default: from the extension (.tsv a TSV, .txt text,"
+                    + " else jsonl).")
+    String format;
+
+    @Option(
             names = "--label-field",
-            description = "With --reviews: the field (JSON Lines) or column (TSV) of gold"
-                    + " labels, if the file has them; 1, positive or pos is read as positive, 0, negative or neg as negative,"
-                    + " and the summary prints the agreement. Default: ${DEFAULT-VALUE}.")
+            description = "With --reviews: the field (JSON Lines) or column (TSV) of gold labels, if the file has them,"
+                    + " read as " + GoldLabels.READING + " of SST-2 (0 negative, 1 positive); the summary prints the"
+                    + " agreement. Default: ${DEFAULT-VALUE}.")
     String labelField = "label";
 
     @Option(names = "--follow", description = "Keep running after the sample and score reviews typed on stdin.")
@@ -64,10 +75,17 @@ final class LocalCommand implements Callable<Integer> {
         Map<String, String> given = Settings.given(spec, Main.localOptions(), unmatched);
         JobConfig config = JobConfig.of(given);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        LocalModel.Choice model = LocalModel.choose(config.inference(), given.containsKey("sentiment.model"));
-        LocalRun.Input input = reviews == null ? LocalRun.Input.sample() : LocalRun.Input.fromFile(reviews, labelField);
+        ReviewInput input = reviews == null
+                ? ReviewInput.sample()
+                : ReviewInput.fromFile(reviews, "reviews", ReviewFile.Format.parse(format, reviews), labelField);
+        ModelChoice.Choice model =
+                ModelChoice.choose(config.inference(), given.containsKey(SentimentOptions.MODEL.key()));
         BufferedReader console = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        summary = new LocalRun(config, model, parallelism, out).run(input, follow, console);
+        model.printBanner(out);
+        try (LocalCluster cluster = LocalCluster.start(config, model.dir(), parallelism, out)) {
+            summary = new LocalConsole(cluster, out).run(input, follow, console);
+        }
+        model.printBanner(out);
         return summary.recordsIn == summary.scored + summary.deadLetters() ? 0 : 1;
     }
 }

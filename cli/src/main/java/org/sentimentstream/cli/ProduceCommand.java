@@ -1,7 +1,9 @@
 package org.sentimentstream.cli;
 
-import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.cli.input.ReviewFile;
+import org.sentimentstream.cli.input.ReviewInput;
 import org.sentimentstream.embedded.TopicReadiness;
+import org.sentimentstream.udf.InvalidSettingException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -9,6 +11,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
@@ -51,9 +54,15 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Option(
             names = "--reviews",
-            description = "Produce this file instead of the sample: JSON Lines (a `text` field),"
-                    + " a TSV with a header (`text` or `sentence` column), or plain text, one review per line.")
+            description = "Produce this file instead of the sample: JSON Lines (a `text` field), a TSV with a header"
+                    + " (`text` or `sentence` column), or plain text, one review per line.")
     Path reviews;
+
+    @Option(
+            names = "--format",
+            description = "With --reviews: jsonl, tsv or text. Default: from the extension (.tsv a TSV, .txt text,"
+                    + " else jsonl).")
+    String format;
 
     @Option(names = "--rate", description = "Records per second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
     int rate = 0;
@@ -69,7 +78,9 @@ final class ProduceCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--rate and --repeat must be >= 0 and --partitions >= 1");
         }
-        LocalRun.Input input = reviews == null ? LocalRun.Input.sample() : LocalRun.Input.fromFile(reviews);
+        ReviewInput input = reviews == null
+                ? ReviewInput.sample()
+                : ReviewInput.fromFile(reviews, "reviews", ReviewFile.Format.parse(format, reviews), "label");
         createTopicIfMissing();
         PrintWriter out = spec.commandLine().getOut();
         long sent = 0;
@@ -103,17 +114,42 @@ final class ProduceCommand implements Callable<Integer> {
     private void createTopicIfMissing() throws InterruptedException {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = admin(p)) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
                     .all()
                     .get(60, TimeUnit.SECONDS);
             TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(60));
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrapServers, e);
+                throw new InvalidSettingException(
+                        "topic",
+                        "cannot create topic " + topic + " on " + bootstrapServers + ": "
+                                + e.getCause().getMessage(),
+                        "create it yourself, or grant this client CREATE on the cluster",
+                        e);
             }
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 60 s", e);
+            throw new InvalidSettingException(
+                    "bootstrap-servers",
+                    "Kafka at " + bootstrapServers + " did not answer within 60 s",
+                    "check the host and port, and that the broker is up and reachable from here",
+                    e);
+        }
+    }
+
+    /** An admin client; an address the client cannot use (no port, a name that does not resolve) is the user's. */
+    private Admin admin(Properties p) {
+        try {
+            return Admin.create(p);
+        } catch (KafkaException e) {
+            throw new InvalidSettingException(
+                    "bootstrap-servers",
+                    "cannot use '" + bootstrapServers + "': "
+                            + (e.getCause() == null
+                                    ? e.getMessage()
+                                    : e.getCause().getMessage()),
+                    "give host:port[,host:port...] of brokers this machine can resolve and reach",
+                    e);
         }
     }
 

@@ -1,8 +1,11 @@
 package org.sentimentstream.cli;
 
 import org.sentimentstream.cli.batch.FileScorer;
+import org.sentimentstream.cli.input.ReviewFile;
+import org.sentimentstream.cli.model.ModelChoice;
 import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SentimentScorer;
 
 import picocli.CommandLine;
@@ -27,7 +30,11 @@ final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
 
-    @Option(names = "--input", required = true, description = "TSV (header row, tab-separated, no quoting) or JSONL.")
+    @Option(
+            names = "--input",
+            required = true,
+            description = "Reviews: JSON Lines, a TSV with a header row (tab-separated, no quoting) or plain text, one"
+                    + " review per line.")
     Path input;
 
     @Option(names = "--output", required = true, description = "JSON Lines output file.")
@@ -36,13 +43,17 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--text-field", description = "Column or field with the text. Default: text, else sentence.")
     String textField;
 
-    @Option(names = "--format", description = "tsv or jsonl. Default: from the input's extension (.tsv, else jsonl).")
+    @Option(
+            names = "--format",
+            description = "jsonl, tsv or text. Default: from the extension (.tsv a TSV, .txt text, else jsonl).")
     String format;
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = Settings.inferenceConfig(spec, unmatched);
-        FileScorer.Format fmt = FileScorer.Format.parse(format, input);
+        InferenceConfig config = ModelChoice.forFileCommand(
+                Settings.given(spec, SentimentOptions.ALL, unmatched),
+                spec.commandLine().getErr());
+        ReviewFile.Format fmt = ReviewFile.Format.parse(format, input);
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             FileScorer.Summary s = new FileScorer(scorer).score(input, fmt, textField, output);
             spec.commandLine()

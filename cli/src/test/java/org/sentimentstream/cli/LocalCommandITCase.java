@@ -1,6 +1,7 @@
 package org.sentimentstream.cli;
 
-import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.cli.input.GoldLabels;
+import org.sentimentstream.cli.input.ReviewInput;
 import org.sentimentstream.cli.local.LocalSummary;
 import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.testing.TestModels;
@@ -91,7 +92,7 @@ class LocalCommandITCase {
         assertThat(s.latenciesMs).allMatch(ms -> ms >= 0);
         assertThat(s.withGold).as("every sample line has a gold label").isEqualTo(1012);
         assertThat(s.otherGoldValues).isZero();
-        assertThat(s.gold).isEqualTo(LocalRun.SAMPLE_GOLD);
+        assertThat(s.gold).isEqualTo(ReviewInput.SAMPLE_GOLD);
         int[] dev = s.agreementByPart.get("SST-2 dev");
         int[] longer = s.agreementByPart.get("longer reviews");
         int[] imdb = s.agreementByPart.get("IMDB reviews");
@@ -198,8 +199,7 @@ class LocalCommandITCase {
         assertThat(s.otherGoldValues).isEqualTo(1);
         assertThat(run.stdout)
                 .contains(String.format("agree with gold      %d of 2 (", s.agreeWithGold))
-                .contains("gold: field \"stars\" of mine.jsonl, 1/\"positive\"/\"pos\" taken as positive,"
-                        + " 0/\"negative\"/\"neg\" as negative)")
+                .contains("gold: field \"stars\" of mine.jsonl, read as " + GoldLabels.READING + ")")
                 .contains("; 1 record with another value in \"stars\" not compared")
                 .doesNotContain("SST-2");
         // the table's GOLD column reads the same field: pos, neg, ? (unreadable) and blank (no field)

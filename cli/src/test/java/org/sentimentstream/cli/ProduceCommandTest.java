@@ -1,6 +1,6 @@
 package org.sentimentstream.cli;
 
-import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.cli.input.ReviewInput;
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.ReadCommittedConsumer;
 
@@ -51,7 +51,7 @@ class ProduceCommandTest {
                 "2");
 
         assertThat(code).isZero();
-        LocalRun.Input sample = LocalRun.Input.sample();
+        ReviewInput sample = ReviewInput.sample();
         assertThat(out.toString())
                 .contains(
                         "produced " + sample.size() + " records to produced",

@@ -4,6 +4,7 @@ import org.sentimentstream.testing.SentimentAssertions;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
 import org.sentimentstream.testing.TinyModel;
+import org.sentimentstream.udf.SentimentOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -381,8 +382,81 @@ class ScoreCommandTest {
         assertThat(noInput.err.strip().lines())
                 .singleElement()
                 .asString()
-                .startsWith("No such file: " + dir.resolve("nope.jsonl"))
+                .startsWith("Invalid option '--input': no such file: " + dir.resolve("nope.jsonl"))
                 .contains("Fix: check the path");
+        assertThat(dir.resolve("o.jsonl")).doesNotExist();
+
+        Run verbose = score(
+                "--model",
+                tinyModel(),
+                "--input",
+                dir.resolve("nope.jsonl").toString(),
+                "--output",
+                dir.resolve("o.jsonl").toString(),
+                "--verbose");
+        assertThat(verbose.exitCode).isEqualTo(2);
+        assertThat(verbose.err.lines().findFirst()).contains(noInput.err.strip());
+        assertThat(verbose.err).contains("InvalidSettingException").contains("\tat org.sentimentstream.");
+    }
+
+    /**
+     * Without the hub, the default model cannot be had: `score` says so on stderr and scores with the shipped compact
+     * model, as `local` does; a hub model asked for by name is the user's error, in one line.
+     */
+    @Test
+    void withoutTheHubTheDefaultModelFallsBackAndANamedOneIsOneLine() throws Exception {
+        Path input = dir.resolve("in.jsonl");
+        Files.writeString(
+                input,
+                "{\"text\": \"This movie was terrible, a complete waste of time.\"}\n"
+                        + "{\"text\": \"A wonderful, moving film. I loved every minute of it.\"}\n",
+                StandardCharsets.UTF_8);
+        String endpoint = System.getProperty("sentiment.hf-endpoint");
+        System.setProperty("sentiment.hf-endpoint", "http://127.0.0.1:9"); // nothing listens on the discard port
+        Run fallback;
+        Run named;
+        try {
+            fallback = score(
+                    "--input",
+                    input.toString(),
+                    "--output",
+                    dir.resolve("fallback.jsonl").toString(),
+                    "--model-cache-dir",
+                    dir.resolve("cache").toString());
+            named = score(
+                    "--model",
+                    "hf:someone/some-model",
+                    "--input",
+                    input.toString(),
+                    "--output",
+                    dir.resolve("named.jsonl").toString(),
+                    "--model-cache-dir",
+                    dir.resolve("cache").toString());
+        } finally {
+            if (endpoint == null) {
+                System.clearProperty("sentiment.hf-endpoint");
+            } else {
+                System.setProperty("sentiment.hf-endpoint", endpoint);
+            }
+        }
+
+        assertThat(fallback.exitCode).as(fallback.err).isZero();
+        assertThat(fallback.err)
+                .contains("NOTE: the real DistilBERT SST-2 model (" + SentimentOptions.DEFAULT_MODEL
+                        + ") is not available")
+                .contains("models/sst2-minilm-l6", "--model DIR");
+        List<JsonNode> rows = readJsonl(dir.resolve("fallback.jsonl"));
+        assertThat(rows)
+                .extracting(r -> r.get("sentiment").get("label").asText())
+                .containsExactly("NEGATIVE", "POSITIVE");
+        assertThat(rows.get(0).get("sentiment").get("model").asText()).startsWith("sst2-minilm-l6@sha256:");
+
+        assertThat(named.exitCode).isEqualTo(2);
+        assertThat(named.err.strip().lines())
+                .singleElement()
+                .asString()
+                .startsWith("Invalid option '--model': cannot fetch hf:someone/some-model: ")
+                .contains("Fix: check the network");
     }
 
     static final List<String> MODELS = TestModels.ALL;

@@ -1,6 +1,6 @@
 package org.sentimentstream.testcontainers;
 
-import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.cli.input.ReviewInput;
 import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.testing.PrometheusScrape;
 
@@ -64,7 +64,7 @@ class ComposeStackITCase {
         try {
             compose(project, env, "up", "-d");
 
-            int scoredExpected = LocalRun.Input.sample().size()
+            int scoredExpected = ReviewInput.sample().size()
                     - SampleReviews.malformedRecords().size();
             int deadLettersExpected = SampleReviews.malformedRecords().size();
             String prometheus = "http://localhost:" + env.get("PROMETHEUS_PORT");

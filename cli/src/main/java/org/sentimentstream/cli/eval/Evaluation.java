@@ -30,27 +30,6 @@ public final class Evaluation {
         this.confusion = new long[labels.size()][labels.size()];
     }
 
-    /**
-     * The gold label as one of the model's labels: an index ("0", "1") or a label name, case-insensitive; null when
-     * it is neither.
-     */
-    public String normalizeGold(String raw) {
-        if (raw == null) {
-            return null;
-        }
-        String v = raw.trim();
-        if (v.matches("\\d+")) {
-            int i = Integer.parseInt(v);
-            return i < labels.size() ? labels.get(i) : null;
-        }
-        for (String label : labels) {
-            if (label.equalsIgnoreCase(v)) {
-                return label;
-            }
-        }
-        return null;
-    }
-
     public void add(Example e) {
         examples.add(e);
         confusion[labels.indexOf(e.gold())][labels.indexOf(e.predicted())]++;

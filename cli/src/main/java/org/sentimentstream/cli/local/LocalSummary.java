@@ -1,5 +1,8 @@
 package org.sentimentstream.cli.local;
 
+import org.sentimentstream.cli.input.Gold;
+import org.sentimentstream.cli.input.GoldLabels;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintStream;
@@ -37,46 +40,9 @@ public final class LocalSummary {
     /** The scored records as read back from the output topic. */
     public final List<com.fasterxml.jackson.databind.JsonNode> scoredRecords;
 
-    /**
-     * The gold labels of an input: the record field that holds them, a description of where they come from (printed
-     * with the agreement), and optional parts of the input by id prefix (prefix to name), each with its own agreement.
-     * A label is read as positive when it is 1 or "1", "positive", "pos" (any case), as negative when it is 0 or
-     * "0", "negative", "neg"; any other value is not compared.
-     */
-    public record Gold(String field, String source, Map<String, String> parts) {
-
-        public Gold {
-            parts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts));
-        }
-
-        /** How a label is read, as the summary prints it. */
-        public static final String READING =
-                "1/\"positive\"/\"pos\" taken as positive, 0/\"negative\"/\"neg\" as negative";
-
-        /** True for a positive gold label, false for a negative one, null for anything else (not compared). */
-        public static Boolean positive(JsonNode value) {
-            if (value == null || value.isNull() || value.isContainerNode()) {
-                return null;
-            }
-            String v = value.asText().trim().toLowerCase(Locale.ROOT);
-            if (v.equals("1") || v.equals("positive") || v.equals("pos")) {
-                return true;
-            }
-            if (v.equals("0") || v.equals("negative") || v.equals("neg")) {
-                return false;
-            }
-            return null;
-        }
-
-        /** The record's gold label as {@link #positive(JsonNode)} reads it. */
-        public Boolean positiveOf(JsonNode record) {
-            return record.has(field) ? positive(record.get(field)) : null;
-        }
-    }
-
     private LocalSummary(
             int recordsIn,
-            LocalRun.OutputReader reader,
+            LocalOutput reader,
             Gold gold,
             double seconds,
             long batches,
@@ -139,7 +105,7 @@ public final class LocalSummary {
 
     static LocalSummary of(
             int recordsIn,
-            LocalRun.OutputReader reader,
+            LocalOutput reader,
             Gold gold,
             long startMs,
             long endMs,
@@ -193,7 +159,7 @@ public final class LocalSummary {
                 throughput(), seconds);
         out.printf(
                 "  end-to-end latency   %s (producer timestamp to committed output, burst of %d)%n",
-                LocalRun.percentiles(latenciesMs), recordsIn);
+                percentiles(latenciesMs), recordsIn);
         out.printf("  mean batch size      %.1f (%d batches)%n", meanBatchSize(), batches);
         out.printf("  padding efficiency   %.2f (real tokens / computed tokens)%n", paddingEfficiency());
     }
@@ -214,7 +180,7 @@ public final class LocalSummary {
         if (withGold == 0) {
             out.printf(
                     "  agree with gold      none compared: no value of field \"%s\" reads as a label (%s)%s%n",
-                    gold.field(), Gold.READING, others);
+                    gold.field(), GoldLabels.READING, others);
             return;
         }
         out.printf(
@@ -230,5 +196,17 @@ public final class LocalSummary {
 
     private static String percent(int part, int whole) {
         return String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
+    }
+
+    static String percentiles(List<Long> values) {
+        if (values.isEmpty()) {
+            return "n/a";
+        }
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return String.format("p50 %d ms, p95 %d ms, p99 %d ms", at(sorted, 0.50), at(sorted, 0.95), at(sorted, 0.99));
+    }
+
+    static long at(long[] sorted, double q) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 }

@@ -1,21 +1,28 @@
-package org.sentimentstream.cli.local;
+package org.sentimentstream.cli.model;
 
 import org.sentimentstream.udf.InferenceConfig;
+import org.sentimentstream.udf.InvalidInputException;
+import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.ModelResolver;
 import org.sentimentstream.udf.SentimentOptions;
 
+import org.apache.flink.configuration.Configuration;
+
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Picks the model of an embedded run: the configured one (by default the real DistilBERT SST-2 from the Hugging
+ * Picks the model of a command ({@code local}, {@code score}, {@code eval}, {@code bias-probe}): the configured one (by default the real DistilBERT SST-2 from the Hugging
  * Face hub, downloaded once into the cache); when that default cannot be had, the compact SST-2 model the
  * project ships, said plainly at the top and the bottom of the output.
  */
-public final class LocalModel {
+public final class ModelChoice {
 
     /** Where the shipped compact model lives, relative to the repository root. */
     public static final String SHIPPED = "models/sst2-minilm-l6";
@@ -27,31 +34,44 @@ public final class LocalModel {
             return banner != null;
         }
 
-        void printBanner(PrintStream out) {
+        public void printBanner(PrintStream out) {
             if (banner != null) {
                 out.println(banner);
             }
         }
     }
 
-    private LocalModel() {}
+    private ModelChoice() {}
 
-    public static Choice choose(InferenceConfig config, boolean modelGiven) throws Exception {
+    /**
+     * The model to use: the configured one when it can be had; the shipped compact model, with a banner, when the
+     * default model is asked for by default and cannot be downloaded. A model given explicitly that cannot be had
+     * is the user's error ({@link InvalidSettingException} of {@code --model}) that says what failed and how to fix it.
+     */
+    public static Choice choose(InferenceConfig config, boolean modelGiven) {
         try {
             return new Choice(
                     ModelResolver.forConfig(config).resolve(config.model()).dir(), null);
+        } catch (InvalidInputException e) {
+            throw e;
         } catch (Exception e) {
             if (modelGiven || !SentimentOptions.DEFAULT_MODEL.equals(config.model())) {
-                throw e;
+                throw new InvalidSettingException(
+                        SentimentOptions.MODEL.key(),
+                        "cannot fetch " + config.model() + ": " + describe(e),
+                        "check the network (HF_ENDPOINT for a mirror, HF_TOKEN for a gated repo), or put model.onnx,"
+                                + " tokenizer.json and config.json in a directory and pass it as {"
+                                + SentimentOptions.MODEL.key() + "}",
+                        e);
             }
             Path shipped = findShipped()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "The default model "
-                                    + config.model() + " could not be downloaded (" + describe(e)
-                                    + ") and the compact model "
-                                    + SHIPPED + " was not found from "
-                                    + Paths.get("").toAbsolutePath()
-                                    + ". Fix: run bin/sentiment-stream of the distribution, which ships it in models/, or pass --model DIR.",
+                    .orElseThrow(() -> new InvalidSettingException(
+                            SentimentOptions.MODEL.key(),
+                            "the default model " + config.model() + " cannot be downloaded (" + describe(e)
+                                    + ") and the compact model " + SHIPPED + " was not found from "
+                                    + Paths.get("").toAbsolutePath(),
+                            "run bin/sentiment-stream of the distribution, which ships it in models/, or pass {"
+                                    + SentimentOptions.MODEL.key() + "} DIR",
                             e));
             String line = "=".repeat(100);
             String banner = line + "\n"
@@ -62,13 +82,30 @@ public final class LocalModel {
                     + "      (all-MiniLM-L6-v2 fine-tuned on SST-2; see its MODEL_CARD.md). Its scores are real\n"
                     + "      sentiment, but they are not the seed model's. To use the real model, run once with\n"
                     + "      internet access (it is cached in " + ModelResolver.cacheDir(config) + "):\n"
-                    + "        bin/sentiment-stream local\n"
+                    + "        bin/sentiment-stream <command> ...\n"
                     + "      or download model.onnx, tokenizer.json and config.json from\n"
                     + "      https://huggingface.co/optimum/distilbert-base-uncased-finetuned-sst-2-english\n"
                     + "      into a directory and pass --model DIR.\n"
                     + line;
             return new Choice(shipped, banner);
         }
+    }
+
+    /**
+     * The inference settings of a file command ({@code score}, {@code eval}, {@code bias-probe}) from its flags: as
+     * given, or with the shipped compact model when the default model cannot be had, which the banner on
+     * {@code err} says.
+     */
+    public static InferenceConfig forFileCommand(Map<String, String> flags, PrintWriter err) {
+        InferenceConfig config = InferenceConfig.from(Configuration.fromMap(flags));
+        Choice choice = choose(config, flags.containsKey(SentimentOptions.MODEL.key()));
+        if (!choice.isFallback()) {
+            return config;
+        }
+        err.println(choice.banner());
+        Map<String, String> withShipped = new HashMap<>(flags);
+        withShipped.put(SentimentOptions.MODEL.key(), choice.dir().toString());
+        return InferenceConfig.from(Configuration.fromMap(withShipped));
     }
 
     /** The failure and its causes in one line, e.g. "IOException: ... <- ConnectException". */

@@ -47,16 +47,4 @@ class EvaluationTest {
                         .asLong())
                 .isEqualTo(2);
     }
-
-    @Test
-    void goldLabelsMayBeIndexesOrNames() {
-        Evaluation e = new Evaluation(LABELS);
-        assertThat(e.normalizeGold("0")).isEqualTo("NEGATIVE");
-        assertThat(e.normalizeGold("1")).isEqualTo("POSITIVE");
-        assertThat(e.normalizeGold("positive")).isEqualTo("POSITIVE");
-        assertThat(e.normalizeGold(" NEGATIVE ")).isEqualTo("NEGATIVE");
-        assertThat(e.normalizeGold("2")).isNull();
-        assertThat(e.normalizeGold("meh")).isNull();
-        assertThat(e.normalizeGold(null)).isNull();
-    }
 }
