@@ -32,8 +32,8 @@ import java.util.concurrent.Callable;
         description = {
             "Runs a Flink SQL script (CREATE TABLE / MODEL / FUNCTION, SET, INSERT ...) as one streaming job"
                     + " on the cluster this jar is submitted to. Its INSERTs go out as one statement set.",
-            "The bundled example: --file classpath:sql/reviews-pipeline.sql -Dbootstrap.servers=<host:port>"
-                    + " -Dinput.topic=<topic> -Doutput.topic=<topic>"
+            "The bundled example runs with --file classpath:sql/reviews-pipeline.sql"
+                    + " -Dbootstrap.servers=<host:port> -Dinput.topic=<topic> -Doutput.topic=<topic>."
         })
 public final class SqlCommand implements Callable<Integer> {
 
