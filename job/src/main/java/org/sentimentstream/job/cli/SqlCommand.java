@@ -53,7 +53,7 @@ public final class SqlCommand implements Callable<Integer> {
     @Option(
             names = "-D",
             paramLabel = "<name>=<value>",
-            description = "Value of ${name} in the script (${name:-default} has a default). Repeatable.")
+            description = "Value of $${name} in the script ($${name:-default} has a default). Repeatable.")
     Map<String, String> variables = new LinkedHashMap<>();
 
     @Option(names = "--explain", description = "Print the plan of the script's INSERTs instead of submitting it.")
