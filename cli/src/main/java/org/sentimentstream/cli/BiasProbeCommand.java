@@ -23,10 +23,9 @@ import java.util.concurrent.Callable;
 @Command(
         name = "bias-probe",
         mixinStandardHelpOptions = true,
-        description = {
-            "Fills templates with the world's countries (or --values), scores every variant and writes",
-            "P(POSITIVE) per value, min, max, max-min and standard deviation as Markdown, CSV and a PNG chart."
-        })
+        description = "Fills templates with the world's countries (or --values), scores every variant and writes"
+                + " P(POSITIVE) per value, min, max, max-min and standard deviation as Markdown, CSV and a PNG"
+                + " chart.")
 final class BiasProbeCommand implements Callable<Integer> {
 
     @CommandLine.Spec

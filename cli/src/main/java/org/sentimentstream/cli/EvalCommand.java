@@ -29,11 +29,9 @@ import java.util.concurrent.Callable;
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
-        description = {
-            "Scores a labelled TSV or JSONL file and reports accuracy, the confusion matrix, precision,",
-            "recall and F1 per label, and the slowest and most confidently wrong examples (Markdown and JSON).",
-            "Labels may be indexes (0/1) or the model's label names."
-        })
+        description = "Scores a labelled TSV or JSONL file and reports accuracy, the confusion matrix, precision,"
+                + " recall and F1 per label, and the slowest and most confidently wrong examples (Markdown and"
+                + " JSON). Labels may be indexes (0/1) or the model's label names.")
 final class EvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -29,11 +29,9 @@ import java.util.concurrent.Callable;
 @Command(
         name = "local",
         mixinStandardHelpOptions = true,
-        description = {
-            "Runs the whole pipeline on this machine: an in-process Kafka broker (KRaft), the job on a",
-            "local Flink MiniCluster, and a sample of real reviews (or yours), then prints scored reviews and a",
-            "summary. Everything binds to 127.0.0.1."
-        })
+        description = "Runs the whole pipeline on this machine: an in-process Kafka broker (KRaft), the job on a"
+                + " local Flink MiniCluster, and a sample of real reviews (or yours), then prints scored reviews"
+                + " and a summary. Everything binds to 127.0.0.1.")
 final class LocalCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -31,11 +31,9 @@ import java.util.concurrent.TimeUnit;
 @Command(
         name = "produce",
         mixinStandardHelpOptions = true,
-        description = {
-            "Produces reviews to a Kafka topic, keyed by their id: the project's sample (912 labelled",
-            "reviews and one malformed record per dead-letter reason) or a file, once, n times or forever,",
-            "as fast as possible or at a given rate. Creates the topic when it does not exist."
-        })
+        description = "Produces reviews to a Kafka topic, keyed by their id: the project's sample (912 labelled"
+                + " reviews and one malformed record per dead-letter reason) or a file, once, n times or forever,"
+                + " as fast as possible or at a given rate. Creates the topic when it does not exist.")
 final class ProduceCommand implements Callable<Integer> {
 
     @CommandLine.Spec

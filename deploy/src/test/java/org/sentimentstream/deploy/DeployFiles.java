@@ -21,7 +21,7 @@ final class DeployFiles {
     static final Path IMAGE_CONFIG = Path.of("docker", "flink-config.yaml");
     static final Path FLINK_DEPLOYMENT = Path.of("kubernetes", "flink-deployment.yaml");
     static final Path KAFKA_SECRET = Path.of("kubernetes", "kafka-credentials-secret.yaml");
-    static final Path BENCH_RESULTS = Path.of("..", "bench", "RESULTS-udf-defaults.md");
+    static final Path SESSION_MEMORY = Path.of("..", "docs", "bench", "session-memory.csv");
 
     private DeployFiles() {}
 
@@ -85,25 +85,22 @@ final class DeployFiles {
     }
 
     /**
-     * The resident memory the benchmark measured for 2 slots, in MB, for a session-sharing mode (PER_SLOT or
-     * SHARED): the highest value over its runs after scoring, from the table of section 6 of
-     * bench/RESULTS-udf-defaults.md, e.g. {@code | after scoring 2 x 200 texts | **+823** [796-825] | **+452} ...}.
+     * The resident memory ONNX Runtime's sessions were measured to add for 2 slots, in MB, for a session-sharing mode
+     * (PER_SLOT or SHARED): the highest value over the runs after scoring, the {@code max_mb} of the {@code scored}
+     * row of docs/bench/session-memory.csv (SessionMemoryBenchmark, DistilBERT-base shape).
      */
     static int measuredMegabytesForTwoSlots(String sessionSharing) {
-        Matcher m = Pattern.compile("(?m)^\\| after scoring [^|]*\\| \\*\\*\\+\\d+\\*\\* \\[(\\d+)-(\\d+)] "
-                        + "\\| \\*\\*\\+\\d+\\*\\* \\[(\\d+)-(\\d+)] \\|")
-                .matcher(read(BENCH_RESULTS));
-        if (!m.find()) {
-            throw new AssertionError("No 'after scoring' row in " + BENCH_RESULTS);
+        List<String> lines = read(SESSION_MEMORY).lines().toList();
+        List<String> header = List.of(lines.get(0).split(","));
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> row = List.of(line.split(","));
+            if (row.get(header.indexOf("session_sharing")).equals(sessionSharing)
+                    && row.get(header.indexOf("slots")).equals("2")
+                    && row.get(header.indexOf("point")).equals("scored")) {
+                return Integer.parseInt(row.get(header.indexOf("max_mb")));
+            }
         }
-        switch (sessionSharing) {
-            case "PER_SLOT":
-                return Integer.parseInt(m.group(2));
-            case "SHARED":
-                return Integer.parseInt(m.group(4));
-            default:
-                throw new IllegalArgumentException(sessionSharing);
-        }
+        throw new AssertionError("No 2-slot 'scored' row for " + sessionSharing + " in " + SESSION_MEMORY);
     }
 
     static String group(String text, String regex) {

@@ -93,9 +93,7 @@ public final class SentimentOptions {
             .intType()
             .defaultValue(512)
             .withDescription("Most padded tokens (batch size x longest text) in one ONNX Runtime call: short texts"
-                    + " form large batches, long ones small. Between the budgets measured best on 2 cores"
-                    + " for short and for long texts, with the compact int8 model and the DistilBERT-base"
-                    + " shape (docs/benchmarks.md, calibration).");
+                    + " form large batches, long ones small.");
 
     public static final ConfigOption<String> LENGTH_BUCKETS = ConfigOptions.key("sentiment.length-buckets")
             .stringType()
@@ -113,10 +111,9 @@ public final class SentimentOptions {
     public static final ConfigOption<Boolean> INTRA_OP_SPINNING = ConfigOptions.key("sentiment.intra-op-spinning")
             .booleanType()
             .defaultValue(false)
-            .withDescription("Let ONNX Runtime's idle intra-op threads busy-wait for work (its own default). Off,"
-                    + " because on a TaskManager they share the cores with Flink's threads and the"
-                    + " tokenizer: measured with 2 threads on 2 busy cores, spinning cost up to a"
-                    + " third of the throughput.");
+            .withDescription("Let ONNX Runtime's idle intra-op threads busy-wait for work (ONNX Runtime's own"
+                    + " default). Off by default: on a TaskManager they share the cores with Flink's threads and"
+                    + " the tokenizer.");
 
     public static final ConfigOption<SessionSharing> SESSION_SHARING = ConfigOptions.key("sentiment.session-sharing")
             .enumType(SessionSharing.class)

@@ -6,7 +6,7 @@ import org.sentimentstream.udf.SettingSurface;
 
 import java.util.List;
 
-/** The README's configuration reference, generated from the options classes (a test keeps the README in sync). */
+/** The configuration reference of docs/configuration.md, generated from the options classes (ConfigReferenceTest). */
 public final class ConfigReference {
 
     public static final String START =

@@ -19,11 +19,9 @@ import java.util.concurrent.Callable;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = {
-            "Runs the streaming job on the Flink cluster this jar is submitted to.",
-            "Settings come from Flink configuration (-Dsentiment.<key>=...) and these flags, which win.",
-            "Kafka client properties pass through as --kafka.<property>=<value> (secrets are never logged)."
-        })
+        description = "Runs the streaming job on the Flink cluster this jar is submitted to. Settings come from"
+                + " Flink configuration (-Dsentiment.<key>=...) and these flags, which win. Kafka client properties"
+                + " pass through as --kafka.<property>=<value> (secrets are never logged).")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);

@@ -32,8 +32,8 @@ import java.util.concurrent.Callable;
         description = {
             "Runs a Flink SQL script (CREATE TABLE / MODEL / FUNCTION, SET, INSERT ...) as one streaming job"
                     + " on the cluster this jar is submitted to. Its INSERTs go out as one statement set.",
-            "The bundled example: --file classpath:sql/reviews-pipeline.sql -Dbootstrap.servers=<host:port>"
-                    + " -Dinput.topic=<topic> -Doutput.topic=<topic>"
+            "The bundled example runs with --file classpath:sql/reviews-pipeline.sql"
+                    + " -Dbootstrap.servers=<host:port> -Dinput.topic=<topic> -Doutput.topic=<topic>."
         })
 public final class SqlCommand implements Callable<Integer> {
 
@@ -53,7 +53,7 @@ public final class SqlCommand implements Callable<Integer> {
     @Option(
             names = "-D",
             paramLabel = "<name>=<value>",
-            description = "Value of ${name} in the script (${name:-default} has a default). Repeatable.")
+            description = "Value of $${name} in the script ($${name:-default} has a default). Repeatable.")
     Map<String, String> variables = new LinkedHashMap<>();
 
     @Option(names = "--explain", description = "Print the plan of the script's INSERTs instead of submitting it.")

@@ -77,7 +77,7 @@ public final class JobConfig implements Serializable {
         validate(settings.keySet());
     }
 
-    /** All typed options, for help texts and the README's configuration reference. */
+    /** All typed options, for help texts and the configuration reference (docs/configuration.md). */
     public static List<ConfigOption<?>> allOptions() {
         return OPTIONS;
     }

@@ -22,7 +22,7 @@ public final class PipelineOptions {
             .withDescription("Records in flight per subtask; when full, the source is back-pressured. A record"
                     + " read in windows counts once, whatever its windows, so the micro-batcher holds at most"
                     + " async-capacity x max-windows texts. It sorts the waiting texts by length before it cuts"
-                    + " batches, so a larger pool pads less (padding efficiency in docs/benchmarks.md).");
+                    + " batches, so a larger pool pads less.");
 
     public static final ConfigOption<Boolean> ORDERED = ConfigOptions.key("sentiment.ordered")
             .booleanType()

@@ -10,18 +10,20 @@ import java.nio.file.Paths;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's configuration reference is the one the options classes generate. To refresh it after changing an
- * option: {@code ./mvnw -q -pl job test -Dtest=ConfigReferenceTest -Dsentiment.updateReadme=true}.
+ * docs/configuration.md holds the configuration reference the options classes generate. To refresh it after
+ * changing an option: {@code ./mvnw -q -pl job test -Dtest=ConfigReferenceTest -Dsentiment.updateReadme=true}.
  */
 class ConfigReferenceTest {
 
     @Test
-    void readmeHoldsTheGeneratedReference() throws Exception {
-        Path readme = Paths.get("..", "README.md");
+    void docsHoldTheGeneratedReference() throws Exception {
+        Path readme = Paths.get("..", "docs", "configuration.md");
         String text = Files.readString(readme, StandardCharsets.UTF_8);
         int start = text.indexOf(ConfigReference.START);
         int end = text.indexOf(ConfigReference.END);
-        assertThat(start).as("README.md has the config-reference markers").isNotNegative();
+        assertThat(start)
+                .as("docs/configuration.md has the config-reference markers")
+                .isNotNegative();
         assertThat(end).isGreaterThan(start);
         String current = text.substring(start, end + ConfigReference.END.length());
         String generated = ConfigReference.markdown();
@@ -30,7 +32,7 @@ class ConfigReferenceTest {
             current = generated;
         }
         assertThat(current)
-                .as("README.md's configuration reference; rerun with -Dsentiment.updateReadme=true")
+                .as("docs/configuration.md's configuration reference; rerun with -Dsentiment.updateReadme=true")
                 .isEqualTo(generated);
     }
 }

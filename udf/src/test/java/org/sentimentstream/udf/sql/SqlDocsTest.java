@@ -13,12 +13,12 @@ import java.nio.file.Paths;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * README.md holds the options and OUTPUT columns tables the code generates. To refresh it after changing an
+ * docs/sql.md holds the options and OUTPUT columns tables the code generates. To refresh it after changing an
  * option: {@code ./mvnw -q -pl udf test -Dtest=SqlDocsTest -Dsentiment.updateDocs=true}.
  */
 class SqlDocsTest {
 
-    private static final Path DOC = Paths.get("..", "README.md");
+    private static final Path DOC = Paths.get("..", "docs", "sql.md");
 
     @Test
     void docsHoldTheGeneratedOptionsTable() throws Exception {
@@ -36,7 +36,7 @@ class SqlDocsTest {
         String text = Files.readString(DOC, StandardCharsets.UTF_8);
         int from = text.indexOf(start);
         int to = text.indexOf(end);
-        assertThat(from).as("README.md has the %s markers", name).isNotNegative();
+        assertThat(from).as("docs/sql.md has the %s markers", name).isNotNegative();
         assertThat(to).isGreaterThan(from);
         String current = text.substring(from + start.length(), to);
         if (Boolean.getBoolean("sentiment.updateDocs") && !current.equals(generated)) {
@@ -47,7 +47,7 @@ class SqlDocsTest {
             current = generated;
         }
         assertThat(current)
-                .as("README.md's %s; rerun with -Dsentiment.updateDocs=true", name)
+                .as("docs/sql.md's %s; rerun with -Dsentiment.updateDocs=true", name)
                 .isEqualTo(generated);
     }
 }
