@@ -1,12 +1,14 @@
 package org.sentimentstream.cli;
 
 import org.sentimentstream.cli.eval.BiasProbe;
+import org.sentimentstream.cli.input.ReviewFile;
 import org.sentimentstream.cli.model.ModelChoice;
 import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SentimentScorer;
 
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** How much a model's P(POSITIVE) moves when only a country (or any value) in a sentence changes. */
@@ -51,9 +54,12 @@ final class BiasProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = ModelChoice.forFileCommand(
-                Settings.given(spec, SentimentOptions.ALL, unmatched),
-                spec.commandLine().getErr());
+        Map<String, String> flags = Settings.given(spec, SentimentOptions.ALL, unmatched);
+        InferenceConfig config = InferenceConfig.from(Configuration.fromMap(flags)); // settings first, then files
+        if (values != null) {
+            ReviewFile.requireFile(values, "values");
+        }
+        config = ModelChoice.forFileCommand(config, flags, spec.commandLine().getErr());
         List<String> fill = values == null
                 ? BiasProbe.countries()
                 : Files.readAllLines(values, StandardCharsets.UTF_8).stream()

@@ -14,6 +14,7 @@ import org.sentimentstream.udf.SentimentScorer;
 import org.sentimentstream.udf.SettingSurface;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Accuracy of a model on a labelled file, scored through the streaming job's path. */
@@ -67,10 +69,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = ModelChoice.forFileCommand(
-                Settings.given(spec, SentimentOptions.ALL, unmatched),
-                spec.commandLine().getErr());
+        Map<String, String> flags = Settings.given(spec, SentimentOptions.ALL, unmatched);
+        InferenceConfig config = InferenceConfig.from(Configuration.fromMap(flags)); // settings first, then files
+        ReviewFile.requireFile(data, "data");
         ReviewFile.Format fmt = ReviewFile.Format.parse(format, data);
+        config = ModelChoice.forFileCommand(config, flags, spec.commandLine().getErr());
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             Evaluation eval = new Evaluation(scorer.labels());
             GoldLabels labels = new GoldLabels(scorer.labels());

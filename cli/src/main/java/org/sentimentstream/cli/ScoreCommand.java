@@ -8,6 +8,7 @@ import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SentimentScorer;
 
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Scores a TSV or JSONL file through the same path as the stream; for backfills and offline checks. */
@@ -50,10 +52,11 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        InferenceConfig config = ModelChoice.forFileCommand(
-                Settings.given(spec, SentimentOptions.ALL, unmatched),
-                spec.commandLine().getErr());
+        Map<String, String> flags = Settings.given(spec, SentimentOptions.ALL, unmatched);
+        InferenceConfig config = InferenceConfig.from(Configuration.fromMap(flags)); // settings first, then files
+        ReviewFile.requireFile(input, "input");
         ReviewFile.Format fmt = ReviewFile.Format.parse(format, input);
+        config = ModelChoice.forFileCommand(config, flags, spec.commandLine().getErr());
         try (SentimentScorer scorer = SentimentScorer.open(config)) {
             FileScorer.Summary s = new FileScorer(scorer).score(input, fmt, textField, output);
             spec.commandLine()

@@ -89,15 +89,7 @@ public final class ReviewFile implements Closeable {
      * error and names {@code option}.
      */
     public static ReviewFile open(Path file, String option, Format format, String textField) throws IOException {
-        if (Files.isDirectory(file)) {
-            throw new InvalidSettingException(option, file + " is a directory", "give the path of a review file");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidSettingException(
-                    option,
-                    "no such file: " + file,
-                    "check the path (a relative path starts from " + Path.of("").toAbsolutePath() + ")");
-        }
+        requireFile(file, option);
         Format f = format == null ? Format.of(file) : format;
         BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         String[] header = null;
@@ -121,6 +113,22 @@ public final class ReviewFile implements Closeable {
             }
         }
         return new ReviewFile(in, f, field, header);
+    }
+
+    /**
+     * Fails unless {@code file}, given as {@code --<option>}, is a file: commands check their inputs before they
+     * fetch a model, so that a wrong path is the one thing they say.
+     */
+    public static void requireFile(Path file, String option) {
+        if (Files.isDirectory(file)) {
+            throw new InvalidSettingException(option, file + " is a directory", "give the path of a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidSettingException(
+                    option,
+                    "no such file: " + file,
+                    "check the path (a relative path starts from " + Path.of("").toAbsolutePath() + ")");
+        }
     }
 
     /** Every row of {@code file}; see {@link #open}. */

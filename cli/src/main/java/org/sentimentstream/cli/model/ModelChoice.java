@@ -92,12 +92,11 @@ public final class ModelChoice {
     }
 
     /**
-     * The inference settings of a file command ({@code score}, {@code eval}, {@code bias-probe}) from its flags: as
-     * given, or with the shipped compact model when the default model cannot be had, which the banner on
-     * {@code err} says.
+     * The inference settings of a file command ({@code score}, {@code eval}, {@code bias-probe}), read from its
+     * {@code flags} into {@code config}: as given, or with the shipped compact model when the default model cannot
+     * be had, which the banner on {@code err} says.
      */
-    public static InferenceConfig forFileCommand(Map<String, String> flags, PrintWriter err) {
-        InferenceConfig config = InferenceConfig.from(Configuration.fromMap(flags));
+    public static InferenceConfig forFileCommand(InferenceConfig config, Map<String, String> flags, PrintWriter err) {
         Choice choice = choose(config, flags.containsKey(SentimentOptions.MODEL.key()));
         if (!choice.isFallback()) {
             return config;
