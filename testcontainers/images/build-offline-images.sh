@@ -133,6 +133,7 @@ build_flink() {
   mkdir -p "$ctx" && cp -r "$HERE/flink/files" "$HERE/flink/Dockerfile" "$ctx/"
   maven_copy "$HERE/flink/pom.xml" "$ctx/libs"
   maven_copy "$HERE/flink/pom.xml" "$ctx/plugins/metrics-prometheus" dependency:copy@prometheus-plugin
+  maven_copy "$HERE/flink/pom.xml" "$ctx/opt" dependency:copy@sql-gateway
   debian_file libjemalloc2 usr/lib/x86_64-linux-gnu/libjemalloc.so.2 "$ctx/jemalloc"
   docker_build "$FLINK_OFFLINE_IMAGE" "$recipe" "$ctx"
 }

@@ -239,7 +239,8 @@ public final class FlinkSessionCluster implements AutoCloseable {
         return container;
     }
 
-    private static List<Path> flinkLibJars() {
+    /** The jars of {@code job/target/flink-lib/} (ONNX Runtime, the DJL tokenizer), for lib/ of every Flink process. */
+    static List<Path> flinkLibJars() {
         Path dir = Path.of(System.getProperty("sentiment.flink-lib", "missing"));
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> jars =
