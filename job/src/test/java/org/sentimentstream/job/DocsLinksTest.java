@@ -28,9 +28,6 @@ class DocsLinksTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    /** Pages written on other branches, linked ahead of their merge: tolerated only while they do not exist. */
-    private static final Set<String> PENDING = Set.of("docs/sql-cluster.md", "testcontainers/README.md");
-
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
     private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.+?)\\s*#*\\s*$");
 
@@ -55,9 +52,7 @@ class DocsLinksTest {
                         path.isEmpty() ? page : page.getParent().resolve(path).normalize();
                 String where = ROOT.relativize(page) + ": " + target;
                 if (!Files.exists(file)) {
-                    if (!PENDING.contains(ROOT.relativize(file).toString().replace('\\', '/'))) {
-                        broken.add(where + " (no such file)");
-                    }
+                    broken.add(where + " (no such file)");
                 } else if (anchor != null
                         && file.toString().endsWith(".md")
                         && !anchors(file).contains(anchor)) {
