@@ -5,7 +5,6 @@ import org.sentimentstream.embedded.JobOutputReader;
 import org.sentimentstream.embedded.RetainingMetricReporter;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
-import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +43,7 @@ final class E2eHarness implements AutoCloseable {
 
     /** What runs between the source and the sinks. */
     enum Scoring {
-        /** This project: {@link SentimentPipeline#defineWorkflow}, the async micro-batched scorer. */
+        /** This project: {@link SentimentPipeline#define}, the async micro-batched scorer. */
         PIPELINE,
         /** Naive baseline (a): a synchronous map, one ONNX Runtime run per record, no padding. */
         NAIVE_UNPADDED,
@@ -200,17 +199,11 @@ final class E2eHarness implements AutoCloseable {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(spec.parallelism());
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.source(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config,
-                switch (spec.scoring()) {
-                    case PIPELINE -> SentimentPipeline.MICRO_BATCHED;
-                    case NAIVE_UNPADDED -> NaiveScoreFunction.stage(spec.modelDir(), 0);
-                    case NAIVE_PAD128 -> NaiveScoreFunction.stage(spec.modelDir(), 128);
-                });
+        switch (spec.scoring()) {
+            case PIPELINE -> SentimentPipeline.define(env, config);
+            case NAIVE_UNPADDED -> NaiveScoreFunction.defineJob(env, config, spec.modelDir(), 0);
+            case NAIVE_PAD128 -> NaiveScoreFunction.defineJob(env, config, spec.modelDir(), 128);
+        }
         RetainingMetricReporter.clear();
         JobID id = cluster.submitJob(env.getStreamGraph()).get().getJobID();
         JobClient job = new MiniClusterJobClient(

@@ -7,7 +7,6 @@ import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.job.config.PipelineOptions;
-import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.job.records.DeadLetters;
 import org.sentimentstream.udf.SentimentOptions;
@@ -197,12 +196,7 @@ public final class LocalRun {
             JobConfig jobConfig = config.with(embedded);
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(parallelism, flinkConfiguration());
-            SentimentPipeline.defineWorkflow(
-                    env,
-                    KafkaConnectors.source(jobConfig),
-                    KafkaConnectors.scoredSink(jobConfig),
-                    KafkaConnectors.deadLetterSink(jobConfig),
-                    jobConfig);
+            SentimentPipeline.define(env, jobConfig);
             out.printf(
                     "Flink MiniCluster: parallelism %d, %s delivery, checkpoint every %s; model %s%n",
                     parallelism,
