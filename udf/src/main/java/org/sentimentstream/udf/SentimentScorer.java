@@ -160,6 +160,17 @@ public final class SentimentScorer implements AutoCloseable {
         return reader.read(text).windows().get(0).ids().clone();
     }
 
+    /**
+     * Token ids of every sequence the model reads for a text, in order: one for a text that fits, its windows for a
+     * longer one ({@code sentiment.long-text}), special tokens included. What a benchmark or a check needs to see a
+     * text exactly as the scorer does.
+     */
+    public List<long[]> sequences(String text) {
+        List<long[]> sequences = new ArrayList<>();
+        reader.read(text).windows().forEach(window -> sequences.add(window.ids().clone()));
+        return sequences;
+    }
+
     /** Name and short sha256 of the model, as carried by every result. */
     public String modelIdentity() {
         return model.identity();
