@@ -1,5 +1,6 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 
 import java.util.regex.Matcher;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
  * says {@code --max-batch-size}, a SQL model {@code 'max-batch-size'}. The problem and the fix may name other
  * settings as <code>{sentiment.key}</code>, which are rendered the same way.
  */
+@PublicEvolving
 public class InvalidSettingException extends InvalidInputException {
 
     private static final long serialVersionUID = 1L;

@@ -8,6 +8,7 @@ import org.sentimentstream.udf.internal.TextReader;
 import org.sentimentstream.udf.internal.TokenWindows;
 
 import ai.onnxruntime.OrtException;
+import org.apache.flink.annotation.PublicEvolving;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * ONNX Runtime session, and the returned future completes with the {@link SentimentResult} once every window of
  * the text is scored. Thread-safe; close it to free the session and thread.
  */
+@PublicEvolving
 public final class SentimentScorer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SentimentScorer.class);
