@@ -46,8 +46,8 @@ public final class SentimentPipeline {
     }
 
     /**
-     * As {@link #define}, but the job ends after the records that were in the input topic when it started: for the
-     * embedded run and tests.
+     * As {@link #define}, but the job ends after the records that were in the input topic when it started: for tests
+     * that run the job to its end.
      */
     public static void defineBounded(StreamExecutionEnvironment env, JobConfig config) {
         define(env, config, KafkaConnectors.boundedSource(config));
@@ -57,7 +57,10 @@ public final class SentimentPipeline {
         defineWorkflow(env, source, KafkaConnectors.scoredSink(config), KafkaConnectors.deadLetterSink(config), config);
     }
 
-    /** Adds the job to {@code env}, reading from {@code source} and writing to the two sinks. */
+    /**
+     * Adds the job to {@code env}, reading from {@code source} and writing to the two sinks: for a source or sinks of
+     * one's own; {@link #define} builds them from the configuration.
+     */
     public static void defineWorkflow(
             StreamExecutionEnvironment env,
             Source<KafkaRecord, ?, ?> source,
