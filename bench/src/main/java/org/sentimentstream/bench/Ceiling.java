@@ -1,31 +1,27 @@
 package org.sentimentstream.bench;
 
-import org.sentimentstream.udf.internal.BatchPlanner;
-import org.sentimentstream.udf.internal.ModelDirectory;
-import org.sentimentstream.udf.internal.OnnxClassifier;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Raw ONNX Runtime, nothing else: pre-tokenized texts, {@link OnnxClassifier#classify} on ready batches (the
- * project's own tensor building and session options: graph optimisation ALL, no spinning). The ceiling of a
+ * Raw ONNX Runtime, nothing else: pre-tokenized texts, {@link RawOnnx#classify} on ready batches (the library's
+ * session options and tensor building, rebuilt here on ONNX Runtime's own API). The ceiling of a
  * workload is its best token budget over batches cut from the whole workload sorted by length: the batching that
  * a batcher which saw every text in advance would choose.
  */
 final class Ceiling implements AutoCloseable {
 
     final String modelName;
-    private final List<OnnxClassifier> sessions = new ArrayList<>();
+    private final List<RawOnnx> sessions = new ArrayList<>();
 
     /** {@code sessions} sessions of {@code threads} intra-op threads each; batches are dealt out among them. */
     Ceiling(Path modelDir, int sessions, int threads) throws Exception {
         this.modelName = modelDir.getFileName().toString();
-        ModelDirectory model = ModelDirectory.read(modelDir, modelDir.toString());
         for (int i = 0; i < sessions; i++) {
-            this.sessions.add(OnnxClassifier.open(model, threads, false));
+            this.sessions.add(RawOnnx.open(modelDir, threads));
         }
     }
 
@@ -40,12 +36,40 @@ final class Ceiling implements AutoCloseable {
         }
     }
 
+    /** What one more batch is worth in padded tokens: the library's batch planner's figure. */
+    static final int BATCH_COST_TOKENS = 32;
+
     /**
-     * The whole workload sorted by length and cut, as the project's {@link BatchPlanner} cuts, into batches of at
-     * most {@code maxTexts} texts and {@code budget} padded tokens.
+     * The whole workload sorted by length and cut, as the library's batch planner cuts its queue, into batches of at
+     * most {@code maxTexts} texts and {@code budget} padded tokens (a longer text alone), where the padded tokens
+     * plus {@link #BATCH_COST_TOKENS} per batch sum to the least (dynamic programming over the last cut).
      */
     static List<List<long[]>> budgetBatches(List<long[]> ids, int budget, int maxTexts) {
-        return new BatchPlanner(maxTexts, budget, new int[0]).plan(ids, a -> a.length);
+        List<long[]> sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparingInt(a -> a.length));
+        int n = sorted.size();
+        long[] cost = new long[n + 1];
+        int[] lastStart = new int[n + 1];
+        for (int j = 1; j <= n; j++) {
+            cost[j] = Long.MAX_VALUE;
+            int longest = sorted.get(j - 1).length;
+            for (int i = j - 1; i >= 0 && j - i <= maxTexts; i--) {
+                int size = j - i;
+                if (size > 1 && (long) size * longest > budget) {
+                    break;
+                }
+                long c = cost[i] + (long) size * longest + BATCH_COST_TOKENS;
+                if (c < cost[j]) {
+                    cost[j] = c;
+                    lastStart[j] = i;
+                }
+            }
+        }
+        List<List<long[]>> batches = new ArrayList<>();
+        for (int j = n; j > 0; j = lastStart[j]) {
+            batches.add(0, new ArrayList<>(sorted.subList(lastStart[j], j)));
+        }
+        return batches;
     }
 
     static List<List<long[]>> chunks(List<long[]> ids, int size) {
@@ -121,7 +145,7 @@ final class Ceiling implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (OnnxClassifier c : sessions) {
+        for (RawOnnx c : sessions) {
             c.close();
         }
     }

@@ -1,11 +1,10 @@
 package org.sentimentstream.bench;
 
-import org.sentimentstream.cli.local.LocalRun;
+import org.sentimentstream.cli.local.LocalCluster;
 import org.sentimentstream.embedded.JobOutputReader;
 import org.sentimentstream.embedded.RetainingMetricReporter;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
-import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,14 +36,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Kafka -> job -> Kafka on one KRaft broker (in a JVM of its own, {@link BrokerProcess}) and one MiniCluster (1
  * TaskManager, 2 slots) that live for the whole benchmark; each measured job gets fresh topics, group and
  * transactional ids. Like the {@code local}
- * command ({@code LocalRun}): throughput counts from the first record produced (the job is running and warmed up)
+ * command ({@code LocalCluster}): throughput counts from the first record produced (the job is running and warmed up)
  * to the last record visible to a {@code read_committed} consumer; latency is producer timestamp to that moment.
  */
 final class E2eHarness implements AutoCloseable {
 
     /** What runs between the source and the sinks. */
     enum Scoring {
-        /** This project: {@link SentimentPipeline#defineWorkflow}, the async micro-batched scorer. */
+        /** This project: {@link SentimentPipeline#define}, the async micro-batched scorer. */
         PIPELINE,
         /** Naive baseline (a): a synchronous map, one ONNX Runtime run per record, no padding. */
         NAIVE_UNPADDED,
@@ -147,7 +146,7 @@ final class E2eHarness implements AutoCloseable {
     E2eHarness(Duration checkpointInterval, Path brokerLog) throws Exception {
         this.checkpointInterval = checkpointInterval;
         this.broker = BrokerProcess.start(brokerLog);
-        Configuration conf = LocalRun.flinkConfiguration();
+        Configuration conf = LocalCluster.flinkConfiguration();
         conf.setString("restart-strategy.type", "none"); // a restarted job would blur the measurement
         this.cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
@@ -200,17 +199,11 @@ final class E2eHarness implements AutoCloseable {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(spec.parallelism());
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.source(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config,
-                switch (spec.scoring()) {
-                    case PIPELINE -> SentimentPipeline.MICRO_BATCHED;
-                    case NAIVE_UNPADDED -> NaiveScoreFunction.stage(spec.modelDir(), 0);
-                    case NAIVE_PAD128 -> NaiveScoreFunction.stage(spec.modelDir(), 128);
-                });
+        switch (spec.scoring()) {
+            case PIPELINE -> SentimentPipeline.define(env, config);
+            case NAIVE_UNPADDED -> NaiveScoreFunction.defineJob(env, config, spec.modelDir(), 0);
+            case NAIVE_PAD128 -> NaiveScoreFunction.defineJob(env, config, spec.modelDir(), 128);
+        }
         RetainingMetricReporter.clear();
         JobID id = cluster.submitJob(env.getStreamGraph()).get().getJobID();
         JobClient job = new MiniClusterJobClient(
@@ -231,7 +224,7 @@ final class E2eHarness implements AutoCloseable {
         };
         try (KafkaProducer<byte[], byte[]> producer = producer();
                 JobOutputReader reader = new JobOutputReader(broker.bootstrapServers(), out, dlq, keepLatency)) {
-            LocalRun.waitUntilRunning(job);
+            LocalCluster.waitUntilRunning(job);
             for (int i = 0; i < warmup.size(); i++) {
                 producer.send(record(in, i, "w" + i, warmup.get(i), System.currentTimeMillis()));
             }

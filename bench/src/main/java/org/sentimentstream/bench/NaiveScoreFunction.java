@@ -1,50 +1,78 @@
 package org.sentimentstream.bench;
 
+import org.sentimentstream.job.config.InputOptions;
+import org.sentimentstream.job.config.JobConfig;
+import org.sentimentstream.job.config.PipelineOptions;
+import org.sentimentstream.job.pipeline.KafkaConnectors;
+import org.sentimentstream.job.pipeline.ReviewParser;
 import org.sentimentstream.job.pipeline.ScoredReviewWriter;
-import org.sentimentstream.job.pipeline.ScoringStage;
 import org.sentimentstream.job.records.OutgoingRecord;
 import org.sentimentstream.job.records.Review;
 import org.sentimentstream.udf.SentimentResult;
-import org.sentimentstream.udf.internal.ModelDirectory;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
-import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The naive baseline as most published examples write it: a synchronous {@code map}, one ONNX Runtime session per
  * subtask, one {@code session.run} per record. {@code padTo} 0 = no padding (the best a per-record job can do);
  * 128 = {@code padding="max_length"}. The session gets the subtask's share of the cores (the same threads as this
- * project's per-slot default, so that only batching differs), graph optimisation ALL, no spinning. The rest of
- * the job (source, parser, sinks, dead letters) is the pipeline's own: see {@link #stage}.
+ * project's per-slot default, so that only batching differs), graph optimisation ALL, no spinning. Around it,
+ * {@link #defineJob} builds the pipeline's graph from the job module's public pieces (Kafka source, parser, scored
+ * output, sinks, dead letters), so that only the scoring differs.
  */
 final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
 
     private static final long serialVersionUID = 1L;
+
+    private static final OutputTag<OutgoingRecord> FAILED = new OutputTag<>("naive-failures") {};
 
     private final String modelDir;
     private final int padTo;
     private final int maxLength;
 
     private transient HuggingFaceTokenizer tokenizer;
-    private transient OrtEnvironment env;
-    private transient OrtSession session;
-    private transient ModelDirectory model;
+    private transient RawOnnx session;
+    private transient String identity;
     private transient ScoredReviewWriter writer;
 
-    /** The naive baseline as the scoring stage of {@code SentimentPipeline}'s graph. */
-    static ScoringStage stage(String modelDir, int padTo) {
-        return (reviews, config) ->
-                reviews.map(new NaiveScoreFunction(modelDir, padTo, 128)).name("naive-score");
+    /** source -> parse -> naive score -> scored sink; parser and scoring failures -> dead-letter sink. */
+    static void defineJob(StreamExecutionEnvironment env, JobConfig config, String modelDir, int padTo) {
+        config.getOptional(PipelineOptions.CHECKPOINT_INTERVAL)
+                .ifPresent(interval -> env.enableCheckpointing(interval.toMillis()));
+        SingleOutputStreamOperator<Review> reviews = env.fromSource(
+                        KafkaConnectors.source(config), WatermarkStrategy.noWatermarks(), "reviews")
+                .process(new ReviewParser(config.get(InputOptions.INPUT_FORMAT), config.get(InputOptions.TEXT_FIELD)))
+                .name("parse");
+        SingleOutputStreamOperator<OutgoingRecord> scored = reviews.map(new NaiveScoreFunction(modelDir, padTo, 128))
+                .name("naive-score")
+                .process(new ProcessFunction<OutgoingRecord, OutgoingRecord>() {
+                    @Override
+                    public void processElement(OutgoingRecord r, Context ctx, Collector<OutgoingRecord> out) {
+                        if (r.deadLetter()) {
+                            ctx.output(FAILED, r);
+                        } else {
+                            out.collect(r);
+                        }
+                    }
+                })
+                .name("split-failures");
+        scored.sinkTo(KafkaConnectors.scoredSink(config)).name("scored-sink");
+        reviews.getSideOutput(ReviewParser.DEAD_LETTERS)
+                .union(scored.getSideOutput(FAILED))
+                .sinkTo(KafkaConnectors.deadLetterSink(config))
+                .name("dead-letter-sink");
     }
 
     NaiveScoreFunction(String modelDir, int padTo, int maxLength) {
@@ -58,9 +86,9 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
         if (System.getProperty("RUST_FLAVOR") == null) {
             System.setProperty("RUST_FLAVOR", "cpu");
         }
-        model = ModelDirectory.read(Path.of(modelDir), modelDir);
+        Path dir = Path.of(modelDir);
         tokenizer = HuggingFaceTokenizer.builder()
-                .optTokenizerPath(model.tokenizerFile())
+                .optTokenizerPath(dir.resolve("tokenizer.json"))
                 .optAddSpecialTokens(true)
                 .optTruncation(true)
                 .optMaxLength(maxLength)
@@ -68,14 +96,8 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
                 .build();
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism);
-        env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            session = env.createSession(model.modelFile().toString(), options);
-        }
+        session = RawOnnx.open(dir, threads);
+        identity = dir.getFileName() + " (naive)";
         writer = new ScoredReviewWriter();
     }
 
@@ -84,21 +106,10 @@ final class NaiveScoreFunction extends RichMapFunction<Review, OutgoingRecord> {
         try {
             Encoding encoding = tokenizer.encode(review.text());
             long[] ids = encoding.getIds();
-            int width = Math.max(ids.length, padTo);
-            long[] mask = new long[width];
-            Arrays.fill(mask, 0, ids.length, 1L);
-            long[] padded = Arrays.copyOf(ids, width);
-            long[] shape = {1, width};
-            try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(padded), shape);
-                    OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-                    OrtSession.Result result =
-                            session.run(Map.of("input_ids", idsTensor, "attention_mask", maskTensor))) {
-                float[][] logits = (float[][]) result.get(0).getValue();
-                return writer.onScored(
-                        review,
-                        new SentimentResult(
-                                model.labels(), logits[0], ids.length, encoding.exceedMaxLength(), model.identity()));
-            }
+            float[] logits = session.classify(List.of(ids), padTo)[0];
+            return writer.onScored(
+                    review,
+                    new SentimentResult(session.labels(), logits, ids.length, encoding.exceedMaxLength(), identity));
         } catch (Exception e) {
             return writer.onFailure(review, e);
         }

@@ -7,15 +7,12 @@ import org.sentimentstream.job.pipeline.ScoredReviewWriter;
 import org.sentimentstream.job.records.KafkaRecord;
 import org.sentimentstream.job.records.OutgoingRecord;
 import org.sentimentstream.job.records.Review;
-import org.sentimentstream.udf.InferenceListener;
+import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentResult;
-import org.sentimentstream.udf.internal.BatchPlanner;
-import org.sentimentstream.udf.internal.MicroBatcher;
-import org.sentimentstream.udf.internal.ModelDirectory;
-import org.sentimentstream.udf.internal.OnnxClassifier;
-import org.sentimentstream.udf.internal.ReviewTokenizer;
-import org.sentimentstream.udf.internal.TokenizedText;
+import org.sentimentstream.udf.SentimentScorer;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -37,7 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,10 +41,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Per-record cost of what the pipeline does around ONNX Runtime, in µs per record: the DJL tokenizer on SST-2
- * phrases and long reviews, and the micro-batcher (queue, planner, futures) with a model that returns at once.
- * Run by bench/run.sh with {@code org.openjdk.jmh.Main OverheadBenchmark}; the model directory (for
- * tokenizer.json) comes from {@code -Dbench.model}. The review codec's path (parse a record, write its scored
- * output) needs no model.
+ * phrases and long reviews; the library's whole scoring path ({@link SentimentScorer#score}: text reading,
+ * micro-batcher, batch planning, tensors, futures) on the tiny test model, whose inference is so small that the
+ * cost around it shows; and the review codec (parse a record, write its scored output), which needs no model.
+ * Run by bench/run.sh with {@code org.openjdk.jmh.Main OverheadBenchmark}; the model directory (for tokenizer.json)
+ * comes from {@code -Dbench.model}, the tiny model's from {@code -Dbench.tinyModel}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -66,21 +63,22 @@ public class OverheadBenchmark {
         @Param({"phrase", "long"})
         public String workload;
 
-        ReviewTokenizer tokenizer;
+        HuggingFaceTokenizer tokenizer;
         List<String> texts;
-        List<TokenizedText> tokenized;
         int next;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             Path model = Path.of(System.getProperty("bench.model", "models/sst2-minilm-l6"));
-            tokenizer = ReviewTokenizer.open(model.resolve("tokenizer.json"), 128);
-            texts = Workloads.pipeline(workload, t -> tokenizer.encode(t).length())
+            tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(model.resolve("tokenizer.json"))
+                    .optAddSpecialTokens(true)
+                    .optTruncation(true)
+                    .optMaxLength(128)
+                    .optPadding(false)
+                    .build();
+            texts = Workloads.pipeline(workload, t -> tokenizer.encode(t).getIds().length)
                     .subList(0, 256);
-            tokenized = new ArrayList<>();
-            for (String t : texts) {
-                tokenized.add(tokenizer.encode(t));
-            }
         }
 
         @TearDown(Level.Trial)
@@ -91,89 +89,40 @@ public class OverheadBenchmark {
 
     /** One record through the DJL tokenizer (what asyncInvoke does on Flink's task thread). */
     @Benchmark
-    public TokenizedText tokenize(Texts s) {
+    public Encoding tokenize(Texts s) {
         String text = s.texts.get(s.next++ & 255);
         return s.tokenizer.encode(text);
     }
 
     @State(Scope.Benchmark)
-    public static class Batcher {
-        MicroBatcher batcher;
+    public static class TinyScorer {
+        SentimentScorer scorer;
 
+        /** The tiny DistilBERT test model (dim 32) with the default settings and one intra-op thread. */
         @Setup(Level.Trial)
-        public void setUp() {
-            // the defaults (64 texts, 5 ms, 512 tokens, no buckets), and a model that answers at once
-            batcher = new MicroBatcher(
-                    "jmh-batcher",
-                    batch -> {
-                        float[][] out = new float[batch.size()][2];
-                        return out;
-                    },
-                    64,
-                    Duration.ofMillis(5),
-                    512,
-                    new int[0]);
+        public void setUp() throws Exception {
+            String dir = System.getProperty("bench.tinyModel", "testing/src/main/resources/tiny-distilbert");
+            scorer = SentimentScorer.open(InferenceConfig.builder().model(dir).build(), 1);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws Exception {
-            batcher.close();
+            scorer.close();
         }
     }
 
     /**
-     * 128 records submitted at once (Flink's async capacity) and awaited: queue, planning, padding bookkeeping,
-     * future completion and the hand-off between threads, per record. No inference.
+     * 128 records submitted at once (Flink's async capacity is 256) and awaited, per record: the library's scoring
+     * path on the tiny model, tokenization and the tiny inference included.
      */
     @Benchmark
     @OperationsPerInvocation(RECORDS)
-    public Object microBatcher(Texts s, Batcher b) throws Exception {
+    public Object scorerTinyModel(Texts s, TinyScorer t) throws Exception {
         CompletableFuture<?>[] futures = new CompletableFuture<?>[RECORDS];
         for (int i = 0; i < RECORDS; i++) {
-            futures[i] = b.batcher.submit(s.tokenized.get(i), InferenceListener.NOOP);
+            futures[i] = t.scorer.score(s.texts.get(i));
         }
         return CompletableFuture.allOf(futures).get();
-    }
-
-    /** The planner alone: sort 128 queued texts by length and cut them into batches. */
-    @Benchmark
-    @OperationsPerInvocation(RECORDS)
-    public Object batchPlanner(Texts s) {
-        return new BatchPlanner(64, 512, new int[0]).plan(s.tokenized.subList(0, RECORDS), TokenizedText::length);
-    }
-
-    @State(Scope.Benchmark)
-    public static class TinySession {
-        OnnxClassifier classifier;
-        List<long[]> batch;
-
-        /** The tiny DistilBERT test model (dim 32): its inference is so small that the cost around it shows. */
-        @Setup(Level.Trial)
-        public void setUp(Texts texts) throws Exception {
-            Path dir = Path.of(System.getProperty("bench.tinyModel", "testing/src/main/resources/tiny-distilbert"));
-            classifier = OnnxClassifier.open(ModelDirectory.read(dir, "tiny"), 1, false);
-            batch = new ArrayList<>();
-            for (TokenizedText t : texts.tokenized.subList(0, BATCH)) {
-                batch.add(t.ids());
-            }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() throws Exception {
-            classifier.close();
-        }
-    }
-
-    static final int BATCH = 32;
-
-    /**
-     * One batch of 32 texts through {@code OnnxClassifier.classify} on the tiny model, per record: building the
-     * padded input tensors, the ONNX Runtime call and reading the logits back.
-     */
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public float[][] classifyTinyModel(TinySession s) throws Exception {
-        return s.classifier.classify(s.batch);
     }
 
     @State(Scope.Benchmark)

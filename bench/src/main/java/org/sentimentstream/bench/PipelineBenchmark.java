@@ -2,8 +2,7 @@ package org.sentimentstream.bench;
 
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.SentimentOptions;
-import org.sentimentstream.udf.internal.ReviewTokenizer;
-import org.sentimentstream.udf.internal.TextReader;
+import org.sentimentstream.udf.SentimentScorer;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -202,19 +201,18 @@ public final class PipelineBenchmark {
 
     private void prepareWorkloads() throws Exception {
         for (Map.Entry<String, Path> model : o.models.entrySet()) {
-            try (ReviewTokenizer tokenizer = ReviewTokenizer.open(
-                    model.getValue().resolve("tokenizer.json"), SentimentOptions.MAX_SEQUENCE_LENGTH.defaultValue())) {
-                // what the job reads of each text with the default settings: the text, or its windows
-                TextReader reader = TextReader.of(InferenceConfig.builder().build(), tokenizer);
+            // what the job reads of each text with the default settings: the text, or its windows
+            InferenceConfig defaults =
+                    InferenceConfig.builder().model(model.getValue().toString()).build();
+            try (SentimentScorer reader = SentimentScorer.open(defaults, 1)) {
                 Map<String, List<String>> texts = new LinkedHashMap<>();
                 Map<String, List<long[]>> ids = new LinkedHashMap<>();
                 Map<String, Double> perText = new LinkedHashMap<>();
                 for (String w : o.workloads) {
-                    List<String> t =
-                            Workloads.pipeline(w, s -> tokenizer.encode(s).length());
+                    List<String> t = Workloads.pipeline(w, s -> reader.tokenIds(s).length);
                     List<long[]> i = new ArrayList<>();
                     for (String text : t) {
-                        reader.read(text).windows().forEach(window -> i.add(window.ids()));
+                        i.addAll(reader.sequences(text));
                     }
                     texts.put(w, t);
                     ids.put(w, i);

@@ -8,35 +8,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
- * The texts of the benchmarks: {@link #pipeline} those of {@link PipelineBenchmark} (SST-2 phrases and real review
- * sentences); {@link #build} those of the batching sweep, all drawn from SST-2 train phrases with fixed seeds (by
- * default the 3,000 bundled with the benchmarks, {@value #PHRASES_RESOURCE}; see SOURCE.md beside it):
- *
- * <ul>
- *   <li>{@code sst2}: 2,000 distinct SST-2 phrases as they are (many are very short sub-phrases);
- *   <li>{@code short}: short reviews, each 2 (85%) or 3 (15%) random SST-2 phrases joined (median about 22
- *       tokens: a typical short review);
- *   <li>{@code long}: long reviews, SST-2 phrases joined until the text has between 60 and 127 tokens
- *       ([CLS] and [SEP] included), so that none is truncated at 128.
- * </ul>
+ * The texts of {@link PipelineBenchmark} and the JMH benchmarks ({@link #pipeline}): SST-2 train phrases (the 3,000
+ * bundled with the benchmarks, {@value #PHRASES_RESOURCE}), real review sentences and whole IMDB reviews, drawn
+ * and joined with fixed seeds; see SOURCE.md beside them.
  */
 final class Workloads {
 
     static final long SEED = 20260102L;
-    static final int SST2_POOL = 2000;
-    static final List<String> NAMES = List.of("sst2", "short", "long");
     /** The workloads of {@link PipelineBenchmark}: see {@link #pipeline}. */
     static final List<String> PIPELINE = List.of("phrase", "mixed", "long", "imdb");
 
@@ -154,94 +140,6 @@ final class Workloads {
             }
             if (tokens.applyAsInt(text) >= min) {
                 out.add(text);
-            }
-        }
-        return out;
-    }
-
-    /** The phrases of {@code trainTsv} ({@link #readSst2}), or the bundled ones when it is null. */
-    static List<String> phrases(Path trainTsv) throws IOException {
-        return trainTsv == null ? bundledPhrases() : readSst2(trainTsv);
-    }
-
-    /** Column 0 of train.tsv (header skipped), trimmed, empty lines dropped. */
-    static List<String> readSst2(Path trainTsv) throws IOException {
-        List<String> out = new ArrayList<>();
-        List<String> lines = Files.readAllLines(trainTsv, StandardCharsets.UTF_8);
-        for (String line : lines.subList(1, lines.size())) {
-            int tab = line.indexOf('\t');
-            String text = (tab < 0 ? line : line.substring(0, tab)).trim();
-            if (!text.isEmpty()) {
-                out.add(text);
-            }
-        }
-        return out;
-    }
-
-    /** {@code count} texts of the named workload; {@code tokens} counts tokens as the scorer does. */
-    static List<String> build(String name, List<String> sst2, int count, ToIntFunction<String> tokens) {
-        switch (name) {
-            case "sst2":
-                return sst2Phrases(sst2, count);
-            case "short":
-                return shortReviews(sst2, count);
-            case "long":
-                return longReviews(sst2, count, tokens);
-            default:
-                throw new IllegalArgumentException("unknown workload '" + name + "', use one of " + NAMES);
-        }
-    }
-
-    static List<String> sst2Phrases(List<String> sst2, int count) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < sst2.size(); i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(SEED));
-        Set<String> picked = new LinkedHashSet<>();
-        for (int i = 0; i < order.size() && picked.size() < count; i++) {
-            picked.add(sst2.get(order.get(i)));
-        }
-        return new ArrayList<>(picked);
-    }
-
-    static List<String> shortReviews(List<String> sst2, int count) {
-        Random rng = new Random(SEED + 1);
-        List<String> out = new ArrayList<>(count);
-        while (out.size() < count) {
-            int parts = rng.nextInt(100) < 15 ? 3 : 2; // median about 22 tokens
-            StringBuilder sb = new StringBuilder();
-            for (int p = 0; p < parts; p++) {
-                if (p > 0) {
-                    sb.append(' ');
-                }
-                sb.append(sst2.get(rng.nextInt(sst2.size())));
-            }
-            out.add(sb.toString());
-        }
-        return out;
-    }
-
-    static List<String> longReviews(List<String> sst2, int count, ToIntFunction<String> tokens) {
-        Random rng = new Random(SEED + 2);
-        List<String> out = new ArrayList<>(count);
-        while (out.size() < count) {
-            int target = 60 + rng.nextInt(128 - 60); // 60..127 tokens
-            StringBuilder sb = new StringBuilder();
-            int length = 2;
-            for (int tries = 0; length < target && tries < 50; tries++) {
-                String candidate = sb.length() == 0
-                        ? sst2.get(rng.nextInt(sst2.size()))
-                        : sb + " " + sst2.get(rng.nextInt(sst2.size()));
-                int n = tokens.applyAsInt(candidate);
-                if (n <= 127) { // 128 could be a truncated text
-                    sb.setLength(0);
-                    sb.append(candidate);
-                    length = n;
-                }
-            }
-            if (length >= 60) {
-                out.add(sb.toString());
             }
         }
         return out;

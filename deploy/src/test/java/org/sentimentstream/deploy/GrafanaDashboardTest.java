@@ -3,7 +3,6 @@ package org.sentimentstream.deploy;
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.config.JobConfig;
-import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.testing.DashboardMetrics;
 import org.sentimentstream.testing.PrometheusScrape;
@@ -111,12 +110,7 @@ class GrafanaDashboardTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.source(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config);
+        SentimentPipeline.define(env, config);
         JobClient job = env.executeAsync("sentiment-stream");
         PrometheusScrape scrape;
         try {

@@ -1,7 +1,6 @@
 package org.sentimentstream.testcontainers;
 
 import org.sentimentstream.job.config.JobConfig;
-import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 import org.sentimentstream.testing.TinyModel;
@@ -80,12 +79,7 @@ class KafkaContainerPipelineITCase {
                 TinyModel.dir().toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config);
+        SentimentPipeline.defineBounded(env, config);
         env.execute("sentiment-stream against a Kafka container");
 
         long expectedScored = reviews.stream().filter(Review::scored).count();

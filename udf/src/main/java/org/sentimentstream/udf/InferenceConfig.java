@@ -3,6 +3,7 @@ package org.sentimentstream.udf;
 import org.sentimentstream.udf.SentimentOptions.LongText;
 import org.sentimentstream.udf.SentimentOptions.SessionSharing;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -39,6 +40,7 @@ import static org.sentimentstream.udf.SentimentOptions.WINDOW_OVERLAP;
  * at construction with an {@link InvalidSettingException}. {@code modelSha256} and {@code modelCacheDir} are null when
  * unset.
  */
+@PublicEvolving
 public record InferenceConfig(
         String model,
         String modelSha256,

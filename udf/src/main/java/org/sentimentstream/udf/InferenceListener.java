@@ -1,6 +1,9 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** Receives what the micro-batcher measures; implementations must be thread-safe and cheap. */
+@PublicEvolving
 public interface InferenceListener {
 
     InferenceListener NOOP = new InferenceListener() {};

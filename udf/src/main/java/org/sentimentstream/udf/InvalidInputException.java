@@ -1,5 +1,7 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,6 +11,7 @@ import java.util.regex.Pattern;
  * {@code Invalid option '--model': <problem>. Fix: <fix>.}; command lines exit with 2 and show no stack trace. The
  * problem and the fix may name settings as <code>{sentiment.key}</code>, rendered under each surface's name.
  */
+@PublicEvolving
 public class InvalidInputException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
@@ -8,6 +9,7 @@ import org.apache.flink.configuration.ConfigOption;
  * a SQL model {@code 'max-batch-size'}. A command's own flag (say {@code --input}) is a key without the
  * {@code sentiment.} prefix.
  */
+@PublicEvolving
 public class InvalidSettingException extends InvalidInputException {
 
     private static final long serialVersionUID = 1L;

@@ -2,6 +2,7 @@ package org.sentimentstream.udf;
 
 import org.sentimentstream.udf.internal.ModelDirectory;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.core.fs.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ import java.util.stream.Stream;
  *       whichever process opens the model, typically each TaskManager.
  * </ul>
  */
+@PublicEvolving
 public final class ModelResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelResolver.class);

@@ -1,5 +1,6 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.BlockElement;
 import org.apache.flink.configuration.description.TextElement;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Options as people read them: in {@code --help}, in the README's tables and in error messages. */
+@PublicEvolving
 public final class OptionDocs {
 
     /** A column of an options table: its header and what it shows for an option. */

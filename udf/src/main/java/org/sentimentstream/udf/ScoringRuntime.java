@@ -2,6 +2,7 @@ package org.sentimentstream.udf;
 
 import org.sentimentstream.udf.internal.InferenceMetrics;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.table.functions.FunctionContext;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a {@link SessionLease} on a scorer, the operator's {@code sentiment} metrics, and the rule that each record has
  * exactly one outcome, counted once.
  */
+@Internal
 public final class ScoringRuntime implements AutoCloseable {
 
     /** Counter, next to the scorer's metrics, of NULL or blank texts, which are not scored. */

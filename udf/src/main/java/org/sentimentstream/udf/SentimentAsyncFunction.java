@@ -1,5 +1,6 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Use with {@code AsyncDataStream.orderedWait} or {@code unorderedWait}; their capacity bounds the records in
  * flight and so gives backpressure.
  */
+@PublicEvolving
 public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> {
 
     private static final long serialVersionUID = 1L;

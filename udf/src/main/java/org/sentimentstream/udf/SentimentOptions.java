@@ -1,5 +1,6 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -10,6 +11,7 @@ import java.util.List;
  * Options of the inference library: where the model comes from, how text is tokenized, how records are
  * micro-batched and how ONNX Runtime runs. Settable from Flink configuration or the command line.
  */
+@PublicEvolving
 public final class SentimentOptions {
 
     public static final String DEFAULT_MODEL = "hf:optimum/distilbert-base-uncased-finetuned-sst-2-english";

@@ -1,5 +1,7 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +14,7 @@ import java.util.Map;
  * model's probabilities are the softmax of its logits; a multi-label model's are a sigmoid per label, and its
  * {@link #predictedLabels()} are those above the threshold.
  */
+@PublicEvolving
 public final class SentimentResult implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -8,6 +8,7 @@ import org.sentimentstream.udf.internal.TextReader;
 import org.sentimentstream.udf.internal.TokenWindows;
 
 import ai.onnxruntime.OrtException;
+import org.apache.flink.annotation.PublicEvolving;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * ONNX Runtime session, and the returned future completes with the {@link SentimentResult} once every window of
  * the text is scored. Thread-safe; close it to free the session and thread.
  */
+@PublicEvolving
 public final class SentimentScorer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SentimentScorer.class);
@@ -158,6 +160,17 @@ public final class SentimentScorer implements AutoCloseable {
      */
     public long[] tokenIds(String text) {
         return reader.read(text).windows().get(0).ids().clone();
+    }
+
+    /**
+     * Token ids of every sequence the model reads for a text, in order: one for a text that fits, its windows for a
+     * longer one ({@code sentiment.long-text}), special tokens included. What a benchmark or a check needs to see a
+     * text exactly as the scorer does.
+     */
+    public List<long[]> sequences(String text) {
+        List<long[]> sequences = new ArrayList<>();
+        reader.read(text).windows().forEach(window -> sequences.add(window.ids().clone()));
+        return sequences;
     }
 
     /** Name and short sha256 of the model, as carried by every result. */

@@ -1,11 +1,13 @@
 package org.sentimentstream.udf;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
  * Where a user gives a setting, and so what it is called there. Every setting is declared once, as a
  * {@link ConfigOption} with a {@code sentiment.} key; the other names are derived from it.
  */
+@PublicEvolving
 public enum SettingSurface {
     /** Flink configuration and job parameters: {@code sentiment.max-batch-size}. */
     FLINK_KEY("setting"),

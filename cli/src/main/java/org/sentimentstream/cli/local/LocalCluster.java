@@ -5,7 +5,6 @@ import org.sentimentstream.embedded.RetainingMetricReporter;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.job.config.PipelineOptions;
-import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.udf.SentimentOptions;
 
@@ -78,12 +77,7 @@ public final class LocalCluster implements AutoCloseable {
             JobConfig jobConfig = config.with(embedded);
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(parallelism, flinkConfiguration());
-            SentimentPipeline.defineWorkflow(
-                    env,
-                    KafkaConnectors.source(jobConfig),
-                    KafkaConnectors.scoredSink(jobConfig),
-                    KafkaConnectors.deadLetterSink(jobConfig),
-                    jobConfig);
+            SentimentPipeline.define(env, jobConfig);
             log.printf(
                     "Flink MiniCluster: parallelism %d, %s delivery, checkpoint every %s; model %s%n",
                     parallelism,

@@ -1,7 +1,6 @@
 package org.sentimentstream.job.cli;
 
 import org.sentimentstream.job.config.JobConfig;
-import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.job.pipeline.StartupChecks;
 
@@ -43,12 +42,7 @@ final class RunCommand implements Callable<Integer> {
                         env.getConfiguration(), Settings.given(spec, JobConfig.allOptions(), unmatched))
                 .requireBootstrapServers();
         LOG.info("Starting sentiment-stream with {}", config.redacted());
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.source(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config);
+        SentimentPipeline.define(env, config);
         StartupChecks.run(config);
         env.execute("sentiment-stream");
         return 0;

@@ -40,27 +40,30 @@ public final class SentimentPipeline {
 
     private SentimentPipeline() {}
 
-    /** Micro-batched ONNX Runtime inference in Flink's async operator: the job's scoring. */
-    public static final ScoringStage MICRO_BATCHED = SentimentPipeline::scoreMicroBatched;
+    /** The running job: reads the input topic for as long as it runs, writes the output and dead-letter topics. */
+    public static void define(StreamExecutionEnvironment env, JobConfig config) {
+        define(env, config, KafkaConnectors.source(config));
+    }
+
+    /**
+     * As {@link #define}, but the job ends after the records that were in the input topic when it started: for tests
+     * that run the job to its end.
+     */
+    public static void defineBounded(StreamExecutionEnvironment env, JobConfig config) {
+        define(env, config, KafkaConnectors.boundedSource(config));
+    }
+
+    private static void define(StreamExecutionEnvironment env, JobConfig config, Source<KafkaRecord, ?, ?> source) {
+        defineWorkflow(env, source, KafkaConnectors.scoredSink(config), KafkaConnectors.deadLetterSink(config), config);
+    }
 
     /** Adds the job to {@code env}, reading from {@code source} and writing to the two sinks. */
-    public static void defineWorkflow(
+    private static void defineWorkflow(
             StreamExecutionEnvironment env,
             Source<KafkaRecord, ?, ?> source,
             Sink<OutgoingRecord> scoredSink,
             Sink<OutgoingRecord> deadLetterSink,
             JobConfig config) {
-        defineWorkflow(env, source, scoredSink, deadLetterSink, config, MICRO_BATCHED);
-    }
-
-    /** The same graph with {@code scoring} between the parser and the sinks. */
-    public static void defineWorkflow(
-            StreamExecutionEnvironment env,
-            Source<KafkaRecord, ?, ?> source,
-            Sink<OutgoingRecord> scoredSink,
-            Sink<OutgoingRecord> deadLetterSink,
-            JobConfig config,
-            ScoringStage scoring) {
         configureCheckpointing(env, config);
         DataStream<KafkaRecord> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "reviews")
                 .uid("kafka-source");
@@ -71,7 +74,7 @@ public final class SentimentPipeline {
                 .name("parse")
                 .uid("parse");
 
-        SingleOutputStreamOperator<OutgoingRecord> scored = scoring.score(reviews, config)
+        SingleOutputStreamOperator<OutgoingRecord> scored = score(reviews, config)
                 .process(new SplitFailures())
                 .name("split-failures")
                 .uid("split-failures");
@@ -84,7 +87,8 @@ public final class SentimentPipeline {
                 .uid("dead-letter-sink");
     }
 
-    private static DataStream<OutgoingRecord> scoreMicroBatched(DataStream<Review> reviews, JobConfig config) {
+    /** Micro-batched ONNX Runtime inference in Flink's async operator. */
+    private static DataStream<OutgoingRecord> score(DataStream<Review> reviews, JobConfig config) {
         SentimentAsyncFunction<Review, OutgoingRecord> scorer =
                 new SentimentAsyncFunction<>(config.inference(), Review::text, new ScoredReviewWriter());
         long timeoutMs = config.get(PipelineOptions.ASYNC_TIMEOUT).toMillis();

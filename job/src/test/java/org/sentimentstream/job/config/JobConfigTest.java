@@ -1,6 +1,5 @@
 package org.sentimentstream.job.config;
 
-import org.sentimentstream.job.pipeline.KafkaConnectors;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
 import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.SentimentOptions;
@@ -152,12 +151,7 @@ class JobConfigTest {
                 Map.of("sentiment.bootstrap-servers", "127.0.0.1:1", "sentiment.delivery-guarantee", "EXACTLY_ONCE"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 
-        assertThatThrownBy(() -> SentimentPipeline.defineWorkflow(
-                        env,
-                        KafkaConnectors.boundedSource(config),
-                        KafkaConnectors.scoredSink(config),
-                        KafkaConnectors.deadLetterSink(config),
-                        config))
+        assertThatThrownBy(() -> SentimentPipeline.defineBounded(env, config))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("'sentiment.delivery-guarantee'")
                 .hasMessageContaining("Fix:");
@@ -169,12 +163,7 @@ class JobConfigTest {
                 Map.of("sentiment.bootstrap-servers", "127.0.0.1:1", "sentiment.checkpoint-interval", "1500 ms"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config);
+        SentimentPipeline.defineBounded(env, config);
 
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(1500L);
@@ -188,12 +177,7 @@ class JobConfigTest {
         JobConfig config = JobConfig.from(
                 flink, Map.of("sentiment.bootstrap-servers", "127.0.0.1:1", "sentiment.checkpoint-interval", "2 s"));
 
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config);
+        SentimentPipeline.defineBounded(env, config);
 
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(7000L);
     }
@@ -204,12 +188,7 @@ class JobConfigTest {
                 Map.of("sentiment.bootstrap-servers", "127.0.0.1:1", "sentiment.delivery-guarantee", "AT_LEAST_ONCE"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
 
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config);
+        SentimentPipeline.defineBounded(env, config);
 
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
     }

@@ -510,12 +510,7 @@ class SentimentPipelineITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
         env.configure(noRestarts());
-        SentimentPipeline.defineWorkflow(
-                env,
-                KafkaConnectors.boundedSource(config),
-                KafkaConnectors.scoredSink(config),
-                KafkaConnectors.deadLetterSink(config),
-                config);
+        SentimentPipeline.defineBounded(env, config);
         env.execute("sentiment-pipeline-itcase");
     }
 

@@ -1,10 +1,8 @@
 package org.sentimentstream.job.pipeline;
 
 import org.sentimentstream.job.config.JobConfig;
-import org.sentimentstream.job.records.OutgoingRecord;
 import org.sentimentstream.testing.TinyModel;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
@@ -22,8 +20,8 @@ class SentimentPipelineTest {
             "sentiment.model", TinyModel.dir().toString()));
 
     @Test
-    void theDefaultScoringIsTheAsyncMicroBatchedStage() {
-        assertThat(operatorNames(null))
+    void theJobIsSourceParseAsyncScoringAndTwoSinks() {
+        assertThat(operatorNames())
                 .containsExactly(
                         "Source: reviews",
                         "parse",
@@ -35,44 +33,10 @@ class SentimentPipelineTest {
                         "dead-letter-sink: Committer");
     }
 
-    @Test
-    void anotherScoringStageReplacesOnlyTheScoring() {
-        // the graph is only built, never run
-        ScoringStage another = (reviews, config) -> reviews.map(review -> (OutgoingRecord) null)
-                .returns(TypeInformation.of(OutgoingRecord.class))
-                .name("another-scorer");
-
-        assertThat(operatorNames(another))
-                .containsExactly(
-                        "Source: reviews",
-                        "parse",
-                        "another-scorer",
-                        "split-failures",
-                        "scored-sink: Writer",
-                        "scored-sink: Committer",
-                        "dead-letter-sink: Writer",
-                        "dead-letter-sink: Committer");
-    }
-
-    /** The operators of the job graph in the order they were added; {@code scoring} null for the default. */
-    private static List<String> operatorNames(ScoringStage scoring) {
+    /** The operators of the job graph in the order they were added. */
+    private static List<String> operatorNames() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (scoring == null) {
-            SentimentPipeline.defineWorkflow(
-                    env,
-                    KafkaConnectors.source(CONFIG),
-                    KafkaConnectors.scoredSink(CONFIG),
-                    KafkaConnectors.deadLetterSink(CONFIG),
-                    CONFIG);
-        } else {
-            SentimentPipeline.defineWorkflow(
-                    env,
-                    KafkaConnectors.source(CONFIG),
-                    KafkaConnectors.scoredSink(CONFIG),
-                    KafkaConnectors.deadLetterSink(CONFIG),
-                    CONFIG,
-                    scoring);
-        }
+        SentimentPipeline.define(env, CONFIG);
         return env.getStreamGraph().getStreamNodes().stream()
                 .sorted((a, b) -> Integer.compare(a.getId(), b.getId()))
                 .map(StreamNode::getOperatorName)

@@ -11,26 +11,26 @@ import java.util.function.ToIntFunction;
  * never over the size or padded-token limits, and cut where the fewest padding tokens result: a few texts much
  * longer than the rest get a batch of their own rather than padding all the others to their length.
  */
-public final class BatchPlanner {
+final class BatchPlanner {
 
     /**
      * What one more batch is worth in padded tokens: ONNX Runtime's fixed cost of a run, and the smaller matrices
      * of a smaller batch. Small against the budgets measured best (docs/benchmarks.md, calibration: 128 to 1024
      * tokens score alike), large enough that a few padding tokens do not split a batch.
      */
-    public static final int BATCH_COST_TOKENS = 32;
+    static final int BATCH_COST_TOKENS = 32;
 
     private final int maxBatchSize;
     private final int maxBatchTokens;
     private final int[] bucketBounds;
 
-    public BatchPlanner(int maxBatchSize, int maxBatchTokens, int[] bucketBounds) {
+    BatchPlanner(int maxBatchSize, int maxBatchTokens, int[] bucketBounds) {
         this.maxBatchSize = maxBatchSize;
         this.maxBatchTokens = maxBatchTokens;
         this.bucketBounds = bucketBounds.clone();
     }
 
-    public <T> List<List<T>> plan(List<T> waiting, ToIntFunction<T> length) {
+    <T> List<List<T>> plan(List<T> waiting, ToIntFunction<T> length) {
         List<T> sorted = new ArrayList<>(waiting);
         sorted.sort(Comparator.comparingInt(length));
         int[] lengths = new int[sorted.size()];
@@ -90,7 +90,7 @@ public final class BatchPlanner {
      * Whether a batch of {@link #plan} is full: at its size limit, or one more text at least as long as its longest
      * would pass the padded-token limit.
      */
-    public <T> boolean isFull(List<T> batch, ToIntFunction<T> length) {
+    <T> boolean isFull(List<T> batch, ToIntFunction<T> length) {
         int longest = 0;
         for (T item : batch) {
             longest = Math.max(longest, length.applyAsInt(item));

@@ -2,6 +2,7 @@ package org.sentimentstream.udf.internal;
 
 import org.sentimentstream.udf.InferenceListener;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and queue wait histograms, padding efficiency, and counters of scored, truncated and failed records and of the
  * windows scored for them (a long text read in windows is one record and several windows).
  */
+@Internal
 public final class InferenceMetrics implements InferenceListener {
 
     public static final String GROUP = "sentiment";

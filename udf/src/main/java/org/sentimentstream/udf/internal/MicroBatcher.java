@@ -3,6 +3,7 @@ package org.sentimentstream.udf.internal;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.InferenceListener;
 
+import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * text has waited {@code maxBatchDelay}. Every submitted future is completed: with logits, with the batch's error,
  * or as cancelled at close.
  */
+@Internal
 public final class MicroBatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);

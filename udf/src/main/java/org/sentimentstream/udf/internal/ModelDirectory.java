@@ -4,6 +4,7 @@ import org.sentimentstream.udf.ModelContractException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.annotation.Internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code problem_type}), the padding token and the position limit; the ONNX graph itself is checked when the
  * session opens ({@link OnnxClassifier}).
  */
+@Internal
 public final class ModelDirectory {
 
     public static final String MODEL_FILE = "model.onnx";

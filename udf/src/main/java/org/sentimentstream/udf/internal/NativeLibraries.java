@@ -1,9 +1,12 @@
 package org.sentimentstream.udf.internal;
 
+import org.apache.flink.annotation.Internal;
+
 /**
  * Turns the failure to load a native library a second time, from a second user-code classloader of the same
  * JVM (a job resubmitted to a Flink session cluster), into a message that says how to fix the deployment.
  */
+@Internal
 public final class NativeLibraries {
 
     public static final String FIX =

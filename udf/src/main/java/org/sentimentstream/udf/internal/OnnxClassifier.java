@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,6 +33,7 @@ import java.util.TreeSet;
  * <p>Inputs are written into direct buffers in native order, which ONNX Runtime reads in place. The buffers belong
  * to the session and are reused from batch to batch, so one thread at a time may call {@link #classify}.
  */
+@Internal
 public final class OnnxClassifier implements AutoCloseable {
 
     static final String INPUT_IDS = "input_ids";

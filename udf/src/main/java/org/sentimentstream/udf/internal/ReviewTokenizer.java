@@ -3,6 +3,7 @@ package org.sentimentstream.udf.internal;
 import org.sentimentstream.udf.SentimentOptions.LongText;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import org.apache.flink.annotation.Internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
  * what the model reads of it. The special tokens the post-processor puts around a text are counted once, at open,
  * so that the splitter can put them around every window.
  */
+@Internal
 public final class ReviewTokenizer implements AutoCloseable {
 
     static {

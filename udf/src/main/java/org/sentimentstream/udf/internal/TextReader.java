@@ -4,11 +4,14 @@ import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.SentimentOptions;
 
+import org.apache.flink.annotation.Internal;
+
 /**
  * What the model reads of a text, as the settings say: its markup turned into plain text ({@code strip-html}), the
  * whole text tokenized, and cut into one sequence or windows ({@code long-text}). The scorer, and whatever must
  * see a text as the scorer does, read through it.
  */
+@Internal
 public final class TextReader {
 
     private final ReviewTokenizer tokenizer;

@@ -1,5 +1,7 @@
 package org.sentimentstream.udf.internal;
 
+import org.apache.flink.annotation.Internal;
+
 import java.util.List;
 
 /**
@@ -11,6 +13,7 @@ import java.util.List;
  * @param tokens the whole text's tokens, special tokens included once, whether or not all were read
  * @param truncated whether some of the text's tokens are in no window
  */
+@Internal
 public record TokenWindows(List<TokenizedText> windows, int[] weights, int tokens, boolean truncated) {
 
     public TokenWindows {

@@ -5,6 +5,7 @@ import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.sql.internal.OutputColumns;
 import org.sentimentstream.udf.sql.internal.SqlOptions;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.table.api.ValidationException;
@@ -36,6 +37,7 @@ import java.util.Set;
  * prefix; OUTPUT may hold any of {@link OutputColumns.Column}. Both are checked when a query that uses the model
  * is planned, with errors that name the option or column. Discovered through {@code META-INF/services}.
  */
+@PublicEvolving
 public final class OnnxModelProviderFactory implements ModelProviderFactory {
 
     public static final String IDENTIFIER = "onnx";

@@ -6,6 +6,7 @@ import org.sentimentstream.udf.ScoringRuntime;
 import org.sentimentstream.udf.SettingSurface;
 import org.sentimentstream.udf.sql.internal.OutputColumns;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncPredictFunction;
 import org.apache.flink.table.functions.FunctionContext;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Public only because Flink's generated code refers to it; created by {@link OnnxModelProviderFactory}.
  */
+@Internal
 public final class OnnxPredictFunction extends AsyncPredictFunction {
 
     private static final long serialVersionUID = 1L;

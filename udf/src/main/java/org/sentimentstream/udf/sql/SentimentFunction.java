@@ -4,6 +4,7 @@ import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.ScoringRuntime;
 import org.sentimentstream.udf.SentimentOptions;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.annotation.DataTypeHint;
@@ -35,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code sentiment.max-batch-size}.
  */
 @FunctionHint(output = @DataTypeHint(value = "ROW<label STRING, score DOUBLE>", bridgedTo = RowData.class))
+@PublicEvolving
 public class SentimentFunction extends AsyncScalarFunction {
 
     private static final long serialVersionUID = 1L;

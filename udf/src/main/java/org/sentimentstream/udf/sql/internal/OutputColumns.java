@@ -2,6 +2,7 @@ package org.sentimentstream.udf.sql.internal;
 
 import org.sentimentstream.udf.SentimentResult;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.GenericArrayData;
@@ -29,6 +30,7 @@ import java.util.stream.Collectors;
  * The columns a model's {@code OUTPUT (...)} may ask for, by name (case-insensitive), and how each is filled from
  * a {@link SentimentResult}. The input must be one character-string column: the text.
  */
+@Internal
 public final class OutputColumns implements Serializable {
 
     private static final long serialVersionUID = 1L;

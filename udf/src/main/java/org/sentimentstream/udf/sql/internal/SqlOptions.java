@@ -6,6 +6,7 @@ import org.sentimentstream.udf.OptionDocs;
 import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SettingSurface;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -18,6 +19,7 @@ import java.util.Map;
  * under their {@link SettingSurface#SQL_OPTION SQL names} ({@code 'max-batch-size'} for
  * {@code sentiment.max-batch-size}), validated by {@link InferenceConfig}, with errors that name the SQL option.
  */
+@Internal
 public final class SqlOptions {
 
     /** The model options as Flink's factory helper validates them: string-typed, under their SQL names. */

@@ -1,6 +1,4 @@
-package org.sentimentstream.udf;
-
-import org.sentimentstream.udf.internal.BatchPlanner;
+package org.sentimentstream.udf.internal;
 
 import org.junit.jupiter.api.Test;
 
