@@ -1,27 +1,19 @@
 package org.sentimentstream.cli;
 
 import org.sentimentstream.cli.local.LocalRun;
-import org.sentimentstream.embedded.TopicReadiness;
+import org.sentimentstream.embedded.KafkaProducers;
+import org.sentimentstream.embedded.Topics;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Writes reviews to a Kafka topic: the demo input of a deployed job (the compose stack's producer). */
@@ -100,28 +92,12 @@ final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    private void createTopicIfMissing() throws InterruptedException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
-                    .all()
-                    .get(60, TimeUnit.SECONDS);
-            TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(60));
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + " on " + bootstrapServers, e);
-            }
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 60 s", e);
-        }
+    /** The broker's default replication factor: a demo cluster may have one broker or three. */
+    private void createTopicIfMissing() {
+        Topics.create(bootstrapServers, Map.of(), Topics.spec(partitions).replicationFactor((short) -1), topic);
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaProducers.bytes(bootstrapServers);
     }
 }
