@@ -1,11 +1,10 @@
 package org.sentimentstream.bench;
 
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
-import org.sentimentstream.embedded.TopicReadiness;
+import org.sentimentstream.embedded.Topics;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +74,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     void createTopics(int partitions, String... names) throws Exception {
-        List<NewTopic> topics = new ArrayList<>();
-        for (String name : names) {
-            topics.add(new NewTopic(name, partitions, (short) 1));
-        }
-        admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-        TopicReadiness.await(admin, List.of(names), Duration.ofSeconds(60));
+        Topics.create(admin, Topics.spec(partitions), List.of(names));
     }
 
     /** CPU seconds the broker JVM has used so far (user + system). */

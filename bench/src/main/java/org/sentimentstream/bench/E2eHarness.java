@@ -2,6 +2,8 @@ package org.sentimentstream.bench;
 
 import org.sentimentstream.cli.local.LocalCluster;
 import org.sentimentstream.embedded.JobOutputReader;
+import org.sentimentstream.embedded.KafkaProducers;
+import org.sentimentstream.embedded.Percentiles;
 import org.sentimentstream.embedded.RetainingMetricReporter;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
@@ -18,7 +20,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -128,11 +128,10 @@ final class E2eHarness implements AutoCloseable {
         }
 
         private long percentile(int from, int to, double p) {
-            double[] scored = Arrays.stream(latencyBySendIndex, from, to)
+            long[] scored = Arrays.stream(latencyBySendIndex, from, to)
                     .filter(l -> l >= 0)
-                    .asDoubleStream()
                     .toArray();
-            return scored.length == 0 ? -1 : (long) Stats.percentile(scored, p);
+            return scored.length == 0 ? -1 : Percentiles.of(scored, p);
         }
     }
 
@@ -318,11 +317,9 @@ final class E2eHarness implements AutoCloseable {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, CpuTime.PRODUCER_THREAD);
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaProducers.bytes(
+                broker.bootstrapServers(),
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, "1", ProducerConfig.CLIENT_ID_CONFIG, CpuTime.PRODUCER_THREAD));
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.sentimentstream.bench;
 
+import org.sentimentstream.embedded.Percentiles;
+
 import com.samskivert.mustache.Mustache;
 
 import java.io.IOException;
@@ -146,13 +148,20 @@ final class Report {
                         + " texts and tokens here are the windows (`imdb-reviews.jsonl`)");
         List<Map<String, Object>> rows = new ArrayList<>();
         r.lengths.forEach((w, l) -> rows.add(Map.of(
-                "name", w,
-                "what", what.getOrDefault(w, ""),
-                "records", l.length,
-                "p50", Stats.percentile(l, 50),
-                "p90", Stats.percentile(l, 90),
-                "max", Arrays.stream(l).max().orElse(0),
-                "mean", f1(Arrays.stream(l).average().orElse(0)))));
+                "name",
+                w,
+                "what",
+                what.getOrDefault(w, ""),
+                "records",
+                l.length,
+                "p50",
+                l.length == 0 ? 0 : Percentiles.of(l, 50),
+                "p90",
+                l.length == 0 ? 0 : Percentiles.of(l, 90),
+                "max",
+                Arrays.stream(l).max().orElse(0),
+                "mean",
+                f1(Arrays.stream(l).average().orElse(0)))));
         values.put("workloads", rows);
     }
 

@@ -1,5 +1,7 @@
 package org.sentimentstream.bench;
 
+import org.sentimentstream.embedded.Percentiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -151,9 +153,9 @@ final class Workloads {
                 "n=%d min=%d p50=%d p90=%d p99=%d max=%d mean=%.1f",
                 lengths.length,
                 Arrays.stream(lengths).min().orElse(0),
-                Stats.percentile(lengths, 50),
-                Stats.percentile(lengths, 90),
-                Stats.percentile(lengths, 99),
+                lengths.length == 0 ? 0 : Percentiles.of(lengths, 50),
+                lengths.length == 0 ? 0 : Percentiles.of(lengths, 90),
+                lengths.length == 0 ? 0 : Percentiles.of(lengths, 99),
                 Arrays.stream(lengths).max().orElse(0),
                 mean);
     }

@@ -2,29 +2,21 @@ package org.sentimentstream.cli;
 
 import org.sentimentstream.cli.input.ReviewFile;
 import org.sentimentstream.cli.input.ReviewInput;
-import org.sentimentstream.embedded.TopicReadiness;
+import org.sentimentstream.embedded.KafkaProducers;
+import org.sentimentstream.embedded.Topics;
 import org.sentimentstream.udf.InvalidSettingException;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** Writes reviews to a Kafka topic: the demo input of a deployed job (the compose stack's producer). */
@@ -109,53 +101,28 @@ final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    private void createTopicIfMissing() throws InterruptedException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = admin(p)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
-                    .all()
-                    .get(60, TimeUnit.SECONDS);
-            TopicReadiness.await(admin, List.of(topic), Duration.ofSeconds(60));
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new InvalidSettingException(
-                        "topic",
-                        "cannot create topic " + topic + " on " + bootstrapServers + ": "
-                                + e.getCause().getMessage(),
-                        "create it yourself, or grant this client CREATE on the cluster",
-                        e);
-            }
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new InvalidSettingException(
-                    "bootstrap-servers",
-                    "Kafka at " + bootstrapServers + " did not answer within 60 s",
-                    "check the host and port, and that the broker is up and reachable from here",
-                    e);
-        }
-    }
-
-    /** An admin client; an address the client cannot use (no port, a name that does not resolve) is the user's. */
-    private Admin admin(Properties p) {
+    /**
+     * Creates the topic with the broker's default replication factor (a demo cluster may have one broker or three);
+     * a broker that cannot be used or reached, or a refused creation, is the user's to fix.
+     */
+    private void createTopicIfMissing() {
         try {
-            return Admin.create(p);
-        } catch (KafkaException e) {
+            Topics.create(bootstrapServers, Map.of(), Topics.spec(partitions).replicationFactor((short) -1), topic);
+        } catch (KafkaException | IllegalStateException e) {
             throw new InvalidSettingException(
                     "bootstrap-servers",
-                    "cannot use '" + bootstrapServers + "': "
-                            + (e.getCause() == null
-                                    ? e.getMessage()
-                                    : e.getCause().getMessage()),
-                    "give host:port[,host:port...] of brokers this machine can resolve and reach",
+                    "cannot create or find topic " + topic + ": "
+                            + (e.getCause() instanceof KafkaException
+                                            && e.getCause().getMessage() != null
+                                    ? e.getCause().getMessage()
+                                    : e.getMessage()),
+                    "give host:port[,host:port...] of brokers this machine can resolve and reach, and let this client"
+                            + " create the topic (or create it yourself)",
                     e);
         }
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaProducers.bytes(bootstrapServers);
     }
 }

@@ -3,9 +3,10 @@ package org.sentimentstream.cli;
 import org.sentimentstream.cli.input.ReviewInput;
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
 import org.sentimentstream.embedded.ReadCommittedConsumer;
+import org.sentimentstream.embedded.Topics;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +38,7 @@ class ProduceCommandTest {
     }
 
     @Test
-    void producesTheSampleTwiceIntoANewTopic() {
+    void producesTheSampleTwiceIntoANewTopic() throws Exception {
         StringWriter out = new StringWriter();
         CommandLine cmd = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
         int code = cmd.execute(
@@ -80,19 +82,16 @@ class ProduceCommandTest {
         assertThat(err.toString()).contains("--rate");
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int partitions) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                ReadCommittedConsumer.fromBeginning(kafka.bootstrapServers(), List.of(topic))) {
-            assertThat(consumer.assignment()).hasSize(partitions);
-            long end = consumer.endOffsets(consumer.assignment()).values().stream()
-                    .mapToLong(Long::longValue)
-                    .sum();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int partitions) throws Exception {
+        try (Admin admin = Topics.admin(kafka.bootstrapServers(), Map.of())) {
+            assertThat(admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(topic)
+                            .partitions())
+                    .hasSize(partitions);
         }
-        return records;
+        return ReadCommittedConsumer.readToEnd(
+                kafka.bootstrapServers(), Map.of(), List.of(topic), Duration.ofSeconds(30));
     }
 }

@@ -1,5 +1,6 @@
 package org.sentimentstream.deploy;
 
+import org.sentimentstream.embedded.KafkaProducers;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.udf.SentimentOptions;
@@ -245,7 +246,7 @@ class FlinkDeploymentManifestTest {
                 .contains("password=\"deploy-test-password\"")
                 .doesNotContain("${env:");
         // and a client starts with them (JAAS parsed, SCRAM login module loaded; nothing is sent)
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaProducers.bytes("localhost:9", props)) {
             assertThat(producer.metrics()).isNotEmpty();
         }
     }

@@ -1,6 +1,7 @@
 package org.sentimentstream.deploy;
 
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.embedded.KafkaProducers;
 import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.pipeline.SentimentPipeline;
@@ -14,9 +15,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -191,11 +189,7 @@ class GrafanaDashboardTest {
     }
 
     private static void produce(List<String> reviews, List<byte[]> malformed) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaProducers.bytes(kafka.bootstrapServers())) {
             for (String review : reviews) {
                 producer.send(new ProducerRecord<>("reviews", review.getBytes(StandardCharsets.UTF_8)));
             }

@@ -5,9 +5,7 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -27,10 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -63,7 +59,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int START_ATTEMPTS = 3;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Creating topics and waiting for their leaders, together. */
+    private static final Duration TOPICS_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaRaftServer server;
     private final Path dataDir;
@@ -334,38 +331,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * Creates the topics (replication factor 1) and waits until every partition has a leader. Topics that
-     * already exist are left as they are.
+     * already exist are left as they are. See {@link Topics#create(Admin, Topics.Spec, java.util.Collection)}.
      */
     public void createTopics(int partitions, String... names) {
-        if (partitions < 1) {
-            throw new IllegalArgumentException("partitions must be >= 1: " + partitions);
-        }
-        if (names.length == 0) {
-            return;
-        }
-        List<String> topics = Arrays.asList(names);
-        List<NewTopic> newTopics = new ArrayList<>();
-        for (String name : topics) {
-            newTopics.add(new NewTopic(name, partitions, (short) 1));
-        }
         try (Admin admin = Admin.create(adminProperties())) {
-            var results = admin.createTopics(newTopics).values();
-            for (String name : topics) {
-                try {
-                    results.get(name).get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
-                                "Cannot create topic " + name + ": " + e.getCause(), e.getCause());
-                    }
-                }
-            }
-            TopicReadiness.await(admin, topics, ADMIN_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topics " + topics, e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Timed out creating topics " + topics, e);
+            Topics.create(admin, Topics.spec(partitions).timeout(TOPICS_TIMEOUT), Arrays.asList(names));
         }
     }
 

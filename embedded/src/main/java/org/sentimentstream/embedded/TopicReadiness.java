@@ -28,7 +28,7 @@ public final class TopicReadiness {
     public static void await(Admin admin, Collection<String> topics, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
-        while (System.nanoTime() < deadline) {
+        do { // at least one look, however short the timeout
             try {
                 if (writable(admin, topics)) {
                     return;
@@ -37,7 +37,7 @@ public final class TopicReadiness {
                 last = e; // the admin client retries the retriable errors itself, up to the 5 s given here
             }
             Thread.sleep(50);
-        }
+        } while (System.nanoTime() < deadline);
         throw new IllegalStateException(
                 "Partitions of " + topics + " are not served by a leader after " + timeout, last);
     }

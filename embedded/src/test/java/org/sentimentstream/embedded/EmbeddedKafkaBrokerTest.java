@@ -8,7 +8,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -48,12 +47,13 @@ class EmbeddedKafkaBrokerTest {
 
             kafka.createTopics(2, topic);
 
-            Map<String, Object> producerProps = kafka.clientProperties();
-            producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "embedded-test-tx-" + UUID.randomUUID());
-            producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producerProps.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
-            try (KafkaProducer<String, String> producer =
-                    new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = KafkaProducers.strings(
+                    kafka.bootstrapServers(),
+                    Map.of(
+                            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                            "embedded-test-tx-" + UUID.randomUUID(),
+                            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                            60_000))) {
                 producer.initTransactions();
 
                 producer.beginTransaction();
@@ -118,13 +118,12 @@ class EmbeddedKafkaBrokerTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void createdTopicsTakeWritesAtOnce() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
-            Map<String, Object> props = kafka.clientProperties();
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-            try (KafkaProducer<String, String> producer =
-                    new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            // idempotent, acks=all (the kit's producer), and fails within the test's time instead of retrying
+            try (KafkaProducer<String, String> producer = KafkaProducers.strings(
+                    kafka.bootstrapServers(),
+                    Map.of(
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000,
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000))) {
                 for (int round = 0; round < 10; round++) {
                     String topic = "fresh-" + round + "-" + UUID.randomUUID();
                     kafka.createTopics(4, topic);

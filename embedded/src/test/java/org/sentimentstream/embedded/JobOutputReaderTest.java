@@ -2,7 +2,6 @@ package org.sentimentstream.embedded;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,8 +21,7 @@ class JobOutputReaderTest {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             kafka.createTopics(1, "scored", "dead-letters");
             long sentAt = System.currentTimeMillis() - 5_000;
-            try (KafkaProducer<String, String> producer =
-                    new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
+            try (KafkaProducer<String, String> producer = KafkaProducers.strings(kafka.bootstrapServers())) {
                 for (int i = 0; i < 3; i++) {
                     producer.send(new ProducerRecord<>("scored", null, sentAt, "s" + i, "scored-" + i));
                 }

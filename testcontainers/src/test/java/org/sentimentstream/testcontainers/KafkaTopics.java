@@ -1,27 +1,24 @@
 package org.sentimentstream.testcontainers;
 
+import org.sentimentstream.embedded.KafkaProducers;
 import org.sentimentstream.embedded.ReadCommittedConsumer;
-import org.sentimentstream.embedded.TopicReadiness;
+import org.sentimentstream.embedded.Topics;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -54,13 +51,7 @@ public final class KafkaTopics {
         this.output = "reviews-scored-" + suffix;
         this.deadLetters = "reviews-dlq-" + suffix;
         try (Admin admin = admin()) {
-            List<String> names = List.of(input, output, deadLetters);
-            admin.createTopics(names.stream()
-                            .map(t -> new NewTopic(t, partitions, (short) 1))
-                            .toList())
-                    .all()
-                    .get(60, TimeUnit.SECONDS);
-            TopicReadiness.await(admin, names, Duration.ofSeconds(60));
+            Topics.create(admin, Topics.spec(partitions), List.of(input, output, deadLetters));
         }
     }
 
@@ -80,25 +71,18 @@ public final class KafkaTopics {
 
     /** An admin client of this object's principal. */
     public Admin admin() {
-        Properties p = new Properties();
-        p.putAll(clientProperties);
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return Admin.create(p);
+        return Topics.admin(bootstrapServers, clientProperties);
     }
 
+    /** The kit's producer (acks=all, idempotent), of this object's principal, patient with a busy machine. */
     public KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.putAll(clientProperties);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        Map<String, String> p = new HashMap<>(clientProperties);
         // On a busy 2-core machine a request can take long: a timed-out in-flight request makes the idempotent
         // producer reset its sequence numbers, which the broker may reject (OutOfOrderSequenceException).
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaProducers.bytes(bootstrapServers, p);
     }
 
     /** Writes the reviews to the input topic, each keyed by its key; returns when all are acknowledged. */
@@ -155,24 +139,8 @@ public final class KafkaTopics {
      */
     public Map<String, List<ConsumerRecord<byte[], byte[]>>> readCommitted(
             String topic, int expected, Duration timeout) {
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                ReadCommittedConsumer.fromBeginning(bootstrapServers, clientProperties, List.of(topic))) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long settled = Long.MAX_VALUE;
-            int received = 0;
-            while (System.nanoTime() < settled) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    String key = r.key() == null ? "<null key>" : new String(r.key(), StandardCharsets.UTF_8);
-                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
-                    received++;
-                }
-                if (settled == Long.MAX_VALUE && (received >= expected || System.nanoTime() >= deadline)) {
-                    settled = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-                }
-            }
-        }
-        return byKey;
+        return ReadCommittedConsumer.byKey(ReadCommittedConsumer.readAtLeast(
+                bootstrapServers, clientProperties, List.of(topic), expected, timeout, Duration.ofSeconds(3)));
     }
 
     /** How many records a read_committed consumer can read from the topic now. */

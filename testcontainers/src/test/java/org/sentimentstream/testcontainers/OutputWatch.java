@@ -1,5 +1,6 @@
 package org.sentimentstream.testcontainers;
 
+import org.sentimentstream.embedded.Percentiles;
 import org.sentimentstream.embedded.ReadCommittedConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -81,11 +82,7 @@ final class OutputWatch implements AutoCloseable {
         synchronized (arrivals) {
             window = new ArrayList<>(latenciesMs.subList(Math.min(from, latenciesMs.size()), latenciesMs.size()));
         }
-        if (window.isEmpty()) {
-            return -1;
-        }
-        window.sort(null);
-        return window.get((int) Math.ceil(window.size() * 0.99) - 1);
+        return window.isEmpty() ? -1 : Percentiles.of(window, 99);
     }
 
     /** Waits until {@code atLeast} outputs arrived. */

@@ -1,8 +1,9 @@
 package org.sentimentstream.testcontainers;
 
+import org.sentimentstream.embedded.Topics;
+
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
@@ -31,7 +32,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -183,10 +183,7 @@ final class SecuredKafka implements AutoCloseable {
     }
 
     Admin admin() {
-        Properties p = new Properties();
-        p.putAll(adminProperties());
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return Admin.create(p);
+        return Topics.admin(bootstrapServers(), adminProperties());
     }
 
     /** Creates (or resets) a SCRAM-SHA-512 user. */

@@ -3,7 +3,6 @@ package org.sentimentstream.testcontainers;
 import org.sentimentstream.testcontainers.ReviewRecords.Review;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -26,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,7 +87,7 @@ class SoakITCase {
         AtomicLong producedAt = new AtomicLong();
         double producedMinutes;
         try (OutputWatch watch = new OutputWatch(topics);
-                Admin admin = admin(topics)) {
+                Admin admin = topics.admin()) {
             AtomicInteger sent = new AtomicInteger();
             CompletableFuture<Void> producing = CompletableFuture.runAsync(
                             () -> topics.producePaced(reviews, rate, sent))
@@ -169,12 +167,6 @@ class SoakITCase {
         }
         rest.cancel(jobId, Duration.ofMinutes(1));
         return capacity;
-    }
-
-    private static Admin admin(KafkaTopics topics) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers());
-        return Admin.create(p);
     }
 
     /** Input records not yet committed by the job's consumer group (it commits on checkpoints). */

@@ -6,7 +6,6 @@ import org.sentimentstream.testing.TestModels;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -206,9 +204,7 @@ class StartupFaultsITCase {
 
     /** No offset committed by the job's group, nothing in its output or dead-letter topic. */
     private static void assertNothingConsumedOrWritten(KafkaTopics topics) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers());
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = topics.admin()) {
             Map<?, ?> offsets = admin.listConsumerGroupOffsets("startup-fault-" + topics.suffix)
                     .partitionsToOffsetAndMetadata()
                     .get(30, TimeUnit.SECONDS);

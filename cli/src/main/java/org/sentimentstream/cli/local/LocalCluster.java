@@ -1,6 +1,7 @@
 package org.sentimentstream.cli.local;
 
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.embedded.KafkaProducers;
 import org.sentimentstream.embedded.RetainingMetricReporter;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
@@ -16,15 +17,12 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -87,7 +85,7 @@ public final class LocalCluster implements AutoCloseable {
             job = env.executeAsync("sentiment-stream (local)");
             LocalOutput output = new LocalOutput(broker.bootstrapServers(), scoredTopic, dlqTopic);
             waitUntilRunning(job);
-            return new LocalCluster(broker, jobConfig, job, producer(broker.bootstrapServers()), output);
+            return new LocalCluster(broker, jobConfig, job, KafkaProducers.bytes(broker.bootstrapServers()), output);
         } catch (Exception | Error e) {
             if (job != null) {
                 job.cancel();
@@ -163,13 +161,6 @@ public final class LocalCluster implements AutoCloseable {
         conf.setString("restart-strategy.fixed-delay.attempts", "2");
         conf.setString("restart-strategy.fixed-delay.delay", "1 s");
         return conf;
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.sentimentstream.cli.local;
 
 import org.sentimentstream.cli.input.Gold;
 import org.sentimentstream.cli.input.GoldLabels;
+import org.sentimentstream.embedded.Percentiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -202,11 +203,8 @@ public final class LocalSummary {
         if (values.isEmpty()) {
             return "n/a";
         }
-        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
-        return String.format("p50 %d ms, p95 %d ms, p99 %d ms", at(sorted, 0.50), at(sorted, 0.95), at(sorted, 0.99));
-    }
-
-    static long at(long[] sorted, double q) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+        return String.format(
+                "p50 %d ms, p95 %d ms, p99 %d ms",
+                Percentiles.of(values, 50), Percentiles.of(values, 95), Percentiles.of(values, 99));
     }
 }

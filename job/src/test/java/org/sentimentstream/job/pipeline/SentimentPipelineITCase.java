@@ -1,6 +1,7 @@
 package org.sentimentstream.job.pipeline;
 
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.embedded.KafkaProducers;
 import org.sentimentstream.embedded.ReadCommittedConsumer;
 import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.job.config.JobConfig;
@@ -21,15 +22,11 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,11 +40,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Future;
@@ -479,13 +473,7 @@ class SentimentPipelineITCase {
     }
 
     private static void produce(Scenario s) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaProducers.bytes(kafka.bootstrapServers())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (Input in : s.inputs) {
                 sent.add(producer.send(new ProducerRecord<>(
@@ -516,25 +504,14 @@ class SentimentPipelineITCase {
 
     /** Every record of a topic, as a consumer with read_committed sees it, by key. */
     private static Map<String, List<ConsumerRecord<byte[], byte[]>>> readAll(String topic) {
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> byKey = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                ReadCommittedConsumer.fromBeginning(kafka.bootstrapServers(), List.of(topic))) {
-            Set<TopicPartition> partitions = consumer.assignment();
-            // The job has finished: everything is committed, and the end offsets do not move any more.
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime())
-                        .as("reading %s up to %s", topic, end)
-                        .isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(r.key()).as("every output has its input's key").isNotNull();
-                    byKey.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
-                            .add(r);
-                }
-            }
-        }
-        return byKey;
+        // The job has finished: everything is committed, and the end offsets do not move any more.
+        List<ConsumerRecord<byte[], byte[]>> records = ReadCommittedConsumer.readToEnd(
+                kafka.bootstrapServers(), Map.of(), List.of(topic), Duration.ofSeconds(60));
+        assertThat(records)
+                .allSatisfy(r -> assertThat(r.key())
+                        .as("every output has its input's key")
+                        .isNotNull());
+        return ReadCommittedConsumer.byKey(records);
     }
 
     private static void assertExactlyOnce(

@@ -1,6 +1,7 @@
 package org.sentimentstream.job.sql;
 
 import org.sentimentstream.embedded.EmbeddedKafkaBroker;
+import org.sentimentstream.embedded.KafkaProducers;
 import org.sentimentstream.job.cli.Main;
 import org.sentimentstream.testing.SentimentAssertions;
 import org.sentimentstream.testing.TestModels;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,8 +93,7 @@ class SqlPipelineITCase {
         // id -> text (null: NULL or missing); every reference text, a NULL text, a missing one, and a non-JSON value.
         Map<String, String> expected = new LinkedHashMap<>();
         Map<String, ReferenceCase> cases = new HashMap<>();
-        try (KafkaProducer<String, String> producer =
-                new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = KafkaProducers.strings(kafka.bootstrapServers())) {
             List<ReferenceCase> reference = TestModels.referenceCases();
             for (int i = 0; i < reference.size(); i++) {
                 String id = "r-" + i;
