@@ -175,8 +175,7 @@ public final class ContainerImages {
         } catch (NotFoundException missing) {
             throw new IllegalStateException("Neither the official image " + official + " (" + why + ") nor its"
                     + " substitute " + substitute + " is available. Without registry access, build the substitutes:"
-                    + " sudo testcontainers/images/build-offline-images.sh (see README, \"Integration tests against"
-                    + " containers\").");
+                    + " sudo testcontainers/images/build-offline-images.sh (see testcontainers/README.md).");
         }
     }
 

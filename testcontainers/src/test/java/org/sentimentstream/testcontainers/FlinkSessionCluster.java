@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A Flink session cluster of containers from the flink image, set up the way the README tells operators to:
+ * A Flink session cluster of containers from the flink image, set up the way docs/operations.md tells operators to:
  * ONNX Runtime and the DJL tokenizer in {@code /opt/flink/lib/} of every process (the cluster job jar leaves them
  * out), the model in a directory every TaskManager has ({@link #MODEL_DIR}, as a mounted volume would provide),
  * configuration through {@code FLINK_PROPERTIES}. Fast failure detection, so that a lost TaskManager is noticed

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The cluster job jar uploaded to a session cluster of JobManager and TaskManager containers and run through the
  * REST API, as an operator does; then cancelled and submitted again to the same TaskManager JVM, which is where
- * native libraries loaded by a job's own classloader break (README, "Native libraries and Flink classloaders").
+ * native libraries loaded by a job's own classloader break (docs/operations.md, "Native libraries and Flink classloaders").
  */
 class SessionClusterSubmissionITCase {
 

@@ -272,7 +272,8 @@ class SqlSessionClusterITCase {
                     .withLogConsumer(Containers.logFile("sql-gateway"))
                     .waitingFor(Wait.forHttp("/v1/info").forPort(GATEWAY_PORT).forStatusCode(200))
                     .withStartupTimeout(Duration.ofMinutes(3));
-            // ONNX Runtime and the tokenizer in lib/ of every Flink process (README); the SQL jars where ADD JAR
+            // ONNX Runtime and the tokenizer in lib/ of every Flink process (docs/operations.md); the SQL jars where
+            // ADD JAR
             // finds them.
             for (Path jar : FlinkSessionCluster.flinkLibJars()) {
                 g.withCopyFileToContainer(MountableFile.forHostPath(jar, 0644), "/opt/flink/lib/" + jar.getFileName());

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
-/** Options as people read them: in {@code --help}, in the README's tables and in error messages. */
+/** Options as people read them: in {@code --help}, in the generated tables of docs/ and in error messages. */
 @PublicEvolving
 public final class OptionDocs {
 

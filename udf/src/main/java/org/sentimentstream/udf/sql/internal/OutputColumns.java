@@ -217,7 +217,7 @@ public final class OutputColumns implements Serializable {
         return new GenericMapData(map);
     }
 
-    /** The OUTPUT columns table of the README's Flink SQL section (SqlDocsTest keeps it in sync). */
+    /** The OUTPUT columns table of docs/sql.md (SqlDocsTest keeps it in sync). */
     public static String markdownTable() {
         StringBuilder md = new StringBuilder();
         md.append("| OUTPUT column | Type | Value |\n");

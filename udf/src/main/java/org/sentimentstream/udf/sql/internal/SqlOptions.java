@@ -52,7 +52,7 @@ public final class SqlOptions {
         }
     }
 
-    /** The options table of the README's Flink SQL section (SqlDocsTest keeps it in sync). */
+    /** The options table of docs/sql.md (SqlDocsTest keeps it in sync). */
     public static String markdownTable() {
         return OptionDocs.markdownTable(
                 SentimentOptions.ALL,
