@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # /docker-entrypoint.sh of the flink substitute, with the official image's contract:
-#   jobmanager | taskmanager | standalone-job [--job-classname C] [job args...] | any other command (run as is),
+#   jobmanager | taskmanager | standalone-job [--job-classname C] [job args...] | any other command,
 # FLINK_PROPERTIES ("key: value" lines) and JOB_MANAGER_RPC_ADDRESS / TASK_MANAGER_NUMBER_OF_TASK_SLOTS applied
-# to conf/config.yaml, the process run in the foreground as user flink. What Flink's bin/ scripts do is done by
+# to conf/config.yaml, the process run in the foreground as user flink; another command (bin/sql-gateway.sh, say)
+# gets the configuration and the user too, as the official image's pass-through mode gives them. What Flink's bin/ scripts do is done by
 # BashJavaUtils inside flink-runtime: it writes the configuration and computes the JVM memory flags, without
 # which a TaskManager does not start.
 set -euo pipefail
@@ -96,5 +97,5 @@ case "${1:-help}" in
   help)
     echo "Usage: $(basename "$0") (jobmanager|standalone-job|taskmanager|help|<command>)"; exit 0 ;;
   *)
-    exec "$@" ;;
+    apply_configuration; as_flink "$@" ;;
 esac
