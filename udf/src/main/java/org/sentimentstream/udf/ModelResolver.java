@@ -211,6 +211,13 @@ public final class ModelResolver {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while downloading " + withoutUserInfo(uri), e);
+            } catch (IOException e) {
+                // the client's own messages are often empty ("ConnectException"): say what could not be reached
+                throw new IOException(
+                        "cannot reach " + next.getScheme() + "://"
+                                + next.getAuthority().replaceFirst("^.*@", "") + " (GET " + withoutUserInfo(next)
+                                + ")",
+                        e);
             }
             int status = response.statusCode();
             java.util.Optional<String> location = response.headers().firstValue("Location");

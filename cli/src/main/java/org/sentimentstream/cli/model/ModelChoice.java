@@ -110,14 +110,14 @@ public final class ModelChoice {
     /** The failure and its causes in one line, e.g. "IOException: ... <- ConnectException". */
     static String describe(Throwable e) {
         StringBuilder why = new StringBuilder();
+        String previous = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (why.length() > 0) {
-                why.append(" <- ");
+            String step = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            if (step.equals(previous) || (previous != null && previous.endsWith(step))) {
+                continue; // a wrapper that repeats its cause adds nothing
             }
-            why.append(t.getClass().getSimpleName());
-            if (t.getMessage() != null) {
-                why.append(": ").append(t.getMessage());
-            }
+            why.append(why.length() > 0 ? " <- " : "").append(step);
+            previous = step;
         }
         return why.toString();
     }
