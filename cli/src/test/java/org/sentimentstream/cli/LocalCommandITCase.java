@@ -6,6 +6,7 @@ import org.sentimentstream.cli.local.LocalSummary;
 import org.sentimentstream.embedded.SampleReviews;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TinyModel;
+import org.sentimentstream.testing.WithoutTheHub;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -235,23 +236,12 @@ class LocalCommandITCase {
                         "This movie was terrible, a complete waste of time.",
                         "A wonderful, moving film. I loved every minute of it."),
                 StandardCharsets.UTF_8);
-        String endpoint = System.getProperty("sentiment.hf-endpoint");
-        System.setProperty("sentiment.hf-endpoint", "http://127.0.0.1:9"); // nothing listens on the discard port
-        Run run;
-        try {
-            run = local(
-                    "local",
-                    "--reviews",
-                    reviews.toString(),
-                    "--model-cache-dir",
-                    dir.resolve("cache").toString());
-        } finally {
-            if (endpoint == null) {
-                System.clearProperty("sentiment.hf-endpoint");
-            } else {
-                System.setProperty("sentiment.hf-endpoint", endpoint);
-            }
-        }
+        Run run = WithoutTheHub.call(() -> local(
+                "local",
+                "--reviews",
+                reviews.toString(),
+                "--model-cache-dir",
+                dir.resolve("cache").toString()));
 
         assertThat(run.exitCode).as(run.err).isZero();
         String banner =

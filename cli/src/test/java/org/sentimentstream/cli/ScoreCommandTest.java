@@ -4,6 +4,7 @@ import org.sentimentstream.testing.SentimentAssertions;
 import org.sentimentstream.testing.TestModels;
 import org.sentimentstream.testing.TestModels.ReferenceCase;
 import org.sentimentstream.testing.TinyModel;
+import org.sentimentstream.testing.WithoutTheHub;
 import org.sentimentstream.udf.SentimentOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -411,34 +412,22 @@ class ScoreCommandTest {
                 "{\"text\": \"This movie was terrible, a complete waste of time.\"}\n"
                         + "{\"text\": \"A wonderful, moving film. I loved every minute of it.\"}\n",
                 StandardCharsets.UTF_8);
-        String endpoint = System.getProperty("sentiment.hf-endpoint");
-        System.setProperty("sentiment.hf-endpoint", "http://127.0.0.1:9"); // nothing listens on the discard port
-        Run fallback;
-        Run named;
-        try {
-            fallback = score(
-                    "--input",
-                    input.toString(),
-                    "--output",
-                    dir.resolve("fallback.jsonl").toString(),
-                    "--model-cache-dir",
-                    dir.resolve("cache").toString());
-            named = score(
-                    "--model",
-                    "hf:someone/some-model",
-                    "--input",
-                    input.toString(),
-                    "--output",
-                    dir.resolve("named.jsonl").toString(),
-                    "--model-cache-dir",
-                    dir.resolve("cache").toString());
-        } finally {
-            if (endpoint == null) {
-                System.clearProperty("sentiment.hf-endpoint");
-            } else {
-                System.setProperty("sentiment.hf-endpoint", endpoint);
-            }
-        }
+        Run fallback = WithoutTheHub.call(() -> score(
+                "--input",
+                input.toString(),
+                "--output",
+                dir.resolve("fallback.jsonl").toString(),
+                "--model-cache-dir",
+                dir.resolve("cache").toString()));
+        Run named = WithoutTheHub.call(() -> score(
+                "--model",
+                "hf:someone/some-model",
+                "--input",
+                input.toString(),
+                "--output",
+                dir.resolve("named.jsonl").toString(),
+                "--model-cache-dir",
+                dir.resolve("cache").toString()));
 
         assertThat(fallback.exitCode).as(fallback.err).isZero();
         assertThat(fallback.err)
