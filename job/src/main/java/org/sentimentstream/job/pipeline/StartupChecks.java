@@ -391,7 +391,8 @@ public final class StartupChecks {
         } catch (IOException | RuntimeException e) {
             throw new InvalidSettingException(
                     SentimentOptions.MODEL.key(),
-                    "the model at " + spec + " cannot be used: " + e,
+                    "the model at " + spec + " cannot be used: "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()),
                     "point it at a directory holding the model.onnx, tokenizer.json and config.json of one exported"
                             + " model",
                     e);
