@@ -29,15 +29,19 @@ import static org.sentimentstream.udf.SentimentOptions.MAX_WINDOWS;
 import static org.sentimentstream.udf.SentimentOptions.MODEL;
 import static org.sentimentstream.udf.SentimentOptions.MODEL_CACHE_DIR;
 import static org.sentimentstream.udf.SentimentOptions.MODEL_SHA256;
+import static org.sentimentstream.udf.SentimentOptions.MODEL_UPDATE_ALLOW_LABEL_CHANGE;
+import static org.sentimentstream.udf.SentimentOptions.MODEL_WATCH;
 import static org.sentimentstream.udf.SentimentOptions.MULTI_LABEL_THRESHOLD;
 import static org.sentimentstream.udf.SentimentOptions.SESSION_SHARING;
 import static org.sentimentstream.udf.SentimentOptions.STRIP_HTML;
+import static org.sentimentstream.udf.SentimentOptions.WARM_UP_ROUNDS;
 import static org.sentimentstream.udf.SentimentOptions.WINDOW_OVERLAP;
 
 /**
  * The validated settings of the inference library, one component per {@link SentimentOptions} option. Read it from
  * Flink configuration with {@link #from(ReadableConfig)}, or build it with {@link #builder()}; an invalid value fails
- * at construction with an {@link InvalidSettingException}. {@code modelSha256} and {@code modelCacheDir} are null when
+ * at construction with an {@link InvalidSettingException}. {@code modelSha256}, {@code modelCacheDir} and
+ * {@code modelWatch} are null when
  * unset.
  */
 @PublicEvolving
@@ -45,6 +49,8 @@ public record InferenceConfig(
         String model,
         String modelSha256,
         String modelCacheDir,
+        Duration modelWatch,
+        boolean allowLabelChange,
         int maxSequenceLength,
         LongText longText,
         int windowOverlap,
@@ -58,6 +64,7 @@ public record InferenceConfig(
         int intraOpThreads,
         boolean intraOpSpinning,
         SessionSharing sessionSharing,
+        int warmUpRounds,
         double multiLabelThreshold)
         implements Serializable {
 
@@ -73,6 +80,16 @@ public record InferenceConfig(
                 MODEL_SHA256,
                 "must be 64 hex characters, was '" + modelSha256 + "'",
                 "use the output of `sha256sum model.onnx`, or leave it unset");
+        require(
+                modelWatch == null || modelWatch.compareTo(Duration.ofSeconds(1)) >= 0,
+                MODEL_WATCH,
+                "must be at least 1 s, was " + modelWatch,
+                "use e.g. 30 s, or leave it unset to turn watching off");
+        require(
+                warmUpRounds >= 0 && warmUpRounds <= 20,
+                WARM_UP_ROUNDS,
+                "must be between 0 and 20, was " + warmUpRounds,
+                "use 2, or 0 to turn warm-up off");
         require(
                 maxSequenceLength >= 3 && maxSequenceLength <= 512,
                 MAX_SEQUENCE_LENGTH,
@@ -131,12 +148,42 @@ public record InferenceConfig(
                 "use e.g. 0.5");
     }
 
+    /**
+     * This configuration with another model: an announced model update, or the model a restored job had switched
+     * to. Watching stays as configured.
+     */
+    public InferenceConfig withModel(String model, String modelSha256) {
+        return new InferenceConfig(
+                model,
+                modelSha256,
+                modelCacheDir,
+                modelWatch,
+                allowLabelChange,
+                maxSequenceLength,
+                longText,
+                windowOverlap,
+                maxWindows,
+                headTokens,
+                stripHtml,
+                maxBatchSize,
+                maxBatchDelay,
+                maxBatchTokens,
+                lengthBuckets,
+                intraOpThreads,
+                intraOpSpinning,
+                sessionSharing,
+                warmUpRounds,
+                multiLabelThreshold);
+    }
+
     /** Reads the {@link SentimentOptions} (unset ones take their defaults) and validates them. */
     public static InferenceConfig from(ReadableConfig config) {
         return new InferenceConfig(
                 read(config, MODEL),
                 read(config, MODEL_SHA256),
                 read(config, MODEL_CACHE_DIR),
+                read(config, MODEL_WATCH),
+                read(config, MODEL_UPDATE_ALLOW_LABEL_CHANGE),
                 read(config, MAX_SEQUENCE_LENGTH),
                 read(config, LONG_TEXT),
                 read(config, WINDOW_OVERLAP),
@@ -150,6 +197,7 @@ public record InferenceConfig(
                 read(config, INTRA_OP_THREADS),
                 read(config, INTRA_OP_SPINNING),
                 read(config, SESSION_SHARING),
+                read(config, WARM_UP_ROUNDS),
                 read(config, MULTI_LABEL_THRESHOLD));
     }
 

@@ -35,6 +35,33 @@ public final class SentimentOptions {
             .withDescription("Where downloaded and fetched models are kept. Default: $SENTIMENT_MODEL_CACHE, else"
                     + " ~/.cache/sentiment-stream/models.");
 
+    public static final ConfigOption<Duration> MODEL_WATCH = ConfigOptions.key("sentiment.model-watch")
+            .durationType()
+            .noDefaultValue()
+            .withDescription("Off when unset. When set, sentiment.model is a root of model versions,"
+                    + " <root>/<version>/ each holding the three files, on a local path or any Flink file system,"
+                    + " and every session checks it at this interval (at least 1 s). The version named in"
+                    + " <root>/LATEST is used if that file exists, else the highest version (numbers compared as"
+                    + " numbers). A new version is loaded beside the running one, checked, warmed up and scored on"
+                    + " a canary set before it takes over between batches; one that fails any step is refused"
+                    + " and the running model keeps serving.");
+
+    public static final ConfigOption<Boolean> MODEL_UPDATE_ALLOW_LABEL_CHANGE = ConfigOptions.key(
+                    "sentiment.model-update.allow-label-change")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Let a model update change the label set (id2label in config.json). Off: a new model"
+                    + " whose labels differ from the running model's is refused. On: records scored after the"
+                    + " swap carry the new model's labels and probabilities, and its identity.");
+
+    public static final ConfigOption<Integer> WARM_UP_ROUNDS = ConfigOptions.key("sentiment.warm-up-rounds")
+            .intType()
+            .defaultValue(2)
+            .withDescription("Rounds of warm-up batches run on every new session (start, restart, rescale, model"
+                    + " update) before it takes records; each round runs one batch per typical shape the batcher"
+                    + " forms (short and full-length texts, one text and a full batch). 0 turns warm-up off. At"
+                    + " most 20.");
+
     public static final ConfigOption<Integer> MAX_SEQUENCE_LENGTH = ConfigOptions.key("sentiment.max-sequence-length")
             .intType()
             .defaultValue(128)
@@ -135,6 +162,8 @@ public final class SentimentOptions {
             MODEL,
             MODEL_SHA256,
             MODEL_CACHE_DIR,
+            MODEL_WATCH,
+            MODEL_UPDATE_ALLOW_LABEL_CHANGE,
             MAX_SEQUENCE_LENGTH,
             LONG_TEXT,
             WINDOW_OVERLAP,
@@ -148,6 +177,7 @@ public final class SentimentOptions {
             INTRA_OP_THREADS,
             INTRA_OP_SPINNING,
             SESSION_SHARING,
+            WARM_UP_ROUNDS,
             MULTI_LABEL_THRESHOLD);
 
     /**
