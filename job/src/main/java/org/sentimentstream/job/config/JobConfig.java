@@ -23,7 +23,7 @@ import static org.sentimentstream.udf.InvalidSettingException.require;
 
 /**
  * All settings of the job, validated once: the typed options of each concern ({@link KafkaOptions},
- * {@link InputOptions}, {@link PipelineOptions}, {@link SentimentOptions}) in one {@link Configuration}, and Kafka
+ * {@link InputOptions}, {@link PipelineOptions}, {@link ModelControlOptions}, {@link SentimentOptions}) in one {@link Configuration}, and Kafka
  * client properties passed through as {@code kafka.<property>}. An invalid value fails at construction with an
  * {@link InvalidSettingException}.
  */
@@ -39,7 +39,7 @@ public final class JobConfig implements Serializable {
 
     /** The job's own options; the inference ones are read and validated by {@link InferenceConfig}. */
     private static final List<ConfigOption<?>> JOB_OPTIONS = Stream.of(
-                    KafkaOptions.ALL, InputOptions.ALL, PipelineOptions.ALL)
+                    KafkaOptions.ALL, InputOptions.ALL, PipelineOptions.ALL, ModelControlOptions.ALL)
             .flatMap(List::stream)
             .toList();
 
@@ -155,10 +155,37 @@ public final class JobConfig implements Serializable {
                 PipelineOptions.ASYNC_TIMEOUT,
                 "must be positive",
                 "use e.g. 60 s");
+        getOptional(ModelControlOptions.MODEL_CONTROL_TOPIC).ifPresent(this::validateControlTopic);
+        require(
+                get(ModelControlOptions.MODEL_CONTROL_POLL_INTERVAL).toMillis() >= 100,
+                ModelControlOptions.MODEL_CONTROL_POLL_INTERVAL,
+                "must be at least 100 ms",
+                "use e.g. 1 s");
         for (String reserved : RESERVED_KAFKA_PROPERTIES) {
             if (kafkaProperties.containsKey(reserved)) {
                 throw new InvalidSettingException(KAFKA_PREFIX + reserved, "the job sets it itself", "remove it");
             }
+        }
+    }
+
+    /** The control topic is read by every subtask: one source of models, never one of the job's data topics. */
+    private void validateControlTopic(String topic) {
+        ConfigOption<String> option = ModelControlOptions.MODEL_CONTROL_TOPIC;
+        require(!topic.isBlank(), option, "must not be blank", "name a Kafka topic, or leave it unset");
+        require(
+                inference.modelWatch() == null,
+                option,
+                "is set together with {" + SentimentOptions.MODEL_WATCH.key() + "}: a job takes its models from"
+                        + " one place, a watched model location or a control topic",
+                "unset one of them: keep {" + SentimentOptions.MODEL_WATCH.key() + "} to follow the versions under {"
+                        + SentimentOptions.MODEL.key() + "}, or keep this setting to follow announcements");
+        for (ConfigOption<String> data :
+                List.of(KafkaOptions.INPUT_TOPIC, KafkaOptions.OUTPUT_TOPIC, KafkaOptions.DLQ_TOPIC)) {
+            require(
+                    !topic.equals(get(data)),
+                    option,
+                    "is also {" + data.key() + "}",
+                    "give model announcements a topic of their own (one partition)");
         }
     }
 

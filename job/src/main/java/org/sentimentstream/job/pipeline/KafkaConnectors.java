@@ -2,6 +2,7 @@ package org.sentimentstream.job.pipeline;
 
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
+import org.sentimentstream.job.config.ModelControlOptions;
 import org.sentimentstream.job.records.KafkaRecord;
 import org.sentimentstream.job.records.OutgoingRecord;
 
@@ -13,10 +14,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
-/** The job's Kafka source and sinks, built from its configuration. */
+/** The job's Kafka source and sinks, and the model control topic's feed, built from its configuration. */
 public final class KafkaConnectors {
 
     private KafkaConnectors() {}
@@ -43,6 +47,22 @@ public final class KafkaConnectors {
                 .setStartingOffsets(startingOffsets(config.get(KafkaOptions.STARTING_OFFSETS)))
                 .setDeserializer(new KafkaRecordDeserializer())
                 .setProperties(props);
+    }
+
+    /**
+     * The model announcements of {@code sentiment.model-control-topic}, read with the source's Kafka client
+     * settings (bootstrap servers, security); empty when the option is unset.
+     */
+    public static Optional<ControlTopicModelFeed> modelFeed(JobConfig config) {
+        return config.getOptional(ModelControlOptions.MODEL_CONTROL_TOPIC).map(topic -> {
+            Map<String, String> props = new HashMap<>();
+            config.kafkaProperties().forEach((k, v) -> props.put((String) k, (String) v));
+            String servers = config.get(KafkaOptions.BOOTSTRAP_SERVERS);
+            if (servers != null) {
+                props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+            }
+            return new ControlTopicModelFeed(topic, props, config.get(ModelControlOptions.MODEL_CONTROL_POLL_INTERVAL));
+        });
     }
 
     private static OffsetsInitializer startingOffsets(KafkaOptions.StartingOffsets starting) {

@@ -2,6 +2,7 @@ package org.sentimentstream.job.pipeline;
 
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
+import org.sentimentstream.job.config.ModelControlOptions;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.InvalidSettingException;
 import org.sentimentstream.udf.SentimentOptions;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -52,7 +54,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the job needs from outside, checked before it is submitted: a broker that answers, trusts and authenticates
- * the job; an input topic that exists; the permissions (ACLs) the job needs: READ on the input topic and its group,
+ * the job; an input topic (and a model control topic, if set) that exists; the permissions (ACLs) the job needs: READ
+ * on the input topic, its group and the control topic,
  * WRITE on the output and dead-letter topics and, for exactly-once, on its transactional ids; and a model that
  * keeps the model contract. A job that fails these later would restart in a loop on its TaskManagers instead of
  * stopping with the fix (without WRITE on the dead-letter topic, only at the first malformed record); checked here,
@@ -77,7 +80,18 @@ public final class StartupChecks {
             Access access = new Access(config);
             String input = config.get(KafkaOptions.INPUT_TOPIC);
             access.requireOnTopic(
-                    KafkaOptions.INPUT_TOPIC, input, AclOperation.READ, describeTopic(admin, config, input, timeout));
+                    KafkaOptions.INPUT_TOPIC,
+                    input,
+                    AclOperation.READ,
+                    describeTopic(admin, config, KafkaOptions.INPUT_TOPIC, input, timeout));
+            Optional<String> control = config.getOptional(ModelControlOptions.MODEL_CONTROL_TOPIC);
+            if (control.isPresent()) {
+                access.requireOnTopic(
+                        ModelControlOptions.MODEL_CONTROL_TOPIC,
+                        control.get(),
+                        AclOperation.READ,
+                        describeTopic(admin, config, ModelControlOptions.MODEL_CONTROL_TOPIC, control.get(), timeout));
+            }
             String group = config.get(KafkaOptions.GROUP_ID);
             access.requireOnGroup(group, describeGroup(admin, config, group, timeout));
             for (ConfigOption<String> output : List.of(KafkaOptions.OUTPUT_TOPIC, KafkaOptions.DLQ_TOPIC)) {
@@ -113,14 +127,17 @@ public final class StartupChecks {
         }
     }
 
-    /** The caller's authorized operations on the input topic, which must exist. */
-    private static Set<AclOperation> describeTopic(Admin admin, JobConfig config, String topic, Duration timeout) {
+    /** The caller's authorized operations on a topic the job reads (input, model control), which must exist. */
+    private static Set<AclOperation> describeTopic(
+            Admin admin, JobConfig config, ConfigOption<String> option, String topic, Duration timeout) {
         TopicAccess access = authorizedOperations(admin, config, topic, timeout);
         if (!access.exists()) {
+            String partitions =
+                    option == ModelControlOptions.MODEL_CONTROL_TOPIC ? "1 --config retention.ms=-1" : "<n>";
             throw new InvalidSettingException(
-                    KafkaOptions.INPUT_TOPIC,
+                    option,
                     "topic '" + topic + "' does not exist on " + config.get(KafkaOptions.BOOTSTRAP_SERVERS),
-                    "create it (kafka-topics.sh --create --topic " + topic + " --partitions <n>) or"
+                    "create it (kafka-topics.sh --create --topic " + topic + " --partitions " + partitions + ") or"
                             + " name an existing topic");
         }
         return access.operations();

@@ -83,6 +83,33 @@ class JobConfigTest {
     }
 
     @Test
+    void modelControlTopic() {
+        assertInvalid(Map.of("sentiment.model-control-topic", " "), "'sentiment.model-control-topic'");
+        assertInvalid(Map.of("sentiment.model-control-topic", "reviews"), "'sentiment.model-control-topic'");
+        assertInvalid(Map.of("sentiment.model-control-topic", "reviews-dlq"), "'sentiment.model-control-topic'");
+        assertInvalid(
+                Map.of("sentiment.model-control-topic", "models", "sentiment.model-control-poll-interval", "10 ms"),
+                "'sentiment.model-control-poll-interval'");
+        JobConfig config = JobConfig.of(Map.of("sentiment.model-control-topic", "models"));
+        assertThat(config.getOptional(ModelControlOptions.MODEL_CONTROL_TOPIC)).contains("models");
+        assertThat(config.get(ModelControlOptions.MODEL_CONTROL_POLL_INTERVAL)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void modelWatchAndControlTopicTogetherAreRefused() {
+        assertThatThrownBy(() -> JobConfig.of(
+                        Map.of("sentiment.model-control-topic", "models", "sentiment.model-watch", "30 s")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("'sentiment.model-control-topic'")
+                .hasMessageContaining("sentiment.model-watch")
+                .hasMessageContaining("Fix: unset one of them");
+        assertThat(JobConfig.of(Map.of("sentiment.model-watch", "30 s"))
+                        .inference()
+                        .modelWatch())
+                .isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
     void asyncSettingsMustBePositive() {
         assertInvalid(Map.of("sentiment.async-capacity", "0"), "'sentiment.async-capacity'");
         assertInvalid(Map.of("sentiment.async-timeout", "0 ms"), "'sentiment.async-timeout'");
