@@ -14,8 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** The JobManager's REST API as an operator uses it: upload a jar, run it, watch and cancel the job. */
@@ -196,6 +199,39 @@ public final class FlinkRestClient {
                 .get("exceptionHistory")
                 .get("entries")
                 .size();
+    }
+
+    /**
+     * The values of a job's metrics named {@code name} (the last part of the metric id, e.g. a user metric
+     * {@code modelUpdatesRefused}), by metric id ({@code <subtask>.<operator>.<group>.<name>}), over all vertices.
+     * The JobManager fetches metrics every few seconds: a value may lag.
+     */
+    public Map<String, String> metrics(String jobId, String name) throws IOException, InterruptedException {
+        Map<String, String> values = new TreeMap<>();
+        for (JsonNode vertex : get("/jobs/" + jobId).get("vertices")) {
+            String path = "/jobs/" + jobId + "/vertices/" + vertex.get("id").asText() + "/metrics";
+            List<String> ids = new ArrayList<>();
+            for (JsonNode metric : get(path)) {
+                String id = metric.get("id").asText();
+                if (id.endsWith("." + name)) {
+                    ids.add(id);
+                }
+            }
+            if (!ids.isEmpty()) {
+                for (JsonNode metric : get(path + "?get=" + String.join(",", ids))) {
+                    values.put(metric.get("id").asText(), metric.get("value").asText());
+                }
+            }
+        }
+        return values;
+    }
+
+    /** How many checkpoints of the job completed. */
+    public long completedCheckpoints(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints")
+                .path("counts")
+                .path("completed")
+                .asLong();
     }
 
     /** The id of the checkpoint the job last restored its state from, or -1 if it never restored one. */

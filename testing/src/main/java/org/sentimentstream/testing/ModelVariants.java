@@ -61,6 +61,15 @@ public final class ModelVariants {
         return target;
     }
 
+    /**
+     * {@code target}: a copy of the model in {@code source}, the same model under another directory name (a
+     * version directory, say).
+     */
+    public static Path copyOf(Path source, Path target) throws IOException {
+        copy(source, target);
+        return target;
+    }
+
     /** The regular files of {@code source} (the three model files and whatever lies beside them) into {@code target}. */
     private static void copy(Path source, Path target) throws IOException {
         Files.createDirectories(target);

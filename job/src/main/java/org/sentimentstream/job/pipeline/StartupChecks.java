@@ -394,6 +394,11 @@ public final class StartupChecks {
      */
     static void model(InferenceConfig inference) {
         String spec = inference.model();
+        if (inference.modelWatch() != null) {
+            // a root of versions, not a model: each session opens its newest version and checks it there
+            LOG.info("Model root {} is watched: the TaskManagers check its newest version as they open it", spec);
+            return;
+        }
         if (spec.startsWith("hf:") || spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*") || !Files.exists(Path.of(spec))) {
             LOG.info("Model {} is not a directory here: the TaskManagers check it as they open it", spec);
             return;
