@@ -55,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       refused and counted, the running model keeps serving;</li>
  *   <li>a TaskManager killed after a swap: the restored job scores with the model it had switched to.</li>
  * </ol>
- * The new model is the tiny model under a new identity ({@link ModelVariants#withNewIdentity}): it scores exactly
+ * The new model is the tiny model under a new identity ({@link TestModels#variant}): it scores exactly
  * as the old one, so every output is checked against the reference logits and its {@code model} tells which of
  * the two scored it. One cluster serves all four.
  */
@@ -102,7 +102,7 @@ class ModelUpdateITCase {
     void announcedOnTheControlTopic() throws Exception {
         KafkaTopics topics = new KafkaTopics(containers.kafka.getBootstrapServers(), SLOTS);
         String control = createControlTopic(topics);
-        Path v2 = ModelVariants.withNewIdentity(
+        Path v2 = TestModels.variant(
                 TestModels.tinyModelDir(), updates.resolve("tiny-distilbert-v2-" + topics.suffix), "v2");
         List<Review> reviews = ReviewRecords.generate("ct", RECORDS, 50);
 
@@ -145,7 +145,7 @@ class ModelUpdateITCase {
 
         // a new version is written whole first; LATEST then names it in one atomic rename
         Run run = runAndUpdate(topics, args, reviews, ANNOUNCE_AFTER, () -> {
-            ModelVariants.withNewIdentity(TestModels.tinyModelDir(), v2, "v2");
+            TestModels.variant(TestModels.tinyModelDir(), v2, "v2");
             writeLatest(versions, "2");
         });
 
@@ -223,7 +223,7 @@ class ModelUpdateITCase {
         int records = 8_000;
         KafkaTopics topics = new KafkaTopics(containers.kafka.getBootstrapServers(), SLOTS);
         String control = createControlTopic(topics);
-        Path v2 = ModelVariants.withNewIdentity(
+        Path v2 = TestModels.variant(
                 TestModels.tinyModelDir(), updates.resolve("tiny-distilbert-v2-" + topics.suffix), "v2");
         List<Review> reviews = ReviewRecords.generate("k", records, 50);
         List<String> args = JobArguments.run(topics, "restore", "--model-control-topic", control);

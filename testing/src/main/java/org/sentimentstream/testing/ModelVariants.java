@@ -3,44 +3,22 @@ package org.sentimentstream.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * Copies of a model directory that a running job can be told to switch to: the same network under a new identity
- * (a retrained model as far as the job can tell), or with another label set. For the tests of model updates; the
- * broken models of startup faults are the container tests' FaultyModels.
+ * Copies of a model directory for the tests of model updates: the same model under another directory name (a
+ * version directory), or with another label set. The same network under a new identity is
+ * {@link TestModels#variant}; the broken models of startup faults are the container tests' FaultyModels.
  */
 public final class ModelVariants {
-
-    /** {@code ModelProto.doc_string} in onnx.proto: field 6, wire type 2 (length-delimited). */
-    private static final int DOC_STRING_TAG = (6 << 3) | 2;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelVariants() {}
-
-    /**
-     * {@code target}: a copy of the model in {@code source} whose model.onnx has another sha256 and scores the same.
-     * A protobuf parser keeps the last of a repeated singular field, so a doc_string appended to the serialized
-     * ModelProto replaces any earlier one and leaves the graph as it was: a valid model with a new identity.
-     */
-    public static Path withNewIdentity(Path source, Path target, String docString) throws IOException {
-        copy(source, target);
-        byte[] text = docString.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream field = new ByteArrayOutputStream();
-        field.write(DOC_STRING_TAG);
-        writeVarint(field, text.length);
-        field.write(text);
-        Files.write(target.resolve("model.onnx"), field.toByteArray(), StandardOpenOption.APPEND);
-        return target;
-    }
 
     /**
      * {@code target}: a copy of the model in {@code source} whose config.json names {@code labels} (id2label and
@@ -79,13 +57,5 @@ public final class ModelVariants {
             }
         }
         Files.deleteIfExists(target.resolve("model.onnx.sha256")); // names the source's sha256, not the copy's
-    }
-
-    private static void writeVarint(ByteArrayOutputStream out, int value) {
-        while ((value & ~0x7F) != 0) {
-            out.write((value & 0x7F) | 0x80);
-            value >>>= 7;
-        }
-        out.write(value);
     }
 }

@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The model-update fixtures of the testing module, opened by ONNX Runtime: a copy under a new identity is a valid
- * model that scores exactly as its source; a copy with another label count breaks the model contract.
+ * The model-update fixtures of the testing module, opened by ONNX Runtime: a copy of the shipped compact model
+ * under a new identity ({@link TestModels#variant}) is a valid model that scores exactly as its source; a copy with
+ * other labels of the same count is valid, one with another label count breaks the model contract.
  */
 class ModelVariantsTest {
 
@@ -40,7 +41,7 @@ class ModelVariantsTest {
     @Test
     void theCompactModelUnderANewIdentityScoresAsBefore() throws Exception {
         Path source = TestModels.compactModelDir();
-        Path copy = ModelVariants.withNewIdentity(source, temp.resolve("sst2-minilm-l6"), "retrained 2026-12-04");
+        Path copy = TestModels.variant(source, temp.resolve("sst2-minilm-l6"), "retrained 2026-12-04");
 
         SentimentResult before = score(source);
         SentimentResult after = score(copy);
@@ -55,7 +56,7 @@ class ModelVariantsTest {
     @Test
     void aLongDocStringKeepsTheModelValid() throws Exception {
         // a length of two varint bytes
-        Path copy = ModelVariants.withNewIdentity(TestModels.tinyModelDir(), temp.resolve("v2"), "x".repeat(300));
+        Path copy = TestModels.variant(TestModels.tinyModelDir(), temp.resolve("v2"), "x".repeat(300));
         TestModels.ReferenceCase first = TestModels.referenceCases().get(0);
         try (SentimentScorer scorer = SentimentScorer.open(config(copy))) {
             ReferenceLogitsTest.assertMatches(first, scorer.score(first.text).get(30, TimeUnit.SECONDS));

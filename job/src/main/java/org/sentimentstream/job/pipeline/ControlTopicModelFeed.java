@@ -81,6 +81,11 @@ public final class ControlTopicModelFeed implements ModelFeed {
         return props;
     }
 
+    @Override
+    public String toString() {
+        return "announcements on topic " + topic + ", read every " + pollInterval.toMillis() + " ms";
+    }
+
     /** One subtask's reader of the control topic. */
     public final class TopicReader implements Reader {
 

@@ -87,10 +87,14 @@ public final class SentimentPipeline {
                 .uid("dead-letter-sink");
     }
 
-    /** Micro-batched ONNX Runtime inference in Flink's async operator. */
+    /**
+     * Micro-batched ONNX Runtime inference in Flink's async operator, following the model control topic when one is
+     * set (sentiment.model-watch is followed by the operator itself).
+     */
     private static DataStream<OutgoingRecord> score(DataStream<Review> reviews, JobConfig config) {
         SentimentAsyncFunction<Review, OutgoingRecord> scorer =
                 new SentimentAsyncFunction<>(config.inference(), Review::text, new ScoredReviewWriter());
+        KafkaConnectors.modelFeed(config).ifPresent(scorer::withModelFeed);
         long timeoutMs = config.get(PipelineOptions.ASYNC_TIMEOUT).toMillis();
         int capacity = config.get(PipelineOptions.ASYNC_CAPACITY);
         return (config.get(PipelineOptions.ORDERED)
