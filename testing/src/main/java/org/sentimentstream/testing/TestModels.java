@@ -50,6 +50,7 @@ public final class TestModels {
     private static final String[] FILES = {"model.onnx", "tokenizer.json", "config.json", "reference.json"};
     private static final Map<String, Path> EXTRACTED = new HashMap<>();
     private static final Map<String, List<ReferenceCase>> CASES = new HashMap<>();
+    private static final Map<String, String> IDENTITIES = new HashMap<>();
 
     private TestModels() {}
 
@@ -178,13 +179,20 @@ public final class TestModels {
 
     /**
      * What results of a tiny model carry as its identity: the folder name and the first 12 hex digits of the
-     * sha256 of its model.onnx.
+     * sha256 of its model.onnx. Computed once per model: assertions ask for it on every output.
      */
-    public static String identity(String name) {
+    public static synchronized String identity(String name) {
+        String known = IDENTITIES.get(name);
+        if (known != null) {
+            return known;
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(Files.readAllBytes(dir(name).resolve("model.onnx")));
-            return name + "@sha256:" + HexFormat.of().formatHex(digest).substring(0, 12);
+            String identity =
+                    name + "@sha256:" + HexFormat.of().formatHex(digest).substring(0, 12);
+            IDENTITIES.put(name, identity);
+            return identity;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
