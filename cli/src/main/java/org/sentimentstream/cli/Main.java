@@ -3,6 +3,7 @@ package org.sentimentstream.cli;
 import org.sentimentstream.job.cli.Settings;
 import org.sentimentstream.job.config.JobConfig;
 import org.sentimentstream.job.config.KafkaOptions;
+import org.sentimentstream.job.config.ModelControlOptions;
 import org.sentimentstream.udf.SentimentOptions;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -54,10 +55,14 @@ public final class Main implements Runnable {
         return cmd;
     }
 
-    /** `local` runs its own broker, so the bootstrap servers are not a setting there. */
+    /**
+     * `local` runs its own broker, so the bootstrap servers are not a setting there, and neither is a model control
+     * topic, which nothing outside this process could write to.
+     */
     static List<ConfigOption<?>> localOptions() {
         return JobConfig.allOptions().stream()
                 .filter(o -> !o.equals(KafkaOptions.BOOTSTRAP_SERVERS))
+                .filter(o -> !ModelControlOptions.ALL.contains(o))
                 .toList();
     }
 

@@ -56,6 +56,8 @@ class MainTest {
         assertThat(e.exitCode()).isZero();
         assertThat(e.out())
                 .doesNotContain("--bootstrap-servers")
+                .doesNotContain("--model-control-topic")
+                .contains("--model-watch")
                 .contains("--reviews")
                 .contains("--follow")
                 .contains("--parallelism");

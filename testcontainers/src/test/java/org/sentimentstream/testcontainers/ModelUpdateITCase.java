@@ -220,7 +220,9 @@ class ModelUpdateITCase {
     @Order(4)
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void aRestoredJobScoresWithTheModelItSwitchedTo() throws Exception {
-        int records = 8_000;
+        int records = 12_000;
+        // slower, so that the stream still flows after the swap, the metrics' report (every 10 s) and checkpoints
+        int perSecond = 400;
         KafkaTopics topics = new KafkaTopics(containers.kafka.getBootstrapServers(), SLOTS);
         String control = createControlTopic(topics);
         Path v2 = TestModels.variant(
@@ -233,8 +235,8 @@ class ModelUpdateITCase {
         rest.awaitAllTasksRunning(jobId, Duration.ofMinutes(2));
         AtomicInteger sent = new AtomicInteger();
         CompletableFuture<Void> producing =
-                CompletableFuture.runAsync(() -> topics.producePaced(reviews, RECORDS_PER_SECOND, sent));
-        awaitSent(sent, records / 4);
+                CompletableFuture.runAsync(() -> topics.producePaced(reviews, perSecond, sent));
+        awaitSent(sent, records / 6);
         announce(topics, control, inContainer(v2), sha256(v2));
         assertThat(awaitMetricSum(jobId, "modelUpdates", SLOTS)).as("swaps").isEqualTo(SLOTS);
         // a checkpoint taken after both swaps holds the new model in the operator state
@@ -268,8 +270,9 @@ class ModelUpdateITCase {
                 tally.lost(),
                 tally.duplicates(),
                 "restored from checkpoint " + rest.restoredCheckpoint(jobId) + " with the new model",
-                "SIGKILL after both subtasks swapped and a checkpoint completed; outputs of the new model by input"
-                        + " partition " + afterSwap + ", none of the old one after them"));
+                "SIGKILL after both subtasks swapped and two checkpoints completed, " + sentAtKill + " sent, at "
+                        + perSecond + "/s; outputs of the new model by input partition " + afterSwap
+                        + ", none of the old one after them"));
     }
 
     // ---- running a job through an update
