@@ -35,7 +35,7 @@ public final class SessionStartProbe implements java.util.concurrent.Callable<In
     @Option(names = "--model", required = true, description = "Model directory.")
     Path model;
 
-    @Option(names = "--warm-up-rounds", defaultValue = "2")
+    @Option(names = "--warm-up-rounds", defaultValue = "1")
     int warmUpRounds;
 
     @Option(names = "--workload", defaultValue = "mixed", description = "One of phrase, mixed, long, imdb.")

@@ -89,7 +89,7 @@ public record InferenceConfig(
                 warmUpRounds >= 0 && warmUpRounds <= 20,
                 WARM_UP_ROUNDS,
                 "must be between 0 and 20, was " + warmUpRounds,
-                "use 2, or 0 to turn warm-up off");
+                "use 1, or 0 to turn warm-up off");
         require(
                 maxSequenceLength >= 3 && maxSequenceLength <= 512,
                 MAX_SEQUENCE_LENGTH,
