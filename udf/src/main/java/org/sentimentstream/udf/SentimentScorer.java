@@ -202,6 +202,9 @@ public final class SentimentScorer implements AutoCloseable {
             checkCanary(candidate, next.canary().isEmpty() ? DEFAULT_CANARY : next.canary());
         } catch (Exception e) {
             closeQuietly(candidate);
+            if (closed) { // interrupted by close: not a refusal
+                return false;
+            }
             refused.incrementAndGet();
             LOG.warn("{}: refused the model update to {} ({}); {} keeps serving", owner, next.model(), reason(e), old);
             if (e instanceof InterruptedException) {
