@@ -89,7 +89,7 @@ public record InferenceConfig(
                 warmUpRounds >= 0 && warmUpRounds <= 20,
                 WARM_UP_ROUNDS,
                 "must be between 0 and 20, was " + warmUpRounds,
-                "use 2, or 0 to turn warm-up off");
+                "use 1, or 0 to turn warm-up off");
         require(
                 maxSequenceLength >= 3 && maxSequenceLength <= 512,
                 MAX_SEQUENCE_LENGTH,
@@ -148,11 +148,8 @@ public record InferenceConfig(
                 "use e.g. 0.5");
     }
 
-    /**
-     * This configuration with another model: an announced model update, or the model a restored job had switched
-     * to. Watching stays as configured.
-     */
-    public InferenceConfig withModel(String model, String modelSha256) {
+    /** This configuration with another number of warm-up rounds: 0 for a session that only checks the model. */
+    public InferenceConfig withWarmUpRounds(int rounds) {
         return new InferenceConfig(
                 model,
                 modelSha256,
@@ -172,7 +169,7 @@ public record InferenceConfig(
                 intraOpThreads,
                 intraOpSpinning,
                 sessionSharing,
-                warmUpRounds,
+                rounds,
                 multiLabelThreshold);
     }
 

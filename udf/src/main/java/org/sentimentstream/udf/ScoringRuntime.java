@@ -35,22 +35,22 @@ public final class ScoringRuntime implements AutoCloseable {
     }
 
     /**
-     * Opens the scorer of a subtask of an operator with this parallelism, and registers the metrics; starts with
-     * {@code restored} and follows {@code feed} when they are given.
+     * Opens the scorer of a subtask of an operator with this parallelism, and registers the metrics; starts and
+     * follows model updates as {@code updates} says.
      */
     public static ScoringRuntime open(
-            InferenceConfig config,
-            int parallelism,
-            MetricGroup operatorGroup,
-            ModelAnnouncement restored,
-            ModelFeed feed)
+            InferenceConfig config, int parallelism, MetricGroup operatorGroup, SentimentScorer.Updates updates)
             throws Exception {
-        return new ScoringRuntime(SessionLease.acquire(config, parallelism, restored, feed), operatorGroup);
+        return new ScoringRuntime(SessionLease.acquire(config, parallelism, updates), operatorGroup);
     }
 
     /** Opens the scorer of a subtask of a SQL function. */
     public static ScoringRuntime open(InferenceConfig config, FunctionContext context) throws Exception {
-        return open(config, context.getTaskInfo().getNumberOfParallelSubtasks(), context.getMetricGroup(), null, null);
+        return open(
+                config,
+                context.getTaskInfo().getNumberOfParallelSubtasks(),
+                context.getMetricGroup(),
+                new SentimentScorer.Updates(null, null, context.getTaskInfo().getTaskNameWithSubtasks()));
     }
 
     /**

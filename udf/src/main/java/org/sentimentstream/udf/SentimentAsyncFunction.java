@@ -99,8 +99,10 @@ public class SentimentAsyncFunction<IN, OUT> extends RichAsyncFunction<IN, OUT> 
                 config,
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(),
                 getRuntimeContext().getMetricGroup(),
-                restoredModel,
-                modelFeed);
+                new SentimentScorer.Updates(
+                        restoredModel,
+                        modelFeed,
+                        getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks()));
         inFlight = new ConcurrentHashMap<>();
     }
 

@@ -56,7 +56,7 @@ public final class SentimentOptions {
 
     public static final ConfigOption<Integer> WARM_UP_ROUNDS = ConfigOptions.key("sentiment.warm-up-rounds")
             .intType()
-            .defaultValue(2)
+            .defaultValue(1)
             .withDescription("Rounds of warm-up batches run on every new session (start, restart, rescale, model"
                     + " update) before it takes records; each round runs one batch per typical shape the batcher"
                     + " forms (short and full-length texts, one text and a full batch). 0 turns warm-up off. At"

@@ -50,7 +50,7 @@ public final class SentimentScorer implements AutoCloseable {
     private final ReentrantReadWriteLock swapLock = new ReentrantReadWriteLock();
     private volatile ModelSession session;
     private volatile long lastSwapMillis;
-    private final AtomicLong updates = new AtomicLong();
+    private final AtomicLong updatesApplied = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     /** Replaced sessions still scoring the texts queued on them. */
     private final Set<ModelSession> retiring = ConcurrentHashMap.newKeySet();
@@ -58,8 +58,11 @@ public final class SentimentScorer implements AutoCloseable {
     private ModelUpdater updater;
     private volatile boolean closed;
 
-    private SentimentScorer(InferenceConfig config, int intraOpThreads, ModelSession session) {
+    private final String owner;
+
+    private SentimentScorer(InferenceConfig config, int intraOpThreads, ModelSession session, String owner) {
         this.config = config;
+        this.owner = owner;
         this.intraOpThreads = intraOpThreads;
         this.session = session;
     }
@@ -70,16 +73,25 @@ public final class SentimentScorer implements AutoCloseable {
      * version and follows the versions.
      */
     public static SentimentScorer open(InferenceConfig config, int intraOpThreads) throws IOException {
-        return open(config, intraOpThreads, null, null);
+        return open(config, intraOpThreads, Updates.NONE);
     }
 
     /**
-     * As {@link #open(InferenceConfig, int)}, but starts with {@code restored} when given (the model a restored job
-     * had switched to; if it cannot be opened any more, the configured one is opened, with a warning) and follows
-     * {@code feed} when given, which must not be combined with {@code sentiment.model-watch}.
+     * How a scorer starts and follows model updates beyond its configuration.
+     *
+     * @param restored the model to start with (the one a restored job had switched to; if it cannot be opened any
+     *     more, the configured one is opened, with a warning), or null
+     * @param feed a feed of models to follow, or null; not together with {@code sentiment.model-watch}
+     * @param owner who the scorer scores for (e.g. a subtask), named in its log lines
      */
-    public static SentimentScorer open(
-            InferenceConfig config, int intraOpThreads, ModelAnnouncement restored, ModelFeed feed) throws IOException {
+    public record Updates(ModelAnnouncement restored, ModelFeed feed, String owner) {
+        public static final Updates NONE = new Updates(null, null, "this process");
+    }
+
+    /** As {@link #open(InferenceConfig, int)}, starting and following model updates as {@code updates} says. */
+    public static SentimentScorer open(InferenceConfig config, int intraOpThreads, Updates updates) throws IOException {
+        ModelAnnouncement restored = updates.restored();
+        ModelFeed feed = updates.feed();
         if (feed != null && config.modelWatch() != null) {
             throw new InvalidSettingException(
                     SentimentOptions.MODEL_WATCH,
@@ -96,7 +108,7 @@ public final class SentimentScorer implements AutoCloseable {
         if (restored != null && !restored.sameModel(configured)) {
             try {
                 first = ModelSession.open(config, restored, threads);
-                LOG.info("Restored model {}, the one this job had switched to", first);
+                LOG.info("{}: restored model {}, the one this job had switched to", updates.owner(), first);
             } catch (IOException | RuntimeException e) {
                 LOG.warn(
                         "Cannot open the model this job had switched to ({}): {}; opening {} instead",
@@ -108,10 +120,11 @@ public final class SentimentScorer implements AutoCloseable {
         if (first == null) {
             first = ModelSession.open(config, configured, threads);
         }
-        SentimentScorer scorer = new SentimentScorer(config, threads, first);
+        SentimentScorer scorer = new SentimentScorer(config, threads, first, updates.owner());
         LOG.info(
-                "Opened model {} with {} intra-op threads, warmed up in {} ms; batches of <= {} texts / {} tokens,"
+                "{}: opened model {} with {} intra-op threads, warmed up in {} ms; batches of <= {} texts / {} tokens,"
                         + " delay {}; long texts: {}",
+                updates.owner(),
                 first,
                 first.intraOpThreads(),
                 first.warmUpMillis(),
@@ -121,7 +134,8 @@ public final class SentimentScorer implements AutoCloseable {
                 first.reader());
         if (follow != null) {
             try {
-                scorer.updater = ModelUpdater.start(follow, scorer.updateTarget(), "sentiment-model-updates");
+                scorer.updater =
+                        ModelUpdater.start(follow, scorer.updateTarget(), "sentiment-model-updates " + updates.owner());
             } catch (Exception e) {
                 try {
                     scorer.close();
@@ -188,8 +202,11 @@ public final class SentimentScorer implements AutoCloseable {
             checkCanary(candidate, next.canary().isEmpty() ? DEFAULT_CANARY : next.canary());
         } catch (Exception e) {
             closeQuietly(candidate);
+            if (closed) { // interrupted by close: not a refusal
+                return false;
+            }
             refused.incrementAndGet();
-            LOG.warn("Refused the model update to {} ({}); {} keeps serving", next.model(), reason(e), old);
+            LOG.warn("{}: refused the model update to {} ({}); {} keeps serving", owner, next.model(), reason(e), old);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -205,13 +222,14 @@ public final class SentimentScorer implements AutoCloseable {
             }
             session = candidate;
             lastSwapMillis = System.currentTimeMillis();
-            updates.incrementAndGet();
+            updatesApplied.incrementAndGet();
         } finally {
             lock.unlock();
         }
         LOG.info(
-                "Swapped model {} -> {} in {} ms (warm-up {} ms, {} canary texts); resident memory {} MiB before,"
+                "{}: swapped model {} -> {} in {} ms (warm-up {} ms, {} canary texts); resident memory {} MiB before,"
                         + " {} MiB with both models; {} texts finish on the old model",
+                owner,
                 old,
                 candidate,
                 (System.nanoTime() - start) / 1_000_000,
@@ -359,7 +377,7 @@ public final class SentimentScorer implements AutoCloseable {
 
     /** Model updates applied since open. */
     public long modelUpdates() {
-        return updates.get();
+        return updatesApplied.get();
     }
 
     /** Model updates refused since open. */

@@ -35,22 +35,21 @@ final class SessionLease implements AutoCloseable {
 
     /** Opens or joins the scorer of a subtask of an operator with this parallelism. */
     static SessionLease acquire(InferenceConfig config, int parallelism) throws IOException {
-        return acquire(config, parallelism, null, null);
+        return acquire(config, parallelism, SentimentScorer.Updates.NONE);
     }
 
     /**
-     * Opens or joins the scorer of a subtask of an operator with this parallelism, starting with {@code restored}
-     * and following {@code feed} when given (see {@link SentimentScorer#open(InferenceConfig, int,
-     * ModelAnnouncement, ModelFeed)}); a shared scorer is opened by the first subtask, with its arguments.
+     * Opens or joins the scorer of a subtask of an operator with this parallelism, starting and following model
+     * updates as {@code updates} says; a shared scorer is opened by the first subtask, with its {@code updates}.
      */
-    static SessionLease acquire(InferenceConfig config, int parallelism, ModelAnnouncement restored, ModelFeed feed)
+    static SessionLease acquire(InferenceConfig config, int parallelism, SentimentScorer.Updates updates)
             throws IOException {
         int threads = ThreadBudget.intraOpThreads(config, parallelism);
         return new SessionLease(
                 config,
                 isShared(config)
-                        ? acquireShared(config, threads, restored, feed)
-                        : SentimentScorer.open(config, threads, restored, feed));
+                        ? acquireShared(config, threads, updates)
+                        : SentimentScorer.open(config, threads, updates));
     }
 
     /** The scorer; null after {@link #close()}. */
@@ -80,10 +79,10 @@ final class SessionLease implements AutoCloseable {
     }
 
     private static synchronized SentimentScorer acquireShared(
-            InferenceConfig config, int threads, ModelAnnouncement restored, ModelFeed feed) throws IOException {
+            InferenceConfig config, int threads, SentimentScorer.Updates updates) throws IOException {
         Shared shared = SHARED.get(config);
         if (shared == null) {
-            shared = new Shared(SentimentScorer.open(config, threads, restored, feed));
+            shared = new Shared(SentimentScorer.open(config, threads, updates));
             SHARED.put(config, shared);
         }
         shared.leases++;

@@ -164,12 +164,16 @@ class ModelUpdateTest {
     void aRestoredModelIsOpenedInsteadOfTheConfiguredOne() throws Exception {
         Path restored = variant("restored");
         SentimentScorer scorer = SentimentScorer.open(
-                config(TestModels.tinyModelDir().toString()).build(), 1, announce(restored), null);
+                config(TestModels.tinyModelDir().toString()).build(),
+                1,
+                new SentimentScorer.Updates(announce(restored), null, "test"));
         opened.add(scorer);
         assertThat(scorer.modelIdentity()).startsWith("restored@");
 
         SentimentScorer fallback = SentimentScorer.open(
-                config(TestModels.tinyModelDir().toString()).build(), 1, announce(tmp.resolve("gone")), null);
+                config(TestModels.tinyModelDir().toString()).build(),
+                1,
+                new SentimentScorer.Updates(announce(tmp.resolve("gone")), null, "test"));
         opened.add(fallback);
         assertThat(fallback.modelIdentity()).isEqualTo(TestModels.identity(TestModels.TINY));
     }

@@ -403,7 +403,8 @@ public final class StartupChecks {
             LOG.info("Model {} is not a directory here: the TaskManagers check it as they open it", spec);
             return;
         }
-        try (SentimentScorer scorer = SentimentScorer.open(inference, 1)) {
+        // No warm-up: this session only checks the model and closes.
+        try (SentimentScorer scorer = SentimentScorer.open(inference.withWarmUpRounds(0), 1)) {
             LOG.info("Model {} keeps the model contract", scorer.modelIdentity());
         } catch (InvalidSettingException e) {
             throw e; // the model contract's problem and fix, or another setting's

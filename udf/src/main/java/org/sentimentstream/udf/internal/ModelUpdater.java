@@ -82,14 +82,23 @@ public final class ModelUpdater implements AutoCloseable {
         if (next.sameModel(target.activeModel()) || next.sameModel(lastRefused)) {
             return;
         }
-        lastRefused = target.update(next) ? null : next;
+        try {
+            lastRefused = target.update(next) ? null : next;
+        } catch (Throwable t) { // an Error must not end the polling, which the executor would do silently
+            LOG.error("Updating to {} failed; the running model keeps serving", next.model(), t);
+            lastRefused = next;
+        }
     }
 
+    /**
+     * Stops polling. An update in progress is interrupted; one that cannot be (a session being created) finishes on
+     * its own and is discarded by the closed scorer, so close does not wait for it beyond a few seconds.
+     */
     @Override
     public void close() throws Exception {
         thread.shutdownNow();
-        if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
-            LOG.warn("The model updater did not stop within 30 s");
+        if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.warn("A model update is still loading; it will be discarded when it finishes");
         }
         reader.close();
     }
