@@ -28,6 +28,14 @@ public interface ModelFeed extends Serializable {
          */
         Optional<ModelAnnouncement> latest() throws Exception;
 
+        /**
+         * Announcements read so far that were not announcements at all (malformed, no model), which the reader
+         * logged and skipped; they are counted as refused model updates.
+         */
+        default long malformed() {
+            return 0;
+        }
+
         @Override
         default void close() throws Exception {}
     }

@@ -335,6 +335,11 @@ public final class SentimentScorer implements AutoCloseable {
             public boolean update(ModelAnnouncement next) {
                 return SentimentScorer.this.update(next);
             }
+
+            @Override
+            public void refusedUnread(long count) {
+                refused.addAndGet(count);
+            }
         };
     }
 

@@ -178,6 +178,42 @@ class ModelUpdateTest {
         assertThat(fallback.modelIdentity()).isEqualTo(TestModels.identity(TestModels.TINY));
     }
 
+    /** A feed that names no model and has skipped three unreadable announcements. */
+    record UnreadableFeed() implements ModelFeed {
+        @Override
+        public Duration pollInterval() {
+            return Duration.ofMillis(50);
+        }
+
+        @Override
+        public Reader open() {
+            return new Reader() {
+                @Override
+                public java.util.Optional<ModelAnnouncement> latest() {
+                    return java.util.Optional.empty();
+                }
+
+                @Override
+                public long malformed() {
+                    return 3;
+                }
+            };
+        }
+    }
+
+    @Test
+    void announcementsTheFeedCouldNotReadAreCountedAsRefused() throws Exception {
+        SentimentScorer scorer = SentimentScorer.open(
+                config(TestModels.tinyModelDir().toString()).build(),
+                1,
+                new SentimentScorer.Updates(null, new UnreadableFeed(), "test"));
+        opened.add(scorer);
+        waitFor(() -> scorer.modelUpdatesRefused() == 3);
+        Thread.sleep(300); // more polls: the same three are not counted again
+        assertThat(scorer.modelUpdatesRefused()).isEqualTo(3);
+        assertThat(scorer.modelIdentity()).isEqualTo(TestModels.identity(TestModels.TINY));
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         for (int i = 0; i < 300 && !condition.getAsBoolean(); i++) {
             Thread.sleep(100);

@@ -115,6 +115,7 @@ public final class ControlTopicModelFeed implements ModelFeed {
         }
 
         /** Records skipped because they were not announcements. */
+        @Override
         public long malformed() {
             return newest.malformed();
         }

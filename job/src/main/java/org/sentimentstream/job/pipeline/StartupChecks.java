@@ -389,16 +389,11 @@ public final class StartupChecks {
 
     /**
      * Opens the model once, as a TaskManager will, when it is a directory this process can read (always so in
-     * application mode, where the JobManager runs this and has the image's model). A model only the
-     * TaskManagers have, or one they fetch (hf:, s3://), is checked there as they open it.
+     * application mode, where the JobManager runs this and has the image's model); for a watched root, its newest
+     * version. A model only the TaskManagers have, or one they fetch (hf:, s3://), is checked there as they open it.
      */
     static void model(InferenceConfig inference) {
         String spec = inference.model();
-        if (inference.modelWatch() != null) {
-            // a root of versions, not a model: each session opens its newest version and checks it there
-            LOG.info("Model root {} is watched: the TaskManagers check its newest version as they open it", spec);
-            return;
-        }
         if (spec.startsWith("hf:") || spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*") || !Files.exists(Path.of(spec))) {
             LOG.info("Model {} is not a directory here: the TaskManagers check it as they open it", spec);
             return;

@@ -29,6 +29,9 @@ public final class ModelUpdater implements AutoCloseable {
 
         /** Loads, checks and swaps to {@code next}; false when it was refused (the target logs and counts why). */
         boolean update(ModelAnnouncement next);
+
+        /** Counts announcements the feed could not read as refused updates (the feed logged why). */
+        void refusedUnread(long count);
     }
 
     private final ModelFeed feed;
@@ -37,6 +40,7 @@ public final class ModelUpdater implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private ModelAnnouncement lastRefused;
     private String lastFeedError;
+    private long malformedSeen;
 
     private ModelUpdater(ModelFeed feed, ModelFeed.Reader reader, Target target, String name) {
         this.feed = feed;
@@ -64,6 +68,11 @@ public final class ModelUpdater implements AutoCloseable {
         try {
             latest = reader.latest();
             lastFeedError = null;
+            long malformed = reader.malformed();
+            if (malformed > malformedSeen) {
+                target.refusedUnread(malformed - malformedSeen);
+                malformedSeen = malformed;
+            }
         } catch (Exception e) {
             String error = String.valueOf(e.getMessage());
             if (!error.equals(lastFeedError)) { // once per distinct problem, not every interval
