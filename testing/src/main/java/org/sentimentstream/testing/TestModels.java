@@ -132,6 +132,38 @@ public final class TestModels {
                 COMPACT + " not found above " + Paths.get("").toAbsolutePath() + "; run the tests in the checkout");
     }
 
+    /**
+     * A copy of a model directory at {@code target} whose model.onnx differs from the original only in its
+     * {@code doc_string} (ONNX ModelProto field 6, appended: the last value of a protobuf field wins), so that it
+     * scores alike but has a sha256 and an identity of its own: a valid new version to announce.
+     */
+    public static Path variant(Path modelDir, Path target, String docString) {
+        try {
+            Files.createDirectories(target);
+            for (String file : new String[] {"tokenizer.json", "config.json"}) {
+                Files.copy(modelDir.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+            byte[] doc = docString.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream field = new java.io.ByteArrayOutputStream();
+            field.write(0x32); // field 6, length-delimited
+            for (int n = doc.length; ; n >>>= 7) { // varint length
+                if ((n & ~0x7F) == 0) {
+                    field.write(n);
+                    break;
+                }
+                field.write((n & 0x7F) | 0x80);
+            }
+            field.write(doc);
+            byte[] model = Files.readAllBytes(modelDir.resolve("model.onnx"));
+            byte[] out = java.util.Arrays.copyOf(model, model.length + field.size());
+            System.arraycopy(field.toByteArray(), 0, out, model.length, field.size());
+            Files.write(target.resolve("model.onnx"), out);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void deleteQuietly(Path dir) {
         try {
             for (String file : FILES) {

@@ -28,18 +28,29 @@ public final class ScoringRuntime implements AutoCloseable {
     private ScoringRuntime(SessionLease lease, MetricGroup operatorGroup) {
         this.lease = lease;
         this.metrics = new InferenceMetrics(operatorGroup);
+        SentimentScorer scorer = lease.scorer();
+        this.metrics.observeModel(
+                scorer::modelIdentity, scorer::lastModelSwapMillis, scorer::modelUpdates, scorer::modelUpdatesRefused);
         this.withoutText = operatorGroup.addGroup(InferenceMetrics.GROUP).counter(RECORDS_WITHOUT_TEXT);
     }
 
-    /** Opens the scorer of a subtask of an operator with this parallelism, and registers the metrics. */
-    public static ScoringRuntime open(InferenceConfig config, int parallelism, MetricGroup operatorGroup)
+    /**
+     * Opens the scorer of a subtask of an operator with this parallelism, and registers the metrics; starts with
+     * {@code restored} and follows {@code feed} when they are given.
+     */
+    public static ScoringRuntime open(
+            InferenceConfig config,
+            int parallelism,
+            MetricGroup operatorGroup,
+            ModelAnnouncement restored,
+            ModelFeed feed)
             throws Exception {
-        return new ScoringRuntime(SessionLease.acquire(config, parallelism), operatorGroup);
+        return new ScoringRuntime(SessionLease.acquire(config, parallelism, restored, feed), operatorGroup);
     }
 
     /** Opens the scorer of a subtask of a SQL function. */
     public static ScoringRuntime open(InferenceConfig config, FunctionContext context) throws Exception {
-        return open(config, context.getTaskInfo().getNumberOfParallelSubtasks(), context.getMetricGroup());
+        return open(config, context.getTaskInfo().getNumberOfParallelSubtasks(), context.getMetricGroup(), null, null);
     }
 
     /**
@@ -80,7 +91,9 @@ public final class ScoringRuntime implements AutoCloseable {
             if (!decided.compareAndSet(false, true)) {
                 return false;
             }
-            metrics.onError();
+            if (!ScorerClosedException.isClosed(error)) { // dropped at close: neither scored nor failed
+                metrics.onError();
+            }
             return super.completeExceptionally(error);
         }
     }

@@ -35,9 +35,22 @@ final class SessionLease implements AutoCloseable {
 
     /** Opens or joins the scorer of a subtask of an operator with this parallelism. */
     static SessionLease acquire(InferenceConfig config, int parallelism) throws IOException {
+        return acquire(config, parallelism, null, null);
+    }
+
+    /**
+     * Opens or joins the scorer of a subtask of an operator with this parallelism, starting with {@code restored}
+     * and following {@code feed} when given (see {@link SentimentScorer#open(InferenceConfig, int,
+     * ModelAnnouncement, ModelFeed)}); a shared scorer is opened by the first subtask, with its arguments.
+     */
+    static SessionLease acquire(InferenceConfig config, int parallelism, ModelAnnouncement restored, ModelFeed feed)
+            throws IOException {
         int threads = ThreadBudget.intraOpThreads(config, parallelism);
         return new SessionLease(
-                config, isShared(config) ? acquireShared(config, threads) : SentimentScorer.open(config, threads));
+                config,
+                isShared(config)
+                        ? acquireShared(config, threads, restored, feed)
+                        : SentimentScorer.open(config, threads, restored, feed));
     }
 
     /** The scorer; null after {@link #close()}. */
@@ -66,10 +79,11 @@ final class SessionLease implements AutoCloseable {
         return config.sessionSharing() == SessionSharing.SHARED;
     }
 
-    private static synchronized SentimentScorer acquireShared(InferenceConfig config, int threads) throws IOException {
+    private static synchronized SentimentScorer acquireShared(
+            InferenceConfig config, int threads, ModelAnnouncement restored, ModelFeed feed) throws IOException {
         Shared shared = SHARED.get(config);
         if (shared == null) {
-            shared = new Shared(SentimentScorer.open(config, threads));
+            shared = new Shared(SentimentScorer.open(config, threads, restored, feed));
             SHARED.put(config, shared);
         }
         shared.leases++;

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -241,7 +242,72 @@ class MicroBatcherTest {
     }
 
     @Test
-    void closeCompletesEveryQueuedFutureAndStopsTheThread() throws Exception {
+    void closeDropsWhatIsQueuedWithoutRunningItAndStopsTheThread() throws Exception {
+        MicroBatcher b = batcher(1000, FOREVER, 1_000_000);
+        List<CompletableFuture<float[]>> futures = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            futures.add(b.submit(text(1 + i % 11, i), InferenceListener.NOOP));
+        }
+        assertThat(b.queued()).isEqualTo(256);
+
+        b.close();
+
+        assertThat(runner.batches).as("nothing queued is scored at close").isEmpty();
+        assertThat(futures).allSatisfy(f -> {
+            assertThat(f).isCompletedExceptionally();
+            assertThat(catchThrowable(f::join)).hasCauseInstanceOf(ScorerClosedException.class);
+        });
+        assertThat(b.isRunning()).isFalse();
+        assertThat(b.queued()).isZero();
+    }
+
+    @Test
+    void closeLetsTheBatchInProgressFinishAndDropsTheRest() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MicroBatcher b = new MicroBatcher(
+                "sentiment-batcher-test-" + NAMES.incrementAndGet(),
+                batch -> {
+                    running.countDown();
+                    release.await();
+                    return runner.run(batch);
+                },
+                2,
+                FOREVER,
+                1_000_000,
+                new int[0]);
+        opened.add(b);
+        List<CompletableFuture<float[]>> inProgress =
+                List.of(b.submit(text(3, 1), InferenceListener.NOOP), b.submit(text(3, 2), InferenceListener.NOOP));
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<float[]>> waiting = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            waiting.add(b.submit(text(3, 10 + i), InferenceListener.NOOP));
+        }
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+            try {
+                b.close();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(waiting)
+                .allSatisfy(f -> assertThat(catchThrowable(() -> f.get(10, TimeUnit.SECONDS)))
+                        .cause()
+                        .isInstanceOf(ScorerClosedException.class));
+        assertThat(closing).as("close waits for the batch in progress").isNotDone();
+        release.countDown();
+        closing.get(10, TimeUnit.SECONDS);
+
+        assertThat(inProgress.get(0).getNow(null)).containsExactly(expected(new long[] {1, 1, 1}));
+        assertThat(inProgress.get(1).getNow(null)).containsExactly(expected(new long[] {2, 2, 2}));
+        assertThat(runner.batches).hasSize(1);
+        assertThat(b.isRunning()).isFalse();
+    }
+
+    @Test
+    void drainScoresEveryQueuedFutureAndStopsTheThread() throws Exception {
         MicroBatcher b = batcher(1000, FOREVER, 1_000_000, 4, 8);
         List<TokenizedText> texts = new ArrayList<>();
         List<CompletableFuture<float[]>> futures = new ArrayList<>();
@@ -255,7 +321,7 @@ class MicroBatcherTest {
                 .isEqualTo(20);
         assertThat(b.isRunning()).isTrue();
 
-        b.close();
+        b.drain();
 
         assertThat(futures).allSatisfy(f -> assertThat(f).isDone());
         for (int i = 0; i < texts.size(); i++) {

@@ -12,6 +12,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The scorer's Flink metrics, in the operator's metric group under {@code sentiment}: batch size, inference time
@@ -22,6 +24,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InferenceMetrics implements InferenceListener {
 
     public static final String GROUP = "sentiment";
+
+    /** Counter of model updates applied. */
+    public static final String MODEL_UPDATES = "modelUpdates";
+    /** Counter of model updates refused. */
+    public static final String MODEL_UPDATES_REFUSED = "modelUpdatesRefused";
+    /** Gauge: when the running model took over, epoch ms; 0 for the model the session opened with. */
+    public static final String LAST_MODEL_SWAP_TIME = "lastModelSwapTime";
+    /** Gauge: the running model's identity, as scored records carry it. */
+    public static final String ACTIVE_MODEL = "activeModel";
 
     private static final int WINDOW = 1024;
 
@@ -35,9 +46,11 @@ public final class InferenceMetrics implements InferenceListener {
     private final Counter windowsScored;
     private final Counter errors;
     private final Counter batches;
+    private final MetricGroup group;
 
     public InferenceMetrics(MetricGroup operatorGroup) {
         MetricGroup g = operatorGroup.addGroup(GROUP);
+        this.group = g;
         g.histogram("batchSize", batchSize);
         g.histogram("inferenceTimeMs", inferenceMillis);
         g.histogram("queueWaitMs", queueWaitMillis);
@@ -50,6 +63,46 @@ public final class InferenceMetrics implements InferenceListener {
         errors = g.counter("errors");
         batches = g.counter("batches");
         g.meter("recordsScoredPerSecond", new MeterView(recordsScored));
+    }
+
+    /**
+     * Registers the model metrics, read from the scorer when reported. A shared session's updates are reported by
+     * every subtask that shares it.
+     */
+    public void observeModel(
+            Supplier<String> identity, LongSupplier lastSwapMillis, LongSupplier updates, LongSupplier refused) {
+        group.gauge(ACTIVE_MODEL, (Gauge<String>) identity::get);
+        group.gauge(LAST_MODEL_SWAP_TIME, (Gauge<Long>) lastSwapMillis::getAsLong);
+        group.counter(MODEL_UPDATES, new ObservedCounter(updates));
+        group.counter(MODEL_UPDATES_REFUSED, new ObservedCounter(refused));
+    }
+
+    /** A counter whose count lives elsewhere; reporters only read it. */
+    private record ObservedCounter(LongSupplier count) implements Counter {
+        @Override
+        public void inc() {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public void inc(long n) {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public void dec() {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public void dec(long n) {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public long getCount() {
+            return count.getAsLong();
+        }
     }
 
     @Override

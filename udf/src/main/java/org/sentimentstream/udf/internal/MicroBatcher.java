@@ -2,6 +2,7 @@ package org.sentimentstream.udf.internal;
 
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.InferenceListener;
+import org.sentimentstream.udf.ScorerClosedException;
 
 import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * batch, only full batches run and the rest wait to be sorted together with the texts that arrive meanwhile, so
  * that a busy model gets full, evenly long batches; when none is full, everything waiting runs once the oldest
  * text has waited {@code maxBatchDelay}. Every submitted future is completed: with logits, with the batch's error,
- * or as cancelled at close.
+ * or with a {@link ScorerClosedException} when {@link #close} drops it.
  */
 @Internal
 public final class MicroBatcher implements AutoCloseable {
@@ -56,7 +57,11 @@ public final class MicroBatcher implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int queuedMaxLength;
+    /** No more submissions; whatever is queued is flushed at once. */
     private boolean closed;
+    /** Set by {@link #close}: batches taken but not yet run are dropped too. */
+    private volatile boolean dropping;
+
     private final Thread thread;
 
     /** A batcher with the batch limits of {@code config}. */
@@ -93,7 +98,7 @@ public final class MicroBatcher implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                p.future.completeExceptionally(new IllegalStateException("the scorer is closed"));
+                p.future.completeExceptionally(new ScorerClosedException("the scorer is closed"));
                 return p.future;
             }
             queue.add(p);
@@ -141,13 +146,17 @@ public final class MicroBatcher implements AutoCloseable {
                 flushed = takeBatches(System.nanoTime());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failAll(new IllegalStateException("the batcher thread was interrupted"));
+                failAll(new ScorerClosedException("the batcher thread was interrupted"));
                 return;
             } finally {
                 lock.unlock();
             }
             for (List<Pending> batch : flushed) {
-                runBatch(batch);
+                if (dropping) {
+                    drop(batch);
+                } else {
+                    runBatch(batch);
+                }
             }
         }
     }
@@ -226,7 +235,11 @@ public final class MicroBatcher implements AutoCloseable {
                 // Find the culprit: one bad text must not fail its neighbours.
                 LOG.warn("Inference of a batch of {} failed; retrying its texts one by one", batch.size(), e);
                 for (Pending p : batch) {
-                    runBatch(List.of(p), false);
+                    if (dropping) {
+                        drop(List.of(p));
+                    } else {
+                        runBatch(List.of(p), false);
+                    }
                 }
             } else {
                 batch.get(0).future.completeExceptionally(e);
@@ -282,9 +295,31 @@ public final class MicroBatcher implements AutoCloseable {
         }
     }
 
-    /** Scores what is queued, then stops the thread. */
+    /**
+     * Stops taking texts, drops what waits (its futures complete with a {@link ScorerClosedException}) and returns
+     * once the batch in progress, if any, has finished: a cancelled or stopped job lets go of its slot at once
+     * instead of scoring a full queue first. Idempotent.
+     */
     @Override
     public void close() throws InterruptedException {
+        lock.lock();
+        try {
+            closed = true;
+            dropping = true;
+            drop(queue);
+            queue.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        awaitThread(TimeUnit.SECONDS.toMillis(30));
+    }
+
+    /**
+     * Stops taking texts, scores everything queued and returns when it is done: how a model that has been replaced
+     * finishes the texts that were batched on it.
+     */
+    public void drain() throws InterruptedException {
         lock.lock();
         try {
             closed = true;
@@ -292,12 +327,25 @@ public final class MicroBatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        thread.join(TimeUnit.SECONDS.toMillis(60));
+        awaitThread(TimeUnit.MINUTES.toMillis(5));
+    }
+
+    private void awaitThread(long millis) throws InterruptedException {
+        thread.join(millis);
         if (thread.isAlive()) {
+            LOG.warn("The batcher thread {} is still running after {} ms; interrupting it", thread.getName(), millis);
             thread.interrupt();
             thread.join(TimeUnit.SECONDS.toMillis(5));
         }
-        failAll(new IllegalStateException("the scorer is closed"));
+        failAll(new ScorerClosedException("the scorer is closed"));
+    }
+
+    private static void drop(Iterable<Pending> texts) {
+        ScorerClosedException closed = new ScorerClosedException(
+                "the scorer closed before this text was scored; a restored job reads it again");
+        for (Pending p : texts) {
+            p.future.completeExceptionally(closed);
+        }
     }
 
     public boolean isRunning() {
