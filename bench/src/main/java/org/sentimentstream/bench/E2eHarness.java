@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
@@ -53,7 +54,8 @@ final class E2eHarness implements AutoCloseable {
 
     /**
      * One measured job. {@code afterScoring} (may be null) runs once all records are committed, before the job is
-     * cancelled (its sessions still open).
+     * cancelled (its sessions still open). {@code restarts}: the job restarts from its last checkpoint when it fails
+     * (fixed delay of {@value #RESTART_DELAY_MS} ms, as a TaskManager loss would make it); otherwise a failure ends it.
      */
     record JobSpec(
             String name,
@@ -61,11 +63,19 @@ final class E2eHarness implements AutoCloseable {
             int parallelism,
             String modelDir,
             Map<String, String> settings,
-            Runnable afterScoring) {
+            Runnable afterScoring,
+            boolean restarts) {
         JobSpec(String name, Scoring scoring, int parallelism, String modelDir, Map<String, String> settings) {
-            this(name, scoring, parallelism, modelDir, settings, null);
+            this(name, scoring, parallelism, modelDir, settings, null, false);
+        }
+
+        JobSpec restarting() {
+            return new JobSpec(name, scoring, parallelism, modelDir, settings, afterScoring, true);
         }
     }
+
+    /** The restart strategy's delay of a {@link JobSpec#restarts} job: Flink's default for fixed-delay. */
+    static final long RESTART_DELAY_MS = 1000;
 
     /** What one measured job produced. */
     static final class Outcome {
@@ -90,6 +100,12 @@ final class E2eHarness implements AutoCloseable {
         double jitCpuSeconds;
         /** CPU seconds of the broker's JVM. */
         double brokerCpuSeconds;
+        /** CPU seconds of the whole machine (every process, other users' included), from /proc/stat. */
+        double machineCpuSeconds;
+        /** Epoch ms of the disruption (a TaskManager killed), or 0 for none. */
+        volatile long disruptedAtMs;
+        /** Records that went to the dead-letter topic (a restarting job's run does not fail on them). */
+        int deadLetters;
         /** CPU seconds per {@link CpuTime#CATEGORIES} (threads that ended during the run are missing). */
         double[] cpuByCategory = new double[CpuTime.CATEGORIES.length];
 
@@ -99,6 +115,11 @@ final class E2eHarness implements AutoCloseable {
 
         double seconds() {
             return Math.max(1, lastCommittedMs - firstSentMs) / 1000.0;
+        }
+
+        /** CPU seconds of the load generator: the harness's producer thread and its read_committed consumer. */
+        double loadGeneratorCpuSeconds() {
+            return harnessCpuSeconds;
         }
 
         /**
@@ -141,6 +162,8 @@ final class E2eHarness implements AutoCloseable {
     private final BrokerProcess broker;
     private final MiniCluster cluster;
     private final Duration checkpointInterval;
+    /** The index of the running TaskManager in the MiniCluster's list. */
+    private int taskManager;
 
     E2eHarness(Duration checkpointInterval, Path brokerLog) throws Exception {
         this.checkpointInterval = checkpointInterval;
@@ -162,7 +185,7 @@ final class E2eHarness implements AutoCloseable {
      * than a window of 20 s holds.
      */
     Outcome throughput(JobSpec spec, List<String> warmup, List<String> texts) throws Exception {
-        return run(spec, warmup, texts, 0, 0);
+        return run(spec, warmup, texts, 0, 0, -1);
     }
 
     /**
@@ -173,40 +196,37 @@ final class E2eHarness implements AutoCloseable {
      */
     Outcome latency(JobSpec spec, List<String> warmup, List<String> texts, double ratePerSecond, double settleSeconds)
             throws Exception {
-        return run(spec, warmup, texts, ratePerSecond, (int) Math.ceil(ratePerSecond * settleSeconds));
+        return run(spec, warmup, texts, ratePerSecond, (int) Math.ceil(ratePerSecond * settleSeconds), -1);
     }
 
-    private Outcome run(JobSpec spec, List<String> warmup, List<String> texts, double ratePerSecond, int firstMeasured)
+    /**
+     * As {@link #latency}, and when the record of send index {@code killAt} is due, the TaskManager is killed and a
+     * new one started (a MiniCluster's TaskManager runs in this JVM: what the JIT compiled survives, a new
+     * TaskManager process would start cold); {@code spec} should restart. Every record is awaited once: a record
+     * replayed after the restart counts with its first visible result.
+     */
+    Outcome latencyAcrossKill(JobSpec spec, List<String> warmup, List<String> texts, double ratePerSecond, int killAt)
             throws Exception {
-        int k = JOBS.incrementAndGet();
-        String in = "in-" + k;
-        String out = "out-" + k;
-        String dlq = "dlq-" + k;
-        broker.createTopics(2, in, out, dlq);
-        Map<String, String> settings = new HashMap<>();
-        settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
-        settings.put(KafkaOptions.INPUT_TOPIC.key(), in);
-        settings.put(KafkaOptions.OUTPUT_TOPIC.key(), out);
-        settings.put(KafkaOptions.DLQ_TOPIC.key(), dlq);
-        settings.put(KafkaOptions.GROUP_ID.key(), "bench-" + k);
-        settings.put(KafkaOptions.TRANSACTIONAL_ID_PREFIX.key(), "bench-" + k);
-        settings.put(KafkaOptions.STARTING_OFFSETS.key(), "EARLIEST");
-        settings.put("sentiment.checkpoint-interval", checkpointInterval.toMillis() + " ms");
-        settings.put("sentiment.model", spec.modelDir());
-        settings.putAll(spec.settings());
-        JobConfig config = JobConfig.of(settings);
+        return run(spec, warmup, texts, ratePerSecond, 0, killAt);
+    }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(spec.parallelism());
-        switch (spec.scoring()) {
-            case PIPELINE -> SentimentPipeline.define(env, config);
-            case NAIVE_UNPADDED -> NaiveScoreFunction.defineJob(env, config, spec.modelDir(), 0);
-            case NAIVE_PAD128 -> NaiveScoreFunction.defineJob(env, config, spec.modelDir(), 128);
-        }
-        RetainingMetricReporter.clear();
-        JobID id = cluster.submitJob(env.getStreamGraph()).get().getJobID();
-        JobClient job = new MiniClusterJobClient(
-                id, cluster, getClass().getClassLoader(), MiniClusterJobClient.JobFinalizationBehavior.NOTHING);
+    /** Kills the running TaskManager and starts a new one in its place (its slots are then free for the restart). */
+    private synchronized long killTaskManager() throws Exception {
+        long at = System.currentTimeMillis();
+        cluster.terminateTaskManager(taskManager).get(60, TimeUnit.SECONDS);
+        cluster.startTaskManager();
+        taskManager++; // MiniCluster keeps the terminated one in its list
+        return at;
+    }
+
+    private Outcome run(
+            JobSpec spec, List<String> warmup, List<String> texts, double ratePerSecond, int firstMeasured, int killAt)
+            throws Exception {
+        Submitted submitted = submit(spec);
+        String in = submitted.in();
+        String out = submitted.out();
+        String dlq = submitted.dlq();
+        JobClient job = submitted.job();
         JobOutputReader.Check jobAlive = () -> {
             if (job.getJobStatus().get().isGloballyTerminalState()) {
                 throw new IllegalStateException(
@@ -215,10 +235,17 @@ final class E2eHarness implements AutoCloseable {
         };
         long[] bySendIndex = new long[texts.size()];
         Arrays.fill(bySendIndex, -1);
+        boolean[] seen = new boolean[texts.size()];
+        AtomicInteger distinct = new AtomicInteger();
         JobOutputReader.Handler keepLatency = (r, scored) -> {
             int index = sendIndex(r.key());
-            if (scored && index >= 0) {
-                bySendIndex[index] = System.currentTimeMillis() - r.timestamp();
+            // the first visible result: a record replayed after a restart is seen twice
+            if (index >= 0 && !seen[index]) {
+                seen[index] = true;
+                distinct.incrementAndGet();
+                if (scored) {
+                    bySendIndex[index] = System.currentTimeMillis() - r.timestamp();
+                }
             }
         };
         try (KafkaProducer<byte[], byte[]> producer = producer();
@@ -240,6 +267,7 @@ final class E2eHarness implements AutoCloseable {
             Outcome o = new Outcome();
             double[] cpuBefore = CpuTime.sample();
             double brokerBefore = broker.cpuSeconds();
+            double machineBefore = ProcStat.machineBusySeconds();
             o.firstSentMs = System.currentTimeMillis();
             Thread sender = new Thread(
                     () -> {
@@ -259,6 +287,12 @@ final class E2eHarness implements AutoCloseable {
                                 }
                                 timestamp = o.firstSentMs + (due - t0) / 1_000_000;
                             }
+                            if (i == killAt) {
+                                Thread killer = new Thread(
+                                        PipelineBenchmark.unchecked(() -> o.disruptedAtMs = killTaskManager()),
+                                        "bench-kill");
+                                killer.start();
+                            }
                             producer.send(record(in, i, "r" + i, texts.get(i), timestamp));
                         }
                         producer.flush();
@@ -266,6 +300,9 @@ final class E2eHarness implements AutoCloseable {
                     CpuTime.PRODUCER_THREAD);
             sender.start();
             reader.await(texts.size(), jobAlive);
+            while (distinct.get() < texts.size()) { // duplicates after a restart: wait for every record once
+                reader.await(reader.total() + texts.size() - distinct.get(), jobAlive);
+            }
             sender.join();
             o.lastCommittedMs = reader.lastArrivalMs();
             o.records = texts.size();
@@ -275,6 +312,7 @@ final class E2eHarness implements AutoCloseable {
             o.harnessCpuSeconds = cpuAfter[CpuTime.HARNESS] - cpuBefore[CpuTime.HARNESS];
             o.jitCpuSeconds = cpuAfter[CpuTime.JIT] - cpuBefore[CpuTime.JIT];
             o.brokerCpuSeconds = broker.cpuSeconds() - brokerBefore;
+            o.machineCpuSeconds = ProcStat.machineBusySeconds() - machineBefore;
             for (int c = 0; c < cpuAfter.length; c++) {
                 o.cpuByCategory[c] = cpuAfter[c] - cpuBefore[c];
             }
@@ -283,7 +321,8 @@ final class E2eHarness implements AutoCloseable {
             }
             o.latencyBySendIndex = bySendIndex;
             o.firstMeasured = firstMeasured;
-            if (reader.deadLetters() > 0) {
+            o.deadLetters = reader.deadLetters();
+            if (reader.deadLetters() > 0 && !spec.restarts()) {
                 throw new IllegalStateException(spec.name() + ": " + reader.deadLetters() + " dead letters");
             }
             // the metric reporter sees the counters at once (they are live objects), no report interval needed
@@ -296,6 +335,91 @@ final class E2eHarness implements AutoCloseable {
             long deadline = System.currentTimeMillis() + 60_000;
             while (!job.getJobStatus().get().isGloballyTerminalState() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
+            }
+        }
+    }
+
+    /** A submitted job and its topics. */
+    private record Submitted(String in, String out, String dlq, JobClient job) {}
+
+    /** Fresh topics, group and transactional ids, and the job of {@code spec} on them, submitted. */
+    private Submitted submit(JobSpec spec) throws Exception {
+        int k = JOBS.incrementAndGet();
+        String in = "in-" + k;
+        String out = "out-" + k;
+        String dlq = "dlq-" + k;
+        broker.createTopics(2, in, out, dlq);
+        Map<String, String> settings = new HashMap<>();
+        settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers());
+        settings.put(KafkaOptions.INPUT_TOPIC.key(), in);
+        settings.put(KafkaOptions.OUTPUT_TOPIC.key(), out);
+        settings.put(KafkaOptions.DLQ_TOPIC.key(), dlq);
+        settings.put(KafkaOptions.GROUP_ID.key(), "bench-" + k);
+        settings.put(KafkaOptions.TRANSACTIONAL_ID_PREFIX.key(), "bench-" + k);
+        settings.put(KafkaOptions.STARTING_OFFSETS.key(), "EARLIEST");
+        settings.put("sentiment.checkpoint-interval", checkpointInterval.toMillis() + " ms");
+        settings.put("sentiment.model", spec.modelDir());
+        settings.putAll(spec.settings());
+        JobConfig config = JobConfig.of(settings);
+
+        Configuration jobConf = new Configuration();
+        if (spec.restarts()) {
+            jobConf.setString("restart-strategy.type", "fixed-delay");
+            jobConf.setString("restart-strategy.fixed-delay.attempts", "3");
+            jobConf.setString("restart-strategy.fixed-delay.delay", RESTART_DELAY_MS + " ms");
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
+        env.setParallelism(spec.parallelism());
+        switch (spec.scoring()) {
+            case PIPELINE -> SentimentPipeline.define(env, config);
+            case NAIVE_UNPADDED -> NaiveScoreFunction.defineJob(env, config, spec.modelDir(), 0);
+            case NAIVE_PAD128 -> NaiveScoreFunction.defineJob(env, config, spec.modelDir(), 128);
+        }
+        RetainingMetricReporter.clear();
+        JobID id = cluster.submitJob(env.getStreamGraph()).get().getJobID();
+        JobClient job = new MiniClusterJobClient(
+                id, cluster, getClass().getClassLoader(), MiniClusterJobClient.JobFinalizationBehavior.NOTHING);
+        return new Submitted(in, out, dlq, job);
+    }
+
+    /** How a job is ended by {@link #releaseTime}. */
+    enum Ending {
+        CANCEL,
+        STOP_WITH_SAVEPOINT
+    }
+
+    /**
+     * Seconds from asking a job to end until it has ended (every task closed, its slots free): the job gets all
+     * {@code texts} at once, and once {@code scoredFirst} of them are visible (its async queues are then full), it is
+     * cancelled or stopped with a savepoint into {@code savepointDir}.
+     */
+    double releaseTime(JobSpec spec, List<String> texts, int scoredFirst, Ending ending, Path savepointDir)
+            throws Exception {
+        Submitted submitted = submit(spec);
+        JobClient job = submitted.job();
+        try (KafkaProducer<byte[], byte[]> producer = producer();
+                JobOutputReader reader = new JobOutputReader(
+                        broker.bootstrapServers(), submitted.out(), submitted.dlq(), (r, s) -> {})) {
+            LocalCluster.waitUntilRunning(job);
+            for (int i = 0; i < texts.size(); i++) {
+                producer.send(record(submitted.in(), i, "r" + i, texts.get(i), System.currentTimeMillis()));
+            }
+            producer.flush();
+            reader.await(scoredFirst, () -> {});
+            long t0 = System.nanoTime();
+            switch (ending) {
+                case CANCEL -> job.cancel().get(10, TimeUnit.MINUTES);
+                case STOP_WITH_SAVEPOINT ->
+                    job.stopWithSavepoint(false, savepointDir.toUri().toString(), SavepointFormatType.CANONICAL)
+                            .get(10, TimeUnit.MINUTES);
+            }
+            while (!job.getJobStatus().get().isGloballyTerminalState()) {
+                Thread.sleep(10);
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get(10, TimeUnit.MINUTES);
             }
         }
     }

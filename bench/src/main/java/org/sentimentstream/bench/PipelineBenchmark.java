@@ -40,10 +40,10 @@ public final class PipelineBenchmark {
      * well off; a run of 2026-11-28 sized from the median rate had one job 28 % faster than it, which lasted 17.5 s).
      */
     static final double MARGIN = 1.25;
-    /** Seconds of open-loop load before the latencies that count: a running job's, not a starting one's. */
-    static final double LATENCY_SETTLE_SECONDS = 10;
-    /** The window of a latency run's timeline. */
+    /** The window of a latency run's timeline and of the restart's p99. */
     static final int TIMELINE_SECONDS = 5;
+    /** The p99 a restarted job is steady under again, and the latency target at 25 % load. */
+    static final long STEADY_P99_MS = 250;
 
     @Command(
             name = "PipelineBenchmark",
@@ -67,6 +67,20 @@ public final class PipelineBenchmark {
 
         @Option(names = "--rounds")
         int rounds = 3;
+
+        @Option(names = "--naive-rounds", description = "Rounds that measure the naive jobs (the first ones).")
+        int naiveRounds = 3;
+
+        @Option(
+                names = "--run-name",
+                description = "What the report calls this run (bench/run.sh: default, or full with --full).")
+        String runName = "full";
+
+        @Option(
+                names = "--run-started",
+                description = "Epoch seconds when the whole run (bench/run.sh) started: the report's wall time counts"
+                        + " from it (default: this JVM's start).")
+        Long runStarted;
 
         @Option(names = "--parallelism", description = "Parallelism of the jobs; the ceiling gets as many sessions.")
         int parallelism = 2;
@@ -95,8 +109,19 @@ public final class PipelineBenchmark {
         @Option(names = "--latency-workload")
         String latencyWorkload = "phrase";
 
-        @Option(names = "--latency-load", description = "Offered load, %% of the pipeline's measured capacity.")
-        int latencyLoad = 50;
+        @Option(
+                names = "--latency-loads",
+                split = ",",
+                description = "The latency-load curve: offered loads, %% of the pipeline's measured capacity.")
+        List<Integer> latencyLoads = List.of(10, 25, 50, 75);
+
+        @Option(names = "--latency-seconds", description = "Measured seconds of each latency run.")
+        double latencySeconds = 20;
+
+        @Option(
+                names = "--latency-settle-seconds",
+                description = "Seconds of load before the latencies that count: a running job's, not a starting one's.")
+        double latencySettleSeconds = 10;
 
         @Option(
                 names = "--latency-capacity",
@@ -107,16 +132,51 @@ public final class PipelineBenchmark {
         @Option(
                 names = "--latency-runs",
                 split = ",",
-                description = "The latency runs, in order, by delivery guarantee. A guarantee named twice runs twice:"
-                        + " the later run meets code the earlier one made the JIT compile; the target takes the last"
-                        + " AT_LEAST_ONCE run.")
-        List<String> latencyRuns = List.of("AT_LEAST_ONCE", "AT_LEAST_ONCE", "EXACTLY_ONCE");
+                description = "The delivery guarantees of the latency-load curve, in order; each runs every load.")
+        List<String> latencyRuns = List.of("AT_LEAST_ONCE", "EXACTLY_ONCE");
+
+        @Option(
+                names = "--warm-up-jobs",
+                negatable = true,
+                description = "Untimed jobs that JIT-compile the job's code before the first measurement"
+                        + " (--no-warm-up-jobs: the first job meets a cold JVM, as a new TaskManager does).")
+        boolean warmUpJobs = true;
+
+        @Option(names = "--restart-load", description = "Offered load of the restart runs, %% of capacity.")
+        int restartLoad = 25;
+
+        @Option(
+                names = "--restart-warm-up-rounds",
+                split = ",",
+                description = "One restart run per value of sentiment.warm-up-rounds (0 = off).")
+        List<Integer> restartWarmUpRounds = List.of(0, 2);
+
+        @Option(names = "--restart-before-seconds", description = "Seconds of load before the TaskManager is killed.")
+        int restartBeforeSeconds = 15;
+
+        @Option(names = "--restart-after-seconds", description = "Seconds of load after the TaskManager is killed.")
+        int restartAfterSeconds = 40;
+
+        @Option(
+                names = "--python",
+                description = "The Python of the peers phase (transformers pipeline, ONNX Runtime loop); skipped"
+                        + " with a message where it does not exist.")
+        Path python = Path.of(".venv/bin/python");
+
+        @Option(names = "--peers-model", description = "The model (a --model name) of the Python peers.")
+        String peersModel = "base-fp32";
+
+        @Option(names = "--peers-workload")
+        String peersWorkload = "phrase";
+
+        @Option(names = "--peers-seconds", description = "Measured seconds of each Python peer.")
+        double peersSeconds = 20;
 
         @Option(names = "--checkpoint-interval-ms")
         long checkpointIntervalMs = 1000;
 
         @Option(names = "--phases", split = ",")
-        List<String> phases = List.of("calibrate", "rounds", "latency");
+        List<String> phases = List.of("peers", "calibrate", "rounds", "latency", "restart");
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A job setting for every pipeline job.")
         Map<String, String> settings = new LinkedHashMap<>();
@@ -176,12 +236,17 @@ public final class PipelineBenchmark {
         results.cores = Runtime.getRuntime().availableProcessors();
         long t0 = System.nanoTime();
         prepareWorkloads();
+        if (o.phases.contains("peers")) {
+            Prepared peers = prepared.get(o.peersModel);
+            PythonPeers.run(o, peers == null ? null : peers.texts().get(o.peersWorkload), results);
+        }
         if (o.phases.contains("calibrate")) {
             calibrate();
         }
         try (E2eHarness harness =
                 new E2eHarness(Duration.ofMillis(o.checkpointIntervalMs), Path.of(".cache/bench-logs/broker.log"))) {
-            if (o.phases.contains("rounds") || o.phases.contains("latency")) {
+            if (o.warmUpJobs
+                    && (o.phases.contains("rounds") || o.phases.contains("latency") || o.phases.contains("restart"))) {
                 warmUp(harness);
             }
             if (o.phases.contains("rounds")) {
@@ -192,9 +257,14 @@ public final class PipelineBenchmark {
             if (o.phases.contains("latency")) {
                 runLatency(harness);
             }
+            if (o.phases.contains("restart")) {
+                runRestarts(harness);
+            }
         }
         results.loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
         results.seconds = (System.nanoTime() - t0) / 1e9;
+        results.runSeconds =
+                o.runStarted == null ? results.seconds : System.currentTimeMillis() / 1000.0 - o.runStarted;
         new Report(o, results).write();
         log("done in %.0f s; report %s", results.seconds, o.report);
     }
@@ -325,7 +395,7 @@ public final class PipelineBenchmark {
                 configs.add(unchecked(() -> measureJob(harness, round, model, w, PIPELINE)));
             }
         }
-        if (measuresNaive()) {
+        if (measuresNaive() && round <= o.naiveRounds) {
             configs.add(unchecked(() -> measureJob(harness, round, o.naiveModel, o.naiveWorkload, NAIVE)));
             configs.add(unchecked(() -> measureJob(harness, round, o.naiveModel, o.naiveWorkload, NAIVE_PADDED)));
         }
@@ -360,6 +430,15 @@ public final class PipelineBenchmark {
         // sized from the rate measured so far, with a margin, so that the run lasts at least --seconds
         int n = (int) Math.ceil(rate * o.seconds * MARGIN);
         E2eHarness.Outcome out = harness.throughput(spec(model, config, Map.of()), warmUpTexts(pool), cycle(pool, n));
+        if (out.seconds() < o.seconds) {
+            // the machine got faster than the rate it was sized from (a shared machine's load changes): measure
+            // again, sized from this run, rather than keep a measurement shorter than --seconds
+            int again = (int) Math.ceil(out.recordsPerSecond() * o.seconds * MARGIN);
+            log(
+                    "round %d %s %s %s: %.1f s is shorter than %.0f s; again with %d records",
+                    round, model, w, config, out.seconds(), o.seconds, again);
+            out = harness.throughput(spec(model, config, Map.of()), warmUpTexts(pool), cycle(pool, again));
+        }
         double padding = switch (config) {
             case PIPELINE -> out.paddingEfficiency();
             case NAIVE_PADDED -> meanLength(w) / 128.0;
@@ -398,76 +477,133 @@ public final class PipelineBenchmark {
         return Arrays.stream(l).average().orElse(0);
     }
 
+    /** The pipeline's capacity in records/s: {@code --latency-capacity}, else its median in the rounds. */
+    private double capacity(String model, String w) {
+        return o.latencyCapacity != null
+                ? o.latencyCapacity
+                : results.median(model, w, PIPELINE, Results.Measurement::rps)
+                        .orElse(expectedRate.getOrDefault(key(model, w, PIPELINE), 100.0));
+    }
+
     /**
-     * Open-loop load at a share of the pipeline's capacity (its median rate in the rounds, or
-     * {@code --latency-capacity}), one job per entry of {@code --latency-runs}: by default AT_LEAST_ONCE twice (the
-     * first on code the JIT compiler has not finished compiling for this load, the second on a warm JVM, as a
-     * TaskManager that has run for minutes is), then EXACTLY_ONCE, whose output is visible only when a checkpoint
-     * commits it.
+     * The latency-load curve: open-loop load at each of {@code --latency-loads} of the pipeline's capacity, for each
+     * guarantee of {@code --latency-runs}, one new job each (the JVM is warm from the rounds, as a TaskManager that
+     * has run for minutes is). EXACTLY_ONCE output is visible only when a checkpoint commits it.
      */
     private void runLatency(E2eHarness harness) throws Exception {
         String model = o.latencyModel;
         String w = o.latencyWorkload;
         List<String> pool = prepared.get(model).texts().get(w);
-        double capacity = o.latencyCapacity != null
-                ? o.latencyCapacity
-                : results.median(model, w, PIPELINE, Results.Measurement::rps)
-                        .orElse(expectedRate.getOrDefault(key(model, w, PIPELINE), 100.0));
+        double capacity = capacity(model, w);
         results.capacity = capacity;
-        double rate = capacity * o.latencyLoad / 100.0;
-        int n = (int) Math.ceil(rate * (LATENCY_SETTLE_SECONDS + o.seconds));
         Map<String, Integer> runs = new HashMap<>();
         for (String guarantee : o.latencyRuns) {
-            int run = runs.merge(guarantee, 1, Integer::sum);
-            E2eHarness.Outcome out = harness.latency(
-                    spec(model, PIPELINE, Map.of("sentiment.delivery-guarantee", guarantee)),
-                    warmUpTexts(pool),
-                    cycle(pool, n),
-                    rate,
-                    LATENCY_SETTLE_SECONDS);
-            Results.Latency l = new Results.Latency(
-                    model,
-                    w,
-                    guarantee,
-                    run,
-                    o.checkpointIntervalMs,
-                    o.latencyLoad,
-                    rate,
-                    n,
-                    out.recordsPerSecond(),
-                    out.latencyPercentile(50),
-                    out.latencyPercentile(95),
-                    out.latencyPercentile(99),
-                    out.latencyPercentile(100),
-                    out.jobCpuSeconds() / out.seconds(),
-                    out.jitCpuSeconds / out.seconds(),
-                    out.brokerCpuSeconds / out.seconds(),
-                    out.cpuByCategory[E2eHarness.CpuTime.INFERENCE] / out.seconds(),
-                    Results.textsPerBatch(out.records, out.batches),
-                    out.latencyTimeline((int) Math.max(1, Math.round(rate * TIMELINE_SECONDS))));
-            results.latency.add(l);
+            for (int load : o.latencyLoads) {
+                int run = runs.merge(guarantee, 1, Integer::sum);
+                double rate = capacity * load / 100.0;
+                int n = (int) Math.ceil(rate * (o.latencySettleSeconds + o.latencySeconds));
+                E2eHarness.Outcome out = harness.latency(
+                        spec(model, PIPELINE, Map.of("sentiment.delivery-guarantee", guarantee)),
+                        warmUpTexts(pool),
+                        cycle(pool, n),
+                        rate,
+                        o.latencySettleSeconds);
+                Results.Latency l = new Results.Latency(
+                        model,
+                        w,
+                        guarantee,
+                        run,
+                        o.checkpointIntervalMs,
+                        load,
+                        rate,
+                        n,
+                        out.recordsPerSecond(),
+                        out.latencyPercentile(50),
+                        out.latencyPercentile(99),
+                        out.latencyPercentile(99.9),
+                        out.latencyPercentile(100),
+                        out.jobCpuSeconds() / out.seconds(),
+                        out.jitCpuSeconds / out.seconds(),
+                        out.brokerCpuSeconds / out.seconds(),
+                        out.loadGeneratorCpuSeconds() / out.seconds(),
+                        out.machineCpuSeconds / out.seconds(),
+                        out.cpuByCategory[E2eHarness.CpuTime.INFERENCE] / out.seconds(),
+                        Results.textsPerBatch(out.records, out.batches),
+                        out.latencyTimeline((int) Math.max(1, Math.round(rate * TIMELINE_SECONDS))));
+                results.latency.add(l);
+                log(
+                        "latency %s %s %s at %d%% (%.1f/s, %d records): p50 %d p99 %d p99.9 %d max %d ms;"
+                                + " cores: job %.2f (inference %.2f), JIT %.2f, broker %.2f, load generator %.2f,"
+                                + " machine %.2f; %.1f texts per batch; p99 per %d s of sending: %s",
+                        model,
+                        w,
+                        guarantee,
+                        load,
+                        rate,
+                        n,
+                        l.p50(),
+                        l.p99(),
+                        l.p999(),
+                        l.max(),
+                        l.jobCores(),
+                        l.inferenceCores(),
+                        l.jitCores(),
+                        l.brokerCores(),
+                        l.loadGeneratorCores(),
+                        l.machineCores(),
+                        l.textsPerBatch(),
+                        TIMELINE_SECONDS,
+                        l.timelineText());
+            }
+        }
+    }
+
+    /**
+     * Time to steady latency after a restart: open-loop load at {@code --restart-load} (AT_LEAST_ONCE), the
+     * TaskManager killed after {@code --restart-before-seconds} and a new one started; the job restarts from its
+     * last checkpoint. One run per value of {@code --restart-warm-up-rounds}.
+     */
+    private void runRestarts(E2eHarness harness) throws Exception {
+        String model = o.latencyModel;
+        String w = o.latencyWorkload;
+        List<String> pool = prepared.get(model).texts().get(w);
+        double rate = capacity(model, w) * o.restartLoad / 100.0;
+        int n = (int) Math.ceil(rate * (o.restartBeforeSeconds + o.restartAfterSeconds));
+        int killAt = (int) Math.round(rate * o.restartBeforeSeconds);
+        for (int warmUp : o.restartWarmUpRounds) {
+            E2eHarness.JobSpec spec = spec(
+                            model,
+                            PIPELINE,
+                            Map.of(
+                                    "sentiment.delivery-guarantee",
+                                    "AT_LEAST_ONCE",
+                                    "sentiment.warm-up-rounds",
+                                    String.valueOf(warmUp)))
+                    .restarting();
+            E2eHarness.Outcome out = harness.latencyAcrossKill(spec, warmUpTexts(pool), cycle(pool, n), rate, killAt);
+            Results.Restart r = Results.Restart.of(
+                    model, w, warmUp, o.restartLoad, rate, out, killAt, TIMELINE_SECONDS, STEADY_P99_MS);
+            results.restarts.add(r);
             log(
-                    "latency %s %s %s run %d at %d%% (%.1f/s, %d records): p50 %d p95 %d p99 %d max %d ms;"
-                            + " cores: job %.2f (inference %.2f), JIT %.2f, broker %.2f; %.1f texts per batch;"
-                            + " p99 per %d s of sending: %s",
+                    "restart %s %s warm-up rounds %d at %d%% (%.1f/s): TaskManager killed at %.1f s; p99 under %d ms"
+                            + " again %s s after the kill (records sent from then on), %s s after the job's first"
+                            + " record; p99 before %d ms, worst after %d ms; p99 per %d s of sending (from the start;"
+                            + " the kill at a window's start): %s",
                     model,
                     w,
-                    guarantee,
-                    run,
-                    o.latencyLoad,
+                    warmUp,
+                    o.restartLoad,
                     rate,
-                    n,
-                    l.p50(),
-                    l.p95(),
-                    l.p99(),
-                    l.max(),
-                    l.jobCores(),
-                    l.inferenceCores(),
-                    l.jitCores(),
-                    l.brokerCores(),
-                    l.textsPerBatch(),
+                    r.killedAtSeconds(),
+                    STEADY_P99_MS,
+                    Double.isNaN(r.secondsToSteady()) ? "never" : String.format("%.0f", r.secondsToSteady()),
+                    Double.isNaN(r.secondsToSteadyFromStart())
+                            ? "never"
+                            : String.format("%.0f", r.secondsToSteadyFromStart()),
+                    r.p99Before(),
+                    r.maxAfter(),
                     TIMELINE_SECONDS,
-                    l.timelineText());
+                    r.timelineText());
         }
     }
 

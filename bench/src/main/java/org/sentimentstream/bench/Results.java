@@ -66,10 +66,13 @@ final class Results {
             double padding) {}
 
     /**
-     * One open-loop run; {@code p*} in milliseconds from the producer's timestamp to a read_committed consumer.
-     * {@code run}: how many runs of this guarantee this JVM has made so far, this one included (the JIT compiler
-     * warms over the first ones). {@code *Cores}: CPU seconds per second of the run. {@code timeline}: the p99 of
-     * the records sent in each {@link PipelineBenchmark#TIMELINE_SECONDS} s, settle time included.
+     * One open-loop run of the latency-load curve; {@code p*} in milliseconds from the producer's timestamp to a
+     * read_committed consumer. {@code run}: how many runs of this guarantee this JVM has made so far, this one
+     * included. {@code *Cores}: CPU seconds per second of the run: the job (its JVM less the JIT compiler and the
+     * load generator), the JIT compiler, the broker's JVM, the load generator (the harness's producer and
+     * read_committed consumer threads), and the whole machine (every process, other users' included).
+     * {@code timeline}: the p99 of the records sent in each {@link PipelineBenchmark#TIMELINE_SECONDS} s, settle
+     * time included.
      */
     record Latency(
             String model,
@@ -82,12 +85,14 @@ final class Results {
             int records,
             double achieved,
             long p50,
-            long p95,
             long p99,
+            long p999,
             long max,
             double jobCores,
             double jitCores,
             double brokerCores,
+            double loadGeneratorCores,
+            double machineCores,
             double inferenceCores,
             double textsPerBatch,
             List<Long> timeline) {
@@ -98,7 +103,116 @@ final class Results {
         }
     }
 
+    /**
+     * One restart run: open-loop load, the TaskManager killed at {@code killedAtSeconds} (from the first record
+     * sent), the job restarted from its last checkpoint. {@code secondsToSteady}: from the kill to the send time from
+     * which every {@code window}-second window (stepping 1 s) has p99 at most the steady threshold; NaN if never
+     * within the run; {@code secondsToSteadyFromStart} likewise from the job's first record to the kill (its start,
+     * cold in a new JVM). {@code p99Before}: of the records sent in the 10 s before the kill; {@code maxAfter}: the
+     * worst latency of a record sent after it; {@code timeline}: p99 per window from the first record sent.
+     */
+    record Restart(
+            String model,
+            String workload,
+            int warmUpRounds,
+            int load,
+            double offered,
+            double killedAtSeconds,
+            double secondsToSteady,
+            double secondsToSteadyFromStart,
+            long p99Before,
+            long maxAfter,
+            int deadLetters,
+            List<Long> timeline) {
+
+        static Restart of(
+                String model,
+                String workload,
+                int warmUpRounds,
+                int load,
+                double rate,
+                E2eHarness.Outcome out,
+                int killAt,
+                int window,
+                long steadyMs) {
+            long[] l = out.latencyBySendIndex;
+            double killSeconds = killAt / rate;
+            int end = (int) Math.floor(l.length / rate);
+            double steady = Double.NaN;
+            for (int t = end - window; t >= (int) Math.floor(killSeconds); t--) {
+                if (p99(l, (int) (t * rate), (int) ((t + window) * rate)) > steadyMs) {
+                    break;
+                }
+                steady = t - killSeconds;
+            }
+            double fromStart = Double.NaN; // the job's start: every window before the kill
+            for (int t = (int) Math.floor(killSeconds) - window; t >= 0; t--) {
+                if (p99(l, (int) (t * rate), (int) ((t + window) * rate)) > steadyMs) {
+                    break;
+                }
+                fromStart = t;
+            }
+            long maxAfter = java.util.Arrays.stream(l, killAt, l.length).max().orElse(-1);
+            List<Long> timeline = new ArrayList<>();
+            int perWindow = (int) Math.max(1, Math.round(rate * window));
+            for (int from = 0; from < l.length; from += perWindow) {
+                timeline.add(p99(l, from, Math.min(l.length, from + perWindow)));
+            }
+            double killedAt = out.disruptedAtMs == 0 ? Double.NaN : (out.disruptedAtMs - out.firstSentMs) / 1000.0;
+            return new Restart(
+                    model,
+                    workload,
+                    warmUpRounds,
+                    load,
+                    rate,
+                    killedAt,
+                    Double.isNaN(steady) ? Double.NaN : Math.max(0, steady),
+                    fromStart,
+                    p99(l, (int) Math.max(0, killAt - 10 * rate), killAt),
+                    maxAfter,
+                    out.deadLetters,
+                    timeline);
+        }
+
+        private static long p99(long[] l, int from, int to) {
+            long[] scored = java.util.Arrays.stream(l, Math.max(0, from), Math.min(l.length, to))
+                    .filter(x -> x >= 0)
+                    .toArray();
+            return scored.length == 0 ? -1 : org.sentimentstream.embedded.Percentiles.of(scored, 99);
+        }
+
+        String timelineText() {
+            return timeline.stream().map(String::valueOf).collect(Collectors.joining(" "));
+        }
+    }
+
+    /** One Python peer's run (written by bench/python_peers.py). */
+    record Peer(
+            String peer,
+            String model,
+            String workload,
+            int batch,
+            int threads,
+            long records,
+            double seconds,
+            double cpuSeconds,
+            String versions) {
+
+        double rps() {
+            return records / seconds;
+        }
+
+        double perCpuSecond() {
+            return records / cpuSeconds;
+        }
+    }
+
     String startedAt;
+    /** Seconds of the whole run (bench/run.sh from its start, when it says when that was), else of this JVM's. */
+    double runSeconds;
+    /** Why the Python peers did not run, if they did not. */
+    String peersSkipped;
+
     String loadBefore;
     String loadAfter;
     double seconds;
@@ -112,6 +226,8 @@ final class Results {
     final List<Calibration> calibration = new ArrayList<>();
     final List<Measurement> measurements = new ArrayList<>();
     final List<Latency> latency = new ArrayList<>();
+    final List<Restart> restarts = new ArrayList<>();
+    final List<Peer> peers = new ArrayList<>();
 
     List<Measurement> of(String model, String workload, String config) {
         List<Measurement> out = new ArrayList<>();
