@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -125,11 +126,36 @@ public final class LocalCluster implements AutoCloseable {
                         "  ... %d scored, %d dead letters of %d%n",
                         output.scored.size(), output.total() - output.scored.size(), expected);
             }
-            if (job.getJobStatus().get().isGloballyTerminalState()) {
-                throw new IllegalStateException(
-                        "the job ended early: " + job.getJobStatus().get() + "; see the log above");
-            }
+            failIfEnded();
         });
+    }
+
+    /**
+     * Throws when the job has ended, with the job's own failure: a local MiniCluster shuts down with its job, after
+     * which it can no longer be asked for the status.
+     */
+    private void failIfEnded() throws Exception {
+        JobStatus status;
+        try {
+            status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            status = JobStatus.FAILED; // the cluster is gone with its job
+        }
+        if (!status.isGloballyTerminalState()) {
+            return;
+        }
+        Throwable cause;
+        try {
+            job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+            cause = null;
+        } catch (Exception e) {
+            cause = org.apache.flink.util.ExceptionUtils.stripExecutionException(e);
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                cause = t; // the root cause says what went wrong, the wrappers only where
+            }
+        }
+        throw new IllegalStateException(
+                "the job ended early (" + status + ")" + (cause == null ? "" : ": " + cause.getMessage()), cause);
     }
 
     /** Waits until the job runs; fails when it ends first or does not start within two minutes. */
@@ -168,7 +194,17 @@ public final class LocalCluster implements AutoCloseable {
         try (EmbeddedKafkaBroker b = broker;
                 LocalOutput o = output;
                 KafkaProducer<byte[], byte[]> p = producer) {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            cancelIfRunning();
+        }
+    }
+
+    private void cancelIfRunning() throws Exception {
+        try {
+            if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | IllegalStateException e) {
+            // the MiniCluster already shut down with its ended job: nothing to cancel
         }
     }
 }

@@ -49,6 +49,18 @@ public final class ModelChoice {
      * is the user's error ({@link InvalidSettingException} of {@code --model}) that says what failed and how to fix it.
      */
     public static Choice choose(InferenceConfig config, boolean modelGiven) {
+        String spec = config.model();
+        boolean localPath = !spec.startsWith("hf:") && !spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*");
+        if (localPath && !Files.isDirectory(Paths.get(spec))) {
+            // This process is the TaskManager: a job on a missing directory would only fail after it started.
+            throw new InvalidSettingException(
+                    SentimentOptions.MODEL.key(),
+                    spec + " is not a directory",
+                    config.modelWatch() != null
+                            ? "pass the root of the model versions (<root>/<version>/model.onnx ...)"
+                            : "pass a directory holding model.onnx, tokenizer.json and config.json, or leave {"
+                                    + SentimentOptions.MODEL.key() + "} unset for the default model");
+        }
         try {
             return new Choice(
                     ModelResolver.forConfig(config).resolve(config.model()).dir(), null);
