@@ -83,7 +83,7 @@ public record InferenceConfig(
         require(
                 modelWatch == null || modelWatch.compareTo(Duration.ofSeconds(1)) >= 0,
                 MODEL_WATCH,
-                "must be at least 1 s, was " + modelWatch,
+                "must be at least 1 s, was " + OptionDocs.describe(modelWatch),
                 "use e.g. 30 s, or leave it unset to turn watching off");
         require(
                 warmUpRounds >= 0 && warmUpRounds <= 20,

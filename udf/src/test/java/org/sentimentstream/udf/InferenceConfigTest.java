@@ -35,7 +35,38 @@ class InferenceConfigTest {
         assertThat(c.lengthBuckets()).isEmpty();
         assertThat(c.intraOpThreads()).isZero();
         assertThat(c.sessionSharing()).isEqualTo(SentimentOptions.SessionSharing.PER_SLOT);
+        assertThat(c.modelWatch()).as("model updates are off by default").isNull();
+        assertThat(c.allowLabelChange()).isFalse();
+        assertThat(c.warmUpRounds()).isEqualTo(1);
         assertThat(InferenceConfig.from(new Configuration())).isEqualTo(c);
+    }
+
+    @Test
+    void modelWatchOfLessThanASecondAndWarmUpRoundsOutOfRange() {
+        assertThat(assertInvalid(
+                        "sentiment.model-watch",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.MODEL_WATCH, Duration.ofMillis(500))
+                                .build()))
+                .contains("was 500 ms");
+        assertThat(assertInvalid(
+                        "sentiment.warm-up-rounds",
+                        () -> InferenceConfig.builder()
+                                .set(SentimentOptions.WARM_UP_ROUNDS, 21)
+                                .build()))
+                .contains("was 21");
+        assertInvalid(
+                "sentiment.warm-up-rounds",
+                () -> InferenceConfig.builder()
+                        .set(SentimentOptions.WARM_UP_ROUNDS, -1)
+                        .build());
+        assertThat(InferenceConfig.builder()
+                        .set(SentimentOptions.MODEL_WATCH, Duration.ofSeconds(1))
+                        .set(SentimentOptions.WARM_UP_ROUNDS, 0)
+                        .build()
+                        .withWarmUpRounds(3)
+                        .warmUpRounds())
+                .isEqualTo(3);
     }
 
     @Test
