@@ -103,11 +103,21 @@ public final class ModelResolver {
     /** A resolved model: its local directory and the name results carry. */
     public record ResolvedModel(Path dir, String name) {}
 
+    /** Whether a model spec names a file system URI ({@code s3://}, {@code hdfs://}, {@code file://}). */
+    private static boolean isUri(String spec) {
+        return spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*");
+    }
+
+    /** Whether a model spec is a path on this machine: neither {@code hf:} nor a file system URI. */
+    public static boolean isLocalPath(String spec) {
+        return !spec.startsWith("hf:") && !isUri(spec);
+    }
+
     public ResolvedModel resolve(String spec) throws IOException {
         ResolvedModel resolved;
         if (spec.startsWith("hf:")) {
             resolved = resolveHuggingFace(spec.substring(3));
-        } else if (spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*")) {
+        } else if (isUri(spec)) {
             resolved = resolveFileSystem(URI.create(spec));
         } else {
             Path dir = Paths.get(spec);

@@ -50,8 +50,7 @@ public final class ModelChoice {
      */
     public static Choice choose(InferenceConfig config, boolean modelGiven) {
         String spec = config.model();
-        boolean localPath = !spec.startsWith("hf:") && !spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*");
-        if (localPath && !Files.isDirectory(Paths.get(spec))) {
+        if (ModelResolver.isLocalPath(spec) && !Files.isDirectory(Paths.get(spec))) {
             // This process is the TaskManager: a job on a missing directory would only fail after it started.
             throw new InvalidSettingException(
                     SentimentOptions.MODEL.key(),

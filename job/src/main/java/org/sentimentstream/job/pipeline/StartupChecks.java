@@ -5,6 +5,7 @@ import org.sentimentstream.job.config.KafkaOptions;
 import org.sentimentstream.job.config.ModelControlOptions;
 import org.sentimentstream.udf.InferenceConfig;
 import org.sentimentstream.udf.InvalidSettingException;
+import org.sentimentstream.udf.ModelResolver;
 import org.sentimentstream.udf.SentimentOptions;
 import org.sentimentstream.udf.SentimentScorer;
 
@@ -394,7 +395,7 @@ public final class StartupChecks {
      */
     static void model(InferenceConfig inference) {
         String spec = inference.model();
-        if (spec.startsWith("hf:") || spec.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*") || !Files.exists(Path.of(spec))) {
+        if (!ModelResolver.isLocalPath(spec) || !Files.exists(Path.of(spec))) {
             LOG.info("Model {} is not a directory here: the TaskManagers check it as they open it", spec);
             return;
         }
