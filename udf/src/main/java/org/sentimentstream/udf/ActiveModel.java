@@ -21,7 +21,7 @@ final class ActiveModel {
 
     static String toState(ModelAnnouncement model, long sinceMillis) throws IOException {
         ObjectNode entry = JSON.createObjectNode();
-        entry.set("model", JSON.readTree(model.toJson()));
+        entry.set("model", JSON.valueToTree(model));
         entry.put("since", sinceMillis);
         return JSON.writeValueAsString(entry);
     }
@@ -35,7 +35,7 @@ final class ActiveModel {
                 JsonNode node = JSON.readTree(entry);
                 long since = node.path("since").asLong(0);
                 if (since > latestSince) {
-                    latest = ModelAnnouncement.fromJson(JSON.writeValueAsString(node.get("model")));
+                    latest = JSON.treeToValue(node.get("model"), ModelAnnouncement.class);
                     latestSince = since;
                 }
             } catch (IOException | RuntimeException e) {

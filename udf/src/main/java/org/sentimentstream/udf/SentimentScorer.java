@@ -98,11 +98,10 @@ public final class SentimentScorer implements AutoCloseable {
                     "is set together with another model feed (" + feed + "); a job follows one source of models",
                     "unset " + SentimentOptions.MODEL_WATCH.key() + ", or stop announcing models on the other feed");
         }
-        ModelFeed follow =
-                config.modelWatch() != null ? new VersionedModelFeed(config.model(), config.modelWatch()) : feed;
-        ModelAnnouncement configured = config.modelWatch() != null
-                ? ((VersionedModelFeed) follow).requireNewest()
-                : ModelAnnouncement.of(config);
+        VersionedModelFeed watch =
+                config.modelWatch() != null ? new VersionedModelFeed(config.model(), config.modelWatch()) : null;
+        ModelFeed follow = watch != null ? watch : feed;
+        ModelAnnouncement configured = watch != null ? watch.requireNewest() : ModelAnnouncement.of(config);
         int threads = Math.max(1, intraOpThreads);
         ModelSession first = null;
         if (restored != null && !restored.sameModel(configured)) {
@@ -111,7 +110,8 @@ public final class SentimentScorer implements AutoCloseable {
                 LOG.info("{}: restored model {}, the one this job had switched to", updates.owner(), first);
             } catch (IOException | RuntimeException e) {
                 LOG.warn(
-                        "Cannot open the model this job had switched to ({}): {}; opening {} instead",
+                        "{}: cannot open the model this job had switched to ({}): {}; opening {} instead",
+                        updates.owner(),
                         restored.model(),
                         e.getMessage(),
                         configured.model());
@@ -195,11 +195,12 @@ public final class SentimentScorer implements AutoCloseable {
         ModelSession old = session;
         long start = System.nanoTime();
         long rssBefore = residentBytes();
+        List<String> canary = next.canary().isEmpty() ? DEFAULT_CANARY : next.canary();
         ModelSession candidate = null;
         try {
             candidate = ModelSession.open(config, next, intraOpThreads);
             checkLabels(old, candidate);
-            checkCanary(candidate, next.canary().isEmpty() ? DEFAULT_CANARY : next.canary());
+            checkCanary(candidate, canary);
         } catch (Exception e) {
             closeQuietly(candidate);
             if (closed) { // interrupted by close: not a refusal
@@ -234,7 +235,7 @@ public final class SentimentScorer implements AutoCloseable {
                 candidate,
                 (System.nanoTime() - start) / 1_000_000,
                 candidate.warmUpMillis(),
-                next.canary().isEmpty() ? DEFAULT_CANARY.size() : next.canary().size(),
+                canary.size(),
                 rssBefore >> 20,
                 peak >> 20,
                 old.queued());

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One model, open: its files checked against the model contract, its tokenizer, its ONNX Runtime session warmed up,
@@ -32,6 +33,7 @@ public final class ModelSession implements AutoCloseable {
     private final MicroBatcher batcher;
     private final double multiLabelThreshold;
     private final long warmUpMillis;
+    private final AtomicBoolean resourcesClosed = new AtomicBoolean();
 
     private ModelSession(
             ModelAnnouncement announcement,
@@ -197,7 +199,14 @@ public final class ModelSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Frees the session and the tokenizer once: a scorer that closes while a replaced session is still draining
+     * closes it too, and native memory must not be freed twice.
+     */
     private void closeResources() throws Exception {
+        if (!resourcesClosed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             classifier.close();
         } finally {

@@ -14,7 +14,6 @@ import org.apache.flink.core.fs.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -109,16 +108,20 @@ public final class VersionedModelFeed implements ModelFeed {
             String ra = ma.group();
             String rb = mb.group();
             int c = Character.isDigit(ra.charAt(0)) && Character.isDigit(rb.charAt(0))
-                    ? Comparator.comparing(
-                                    (String s) -> s.replaceFirst("^0+(?=.)", "").length())
-                            .thenComparing(s -> s.replaceFirst("^0+(?=.)", ""))
-                            .compare(ra, rb)
+                    ? compareNumbers(ra, rb)
                     : ra.compareTo(rb);
             if (c != 0) {
                 return c;
             }
         }
         return Integer.compare(a.length(), b.length());
+    }
+
+    /** Digit runs of any length as numbers: without leading zeros, the longer is the larger. */
+    private static int compareNumbers(String a, String b) {
+        String na = a.replaceFirst("^0+(?=.)", "");
+        String nb = b.replaceFirst("^0+(?=.)", "");
+        return na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
     }
 
     @Override
