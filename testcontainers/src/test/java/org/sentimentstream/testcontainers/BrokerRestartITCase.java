@@ -131,13 +131,9 @@ class BrokerRestartITCase {
             DeliveryCheck.assertExactlyOnce(reviews, topics, scored, deadLetters);
             rest.awaitState(jobId, "RUNNING", Duration.ofMinutes(2));
             rest.cancel(jobId, Duration.ofMinutes(1));
-            ReliabilityReport.record(new ReliabilityReport.Row(
+            ReliabilityReport.record(ReliabilityReport.Row.of(
                     name,
-                    tally.inputs(),
-                    tally.scored(),
-                    tally.deadLetters(),
-                    tally.lost(),
-                    tally.duplicates(),
+                    tally,
                     String.format(
                             "output stalled %.1f s (%.1f s after the broker was back); %d job failure(s),"
                                     + " recovered by itself",

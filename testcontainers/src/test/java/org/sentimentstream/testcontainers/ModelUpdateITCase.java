@@ -201,13 +201,9 @@ class ModelUpdateITCase {
         rest.cancel(jobId, Duration.ofMinutes(1));
 
         DeliveryCheck.Tally tally = outputs.tally;
-        ReliabilityReport.record(new ReliabilityReport.Row(
+        ReliabilityReport.record(ReliabilityReport.Row.of(
                 "Model updates refused (corrupt, contract, labels)",
-                tally.inputs(),
-                tally.scored(),
-                tally.deadLetters(),
-                tally.lost(),
-                tally.duplicates(),
+                tally,
                 "none needed: the running model kept serving",
                 String.format(
                         "a corrupt model.onnx, a graph without the attention_mask input and another label set"
@@ -262,13 +258,9 @@ class ModelUpdateITCase {
         rest.cancel(jobId, Duration.ofMinutes(1));
 
         DeliveryCheck.Tally tally = outputs.tally;
-        ReliabilityReport.record(new ReliabilityReport.Row(
+        ReliabilityReport.record(ReliabilityReport.Row.of(
                 "TaskManager killed after a model update",
-                tally.inputs(),
-                tally.scored(),
-                tally.deadLetters(),
-                tally.lost(),
-                tally.duplicates(),
+                tally,
                 "restored from checkpoint " + rest.restoredCheckpoint(jobId) + " with the new model",
                 "SIGKILL after both subtasks swapped and two checkpoints completed, " + sentAtKill + " sent, at "
                         + perSecond + "/s; outputs of the new model by input partition " + afterSwap
@@ -409,13 +401,9 @@ class ModelUpdateITCase {
 
     private static void report(String scenario, Run run, String how) {
         DeliveryCheck.Tally tally = run.outputs.tally;
-        ReliabilityReport.record(new ReliabilityReport.Row(
+        ReliabilityReport.record(ReliabilityReport.Row.of(
                 scenario,
-                tally.inputs(),
-                tally.scored(),
-                tally.deadLetters(),
-                tally.lost(),
-                tally.duplicates(),
+                tally,
                 String.format(
                         "longest stall %.1f s around the swap (%.1f s before it; savepoint path: see its row)",
                         run.stallAroundUpdate.toMillis() / 1000.0, run.stallBefore.toMillis() / 1000.0),

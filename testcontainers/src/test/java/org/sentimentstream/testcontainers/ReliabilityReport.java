@@ -28,6 +28,20 @@ final class ReliabilityReport {
             long duplicated,
             String recovery,
             String notes) {
+
+        /** A scenario's row with the counts of its delivery check. */
+        static Row of(String scenario, DeliveryCheck.Tally tally, String recovery, String notes) {
+            return new Row(
+                    scenario,
+                    tally.inputs(),
+                    tally.scored(),
+                    tally.deadLetters(),
+                    tally.lost(),
+                    tally.duplicates(),
+                    recovery,
+                    notes);
+        }
+
         String markdown() {
             return String.format(
                     "| %s | %,d | %,d | %,d | %d | %d | %s | %s | %s |",

@@ -144,25 +144,17 @@ class SavepointITCase {
             assertThat(rest.failures(job3)).as("failures after the upgrade").isZero();
             rest.cancel(job3, Duration.ofMinutes(1));
 
-            ReliabilityReport.record(new ReliabilityReport.Row(
+            ReliabilityReport.record(ReliabilityReport.Row.of(
                     "Rescale 2 -> 4 through a savepoint",
-                    tally.inputs(),
-                    tally.scored(),
-                    tally.deadLetters(),
-                    tally.lost(),
-                    tally.duplicates(),
+                    tally,
                     String.format(
                             "output stalled %.1f s (stop-with-savepoint, new TaskManager, resume)",
                             rescaleStall.toMillis() / 1000.0),
                     "p=2 on 1 TaskManager -> p=4 on 2; input kept arriving at " + RECORDS_PER_SECOND
                             + "/s; same run as the model upgrade"));
-            ReliabilityReport.record(new ReliabilityReport.Row(
+            ReliabilityReport.record(ReliabilityReport.Row.of(
                     "Model upgrade through a savepoint",
-                    tally.inputs(),
-                    tally.scored(),
-                    tally.deadLetters(),
-                    tally.lost(),
-                    tally.duplicates(),
+                    tally,
                     String.format("output stalled %.1f s", upgradeStall.toMillis() / 1000.0),
                     String.format(
                             "tiny-distilbert scored %,d, sst2-minilm-l6 scored %,d; each output names its"

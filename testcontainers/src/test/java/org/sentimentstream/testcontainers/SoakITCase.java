@@ -130,13 +130,9 @@ class SoakITCase {
 
         double slope = rssSlopeMbPerHour(samples);
         write(report, samples, tally, capacity, rate, minutes, slope, failures, producedMinutes);
-        ReliabilityReport.record(new ReliabilityReport.Row(
+        ReliabilityReport.record(ReliabilityReport.Row.of(
                 String.format(Locale.ROOT, "Soak %.0f min", minutes),
-                tally.inputs(),
-                tally.scored(),
-                tally.deadLetters(),
-                tally.lost(),
-                tally.duplicates(),
+                tally,
                 failures + " job failure(s)",
                 String.format(
                         Locale.ROOT,
